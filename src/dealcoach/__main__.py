@@ -1,0 +1,3 @@
+from dealcoach.cli import main
+
+main()

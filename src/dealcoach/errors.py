@@ -1,0 +1,49 @@
+"""One error hierarchy. The CLI boundary (cli/__init__.py) turns these into messages and exit codes.
+
+Messages are written for the user: they name the file, line, field or object and, where possible,
+the fix. The core raises these; it never prints and never exits.
+"""
+
+from __future__ import annotations
+
+
+class DealcoachError(Exception):
+    """A user-fixable problem: exit code 1, one message, no traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        # Further lines (e.g. every validation error of a file), printed after the message.
+        self.details = details or []
+
+
+class UsageError(DealcoachError):
+    """The command line itself is wrong, or a prompt is needed without a terminal: exit code 2."""
+
+    exit_code = 2
+
+
+class PlaybookError(DealcoachError):
+    """A playbook file does not load or does not validate."""
+
+
+class DealFileError(DealcoachError):
+    """A deal file (YAML) does not load or does not validate."""
+
+
+class NotFoundError(DealcoachError):
+    """A deal, playbook, person or example that does not exist."""
+
+
+class AmbiguousError(DealcoachError):
+    """A reference matches more than one object."""
+
+
+class StoreError(DealcoachError):
+    """The database cannot be opened, read or written."""
+
+
+class ConflictError(StoreError):
+    """A change was made on a stale copy of a deal."""

@@ -1,0 +1,287 @@
+"""The one loader of playbooks: find, read, validate, cross-check.
+
+Bundled playbooks ship inside the wheel (hatch force-include -> dealcoach/_bundled/playbooks); a
+user's `$DEALCOACH_HOME/playbooks/ID.yaml` overrides the bundled playbook of the same id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from dealcoach import settings
+from dealcoach.errors import NotFoundError, PlaybookError
+from dealcoach.playbook.models import Playbook, RoleCatalog, Text
+from dealcoach.yamlfile import LocatedData, parse, read_text, validation_messages
+
+CATALOG_ID = "roles"
+
+
+def bundled_dir() -> Path:
+    """Where the bundled playbooks are: inside the installed package, else the source checkout."""
+    packaged = Path(str(resources.files("dealcoach"))) / "_bundled" / "playbooks"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "playbooks"
+
+
+@dataclass(frozen=True)
+class PlaybookSource:
+    id: str
+    path: Path
+    origin: str  # "bundled" or "user"
+    overrides_bundled: bool = False
+
+
+def sources() -> dict[str, PlaybookSource]:
+    """Every playbook file by id: bundled ones, then user ones on top."""
+    found: dict[str, PlaybookSource] = {}
+    for path in sorted(bundled_dir().glob("*.yaml")):
+        found[path.stem] = PlaybookSource(path.stem, path, "bundled")
+    user_dir = settings.user_playbook_dir()
+    if user_dir.is_dir():
+        for path in sorted(user_dir.glob("*.yaml")):
+            found[path.stem] = PlaybookSource(path.stem, path, "user", path.stem in found)
+    return found
+
+
+def playbook_ids() -> list[str]:
+    return [key for key in sources() if key != CATALOG_ID]
+
+
+@lru_cache(maxsize=16)
+def _load_file(path: Path, mtime: float) -> Playbook | RoleCatalog:
+    del mtime  # part of the cache key only: an edited file is read again
+    located = parse(read_text(path, PlaybookError), str(path), PlaybookError)
+    if not isinstance(located.data, dict):
+        raise PlaybookError(f"{path}:1:1: a playbook must be a mapping of keys, not {_kind(located.data)}")
+    model = RoleCatalog if located.data.get("id") == CATALOG_ID or path.stem == CATALOG_ID else Playbook
+    try:
+        loaded = model.model_validate(located.data)
+    except ValidationError as exc:
+        lines = validation_messages(exc, located)
+        raise PlaybookError(_summary(path, lines), details=lines) from None
+    return loaded
+
+
+def _located(path: Path) -> LocatedData:
+    return parse(read_text(path, PlaybookError), str(path), PlaybookError)
+
+
+def _summary(path: Path, lines: list[str]) -> str:
+    if len(lines) == 1:
+        return lines[0]
+    return f"{path}: {len(lines)} errors"
+
+
+def _kind(data: object) -> str:
+    return {list: "a list", str: "a string"}.get(type(data), type(data).__name__)
+
+
+def load_file(path: Path) -> Playbook | RoleCatalog:
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _load_file(path, mtime)
+
+
+def load_catalog() -> RoleCatalog:
+    source = sources().get(CATALOG_ID)
+    if source is None:
+        raise NotFoundError(f"the role catalog {CATALOG_ID}.yaml is missing from {bundled_dir()}")
+    catalog = load_file(source.path)
+    if not isinstance(catalog, RoleCatalog):
+        raise PlaybookError(f"{source.path}: is not a role catalog")
+    problems = check_catalog(catalog)
+    if problems:
+        raise PlaybookError(_summary(source.path, problems), details=[f"{source.path}: {p}" for p in problems])
+    return catalog
+
+
+def load_playbook(playbook_id: str) -> Playbook:
+    """The playbook of this id, validated and cross-checked against the role catalog."""
+    source = sources().get(playbook_id)
+    if source is None or playbook_id == CATALOG_ID:
+        known = ", ".join(playbook_ids()) or "none"
+        raise NotFoundError(f"no playbook {playbook_id!r} (known: {known})")
+    return _checked_playbook(source.path)
+
+
+def _checked_playbook(path: Path) -> Playbook:
+    playbook = load_file(path)
+    if not isinstance(playbook, Playbook):
+        raise PlaybookError(f"{path}: is a role catalog, not a playbook")
+    problems = check_playbook(playbook, load_catalog())
+    if problems:
+        located = _located(path)
+        lines = [f"{located.where(loc)}: {'.'.join(map(str, loc))}: {msg}" for loc, msg in problems]
+        raise PlaybookError(_summary(path, lines), details=lines)
+    return playbook
+
+
+def validate_paths(paths: list[Path]) -> list[tuple[Path, list[str]]]:
+    """Validate each file fully; return (path, error lines) for every file, [] when it is valid."""
+    results = []
+    for path in paths:
+        try:
+            loaded = load_file(path)
+            if isinstance(loaded, RoleCatalog):
+                problems = check_catalog(loaded)
+                if problems:
+                    raise PlaybookError(_summary(path, problems), details=[f"{path}: {p}" for p in problems])
+            else:
+                _checked_playbook(path)
+        except PlaybookError as exc:
+            results.append((path, exc.details or [exc.message]))
+        else:
+            results.append((path, []))
+    return results
+
+
+# --- cross-reference checks --------------------------------------------------------------------
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+
+
+def check_catalog(catalog: RoleCatalog) -> list[str]:
+    problems = []
+    role_ids = [r.id for r in catalog.roles]
+    for dup in _duplicates(role_ids):
+        problems.append(f"roles: duplicate id {dup!r}")
+    model_ids = {m.id for m in catalog.models}
+    for index, role in enumerate(catalog.roles):
+        if role.model not in model_ids:
+            problems.append(f"roles.{index}.model: unknown role model {role.model!r}")
+    departments = {d.id for d in catalog.departments}
+    for index, role in enumerate(catalog.roles):
+        if role.department and role.department not in departments:
+            problems.append(f"roles.{index}.department: unknown department {role.department!r}")
+    for index, group in enumerate(catalog.equivalences):
+        for role_id in group.roles:
+            if role_id not in role_ids:
+                problems.append(f"equivalences.{index}.roles: unknown role {role_id!r}")
+    return problems
+
+
+def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple, str]]:
+    """Cross-references the models cannot see: unique ids, the 1:1 ordered mapping, known roles."""
+    problems: list[tuple[tuple, str]] = []
+    step_ids = [s.id for s in playbook.customer_steps]
+    for index, step in enumerate(playbook.customer_steps):
+        if step_ids.index(step.id) != index:
+            problems.append((("customer_steps", index, "id"), f"duplicate id {step.id!r}"))
+    seen_ids: dict[str, tuple] = {}
+    for s_index, stage in enumerate(playbook.stages):
+        owned = [(("stages", s_index, "id"), stage.id)]
+        owned += [(("stages", s_index, "work_items", i, "id"), w.id) for i, w in enumerate(stage.work_items)]
+        owned.append((("stages", s_index, "key_milestone", "id"), stage.key_milestone.id))
+        owned += [(("stages", s_index, "exit_criteria", i, "id"), c.id) for i, c in enumerate(stage.exit_criteria)]
+        for loc, item_id in owned:
+            if item_id in seen_ids:
+                problems.append((loc, f"duplicate id {item_id!r} (also at {'.'.join(map(str, seen_ids[item_id]))})"))
+            else:
+                seen_ids[item_id] = loc
+    # the mapping: stage i <-> customer step i, one to one, in order
+    if len(playbook.stages) != len(playbook.customer_steps):
+        problems.append((("stages",), f"{len(playbook.stages)} sales stages for "
+                         f"{len(playbook.customer_steps)} customer steps; the mapping must be one to one"))
+    for index, stage in enumerate(playbook.stages):
+        loc = ("stages", index, "customer_step")
+        if stage.customer_step not in step_ids:
+            problems.append((loc, f"unknown customer step {stage.customer_step!r}"))
+        elif index < len(step_ids) and stage.customer_step != step_ids[index]:
+            problems.append((loc, f"stage {index + 1} maps to {stage.customer_step!r}, expected "
+                             f"{step_ids[index]!r}: stages must follow the customer steps one to one, in order"))
+    role_ids = {r.id for r in catalog.roles} | {g.id for g in catalog.equivalences}
+    for s_index, stage in enumerate(playbook.stages):
+        for r_index, focus in enumerate(stage.key_roles):
+            if focus.role not in role_ids:
+                problems.append((("stages", s_index, "key_roles", r_index, "role"), f"unknown role {focus.role!r}"))
+    rule_ids = [r.id for r in playbook.rules]
+    stage_ids = {s.id for s in playbook.stages}
+    for index, rule in enumerate(playbook.rules):
+        if rule_ids.index(rule.id) != index:
+            problems.append((("rules", index, "id"), f"duplicate id {rule.id!r}"))
+        for loc, problem in _check_condition(rule.when, ("rules", index, "when"), playbook, role_ids, stage_ids):
+            problems.append((loc, problem))
+        if rule.names:
+            problems += _check_filter(rule.names, ("rules", index, "names"), role_ids)
+    if playbook.grading:
+        problems += _check_grading(playbook)
+    case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}
+    if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
+        if playbook.opportunity_analysis.case not in case_ids:
+            problems.append((("opportunity_analysis", "case"), f"unknown case {playbook.opportunity_analysis.case!r}"))
+    return problems
+
+
+def _check_condition(cond, loc, playbook: Playbook, role_ids, stage_ids):
+    kind = cond.kind()
+    value = getattr(cond, kind)
+    step_ids = {s.id for s in playbook.customer_steps}
+    checkable = playbook.checkable_ids()
+    key = "not" if kind == "not_" else kind
+    if kind in ("all", "any"):
+        for index, child in enumerate(value):
+            yield from _check_condition(child, (*loc, key, index), playbook, role_ids, stage_ids)
+    elif kind == "not_":
+        yield from _check_condition(value, (*loc, key), playbook, role_ids, stage_ids)
+    elif kind == "customer_at_or_after" and value not in step_ids:
+        yield ((*loc, key), f"unknown customer step {value!r}")
+    elif kind in ("stage_at_or_after", "stage_before") and value not in stage_ids:
+        yield ((*loc, key), f"unknown sales stage {value!r}")
+    elif kind in ("done", "not_done") and value not in checkable:
+        yield ((*loc, key), f"unknown work item, key milestone or exit criterion {value!r}")
+    elif kind in ("exists", "none"):
+        yield from _check_filter(value, (*loc, key), role_ids)
+    elif kind in ("count_at_most", "count_at_least"):
+        yield from _check_filter(value.where, (*loc, key, "where"), role_ids)
+
+
+def _check_filter(person_filter, loc, role_ids):
+    problems = []
+    for index, role in enumerate(person_filter.roles):
+        if role not in role_ids:
+            problems.append(((*loc, "roles", index), f"unknown role {role!r}"))
+    for key in ("linked_to", "not_linked_to"):
+        role = getattr(person_filter, key)
+        if role and role not in role_ids:
+            problems.append(((*loc, key), f"unknown role {role!r}"))
+    return problems
+
+
+def _check_grading(playbook: Playbook) -> list[tuple[tuple, str]]:
+    grading = playbook.grading
+    assert grading is not None
+    problems = []
+    if sorted(g.id for g in grading.grades) != ["A", "B", "C", "D"]:
+        problems.append((("grading", "grades"), "grades must define A, B, C and D once each"))
+    windows = [w.id for w in grading.close_windows]
+    if set(grading.table) != set(windows):
+        problems.append((("grading", "table"), f"the table needs one row per close window: {', '.join(windows)}"))
+    for window, row in grading.table.items():
+        if len(row) != len(grading.probability_bands):
+            problems.append((("grading", "table", window),
+                             f"{len(row)} grades for {len(grading.probability_bands)} probability bands"))
+    bounds = [w.max_days for w in grading.close_windows]
+    if any(b is None for b in bounds[:-1]) or bounds[:-1] != sorted(bounds[:-1]):  # type: ignore[type-var]
+        problems.append((("grading", "close_windows"), "windows must be in order of max_days, open-ended last"))
+    mins = [b.min for b in grading.probability_bands]
+    if mins != sorted(mins, reverse=True) or mins[-1] != 0:
+        problems.append((("grading", "probability_bands"), "bands must go from the highest min down to min 0"))
+    factor_ids = [f.id for f in grading.assessment.factors]
+    for dup in _duplicates(factor_ids):
+        problems.append((("grading", "assessment", "factors"), f"duplicate id {dup!r}"))
+    return problems
+
+
+def localized(text: Text | None, lang) -> str:
+    return text.get(lang) if text else ""

@@ -1,0 +1,71 @@
+"""Where things live. The only module that reads DEALCOACH_HOME / DEALCOACH_DATABASE_URL.
+
+Tests point DEALCOACH_HOME at tmp_path; nothing else in the code guesses a path.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "dealcoach"
+
+
+def home() -> Path:
+    """The folder holding the database, user playbooks and the profile."""
+    configured = os.environ.get("DEALCOACH_HOME")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs  # ~17 ms: only when the default location is needed
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_playbook_dir() -> Path:
+    return home() / "playbooks"
+
+
+def profile_path() -> Path:
+    return home() / "profile.yaml"
+
+
+def database_url() -> str:
+    configured = os.environ.get("DEALCOACH_DATABASE_URL")
+    if configured:
+        return configured
+    return f"sqlite:///{home() / 'dealcoach.db'}"
+
+
+def current_user() -> str:
+    """Who is recorded on every change."""
+    configured = os.environ.get("DEALCOACH_USER")
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+    database_url: str
+    user_playbooks: Path
+    profile: Path
+
+
+def paths() -> Paths:
+    return Paths(home(), redact_url(database_url()), user_playbook_dir(), profile_path())
+
+
+def redact_url(url: str) -> str:
+    """A database URL fit to print: the password never appears in output or errors."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
