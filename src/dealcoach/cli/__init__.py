@@ -1,2 +1,75 @@
-def main():
-    pass
+"""The `dealcoach` command: a thin Typer layer. Parse, call one core function, render.
+
+The one error boundary lives here (`_Boundary.invoke`): a DealcoachError becomes a one-line message
+on stderr and its exit code (1 user error, 2 usage); Ctrl-C exits 130; tracebacks only with --debug.
+Command modules import the core and renderers inside the command functions, so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from dealcoach.errors import DealcoachError
+
+
+class _Boundary(TyperGroup):
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except DealcoachError as exc:
+            if os.environ.get("DEALCOACH_DEBUG"):
+                raise
+            report_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+
+
+def report_error(exc: DealcoachError) -> None:
+    lines = [f"error: {exc.message}"]
+    # a summary line ("file: 3 errors") is followed by each error on its own line
+    lines += [f"  {line}" for line in exc.details if line != exc.message]
+    typer.echo("\n".join(lines), err=True)
+
+
+app = typer.Typer(
+    name="dealcoach",
+    cls=_Boundary,
+    help="A coach for B2B big-account sales: where a deal stands, what to say, whom to work first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks (for bug reports)."),
+) -> None:
+    if debug:
+        os.environ["DEALCOACH_DEBUG"] = "1"
+
+
+def _register() -> None:
+    from dealcoach.cli import deal, example, path, playbook, stage
+
+    app.add_typer(playbook.app, name="playbook")
+    app.add_typer(deal.app, name="deal")
+    app.add_typer(example.app, name="example")
+    app.command("stage")(stage.stage)
+    app.command("path")(path.path)
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="dealcoach")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

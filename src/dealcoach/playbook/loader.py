@@ -212,8 +212,8 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
             problems.append((("rules", index, "id"), f"duplicate id {rule.id!r}"))
         for loc, problem in _check_condition(rule.when, ("rules", index, "when"), playbook, role_ids, stage_ids):
             problems.append((loc, problem))
-        if rule.names:
-            problems += _check_filter(rule.names, ("rules", index, "names"), role_ids)
+        for f_index, person_filter in enumerate(rule.names):
+            problems += _check_filter(person_filter, ("rules", index, "names", f_index), role_ids)
     if playbook.grading:
         problems += _check_grading(playbook)
     case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}

@@ -309,7 +309,7 @@ class Rule(Strict):
     when: Condition
     message: Text
     action: Text | None = None
-    names: PersonFilter | None = Field(default=None, description="people named by {people} in texts")
+    names: list[PersonFilter] = Field(default=[], description="who {people} names in the texts (any filter)")
     source: NonEmpty
 
 

@@ -1,0 +1,270 @@
+"""`dealcoach deal new|list|show|edit|rm|import|export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
+
+app = typer.Typer(help="Your deals: create, list, show, edit, remove, import and export.", no_args_is_help=True)
+
+DealArg = Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or an unambiguous part of its name.")]
+NameOpt = Annotated[str | None, typer.Option("--name", help="Deal name.")]
+AccountOpt = Annotated[str | None, typer.Option("--account", help="The customer account.")]
+PlaybookOpt = Annotated[str | None, typer.Option("--playbook", help="six-step or eight-step (or your own).")]
+AmountOpt = Annotated[str | None, typer.Option("--amount", help="Amount, e.g. 800000 or 800,000.")]
+CurrencyOpt = Annotated[str | None, typer.Option("--currency", help="ISO currency code, e.g. CNY.")]
+CloseOpt = Annotated[str | None, typer.Option("--close", help="Expected close date, YYYY-MM-DD.")]
+ProbabilityOpt = Annotated[str | None, typer.Option("--probability", help="0..1 or a percentage like 20%.")]
+StepOpt = Annotated[str | None, typer.Option("--customer-step", help="The customer purchase step you observe.")]
+NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
+CompetitorOpt = Annotated[list[str] | None, typer.Option("--competitor", help="A competitor's name (repeat).")]
+
+
+def _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitors) -> dict:
+    given = {"name": name, "account": account, "playbook": playbook, "amount": amount, "currency": currency,
+             "expected_close": close, "probability": probability, "customer_step": customer_step, "notes": notes}
+    changes = {key: value for key, value in given.items() if value is not None}
+    if competitors:
+        changes["competitors"] = competitors
+    return changes
+
+
+def _check_and_playbook(deal):
+    from dealcoach.deals.edit import ensure_valid
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+
+    playbook = load_playbook(deal.playbook)
+    ensure_valid(deal, playbook, load_catalog())
+    return playbook
+
+
+@app.command("new")
+def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt = None, amount: AmountOpt = None,
+        currency: CurrencyOpt = None, close: CloseOpt = None, probability: ProbabilityOpt = None,
+        customer_step: StepOpt = None, notes: NotesOpt = None, competitor: CompetitorOpt = None,
+        lang: LangOption = None, json: JsonOption = False) -> None:
+    """Create a deal, by flags or (without --name, on a terminal) by answering a few questions.
+
+    Example: dealcoach deal new --name 宁夏新工程项目工业油 --account 宁夏某新工程项目 --amount 800000 --close 2015-11-30
+    """
+    from dealcoach import settings
+    from dealcoach.deals.edit import with_fields
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
+    if name is None:
+        from dealcoach.prompts import require_terminal
+
+        require_terminal(message("hint.new_no_tty", lang_))
+        changes = {**_ask_deal_fields(lang_), **changes}
+    deal = with_fields(None, changes)
+    _check_and_playbook(deal)
+    with open_store() as store:
+        stored = store.add(deal, settings.current_user())
+    if json:
+        emit_json(stored.model_dump(mode="json"))
+    else:
+        typer.echo(message("deal.created", lang_, id=stored.id, name=stored.name))
+
+
+def _ask_deal_fields(lang) -> dict:
+    from dealcoach import prompts
+    from dealcoach.i18n import message
+    from dealcoach.playbook.loader import load_playbook, playbook_ids
+
+    answers = {
+        "name": prompts.ask_text(message("prompt.deal_name", lang), required=True),
+        "account": prompts.ask_text(message("prompt.account", lang)),
+        "playbook": prompts.ask_select(message("prompt.playbook", lang),
+                                       [(load_playbook(i).name.get(lang), i) for i in playbook_ids()],
+                                       default="six-step"),
+        "amount": prompts.ask_text(message("prompt.amount", lang)),
+        "currency": prompts.ask_text(message("prompt.currency", lang), default="CNY"),
+        "expected_close": prompts.ask_text(message("prompt.close", lang)),
+        "probability": prompts.ask_text(message("prompt.probability", lang)),
+    }
+    return {key: value for key, value in answers.items() if value not in ("", None)}
+
+
+@app.command("list")
+def list_deals(
+    owner: Annotated[str | None, typer.Option("--owner", help="Only this rep's deals.")] = None,
+    lang: LangOption = None, json: JsonOption = False, no_color: NoColorOption = False,
+) -> None:
+    """List the stored deals.
+
+    Example: dealcoach deal list --json
+    """
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    with open_store() as store:
+        deals = store.list_deals(owner=owner)
+    if json:
+        emit_json([d.model_dump(mode="json") for d in deals])
+        return
+    from dealcoach.render.console import console
+    from dealcoach.render.deals import deal_list_table
+
+    out = console(no_color)
+    if not deals:
+        from dealcoach.i18n import message
+
+        out.print(message("deal.none", lang_))
+        return
+    out.print(deal_list_table(deals, lang_))
+
+
+@app.command("show")
+def show(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = False, no_color: NoColorOption = False) -> None:
+    """Show one deal: its fields, what is done (with evidence), the people, and its history.
+
+    Example: dealcoach deal show 宁夏
+    """
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        history = store.history(deal.id)  # type: ignore[arg-type]
+    if json:
+        emit_json({**deal.model_dump(mode="json"), "history": [h.model_dump(mode="json") for h in history]})
+        return
+    from dealcoach.playbook.loader import load_playbook
+    from dealcoach.render.console import console
+    from dealcoach.render.deals import deal_panel
+
+    console(no_color).print(deal_panel(deal, history, load_playbook(deal.playbook), lang_))
+
+
+@app.command("edit")
+def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt = None,
+         amount: AmountOpt = None, currency: CurrencyOpt = None, close: CloseOpt = None,
+         probability: ProbabilityOpt = None, customer_step: StepOpt = None, notes: NotesOpt = None,
+         competitor: CompetitorOpt = None, lang: LangOption = None, json: JsonOption = False) -> None:
+    """Change a deal's fields by flags (or, with no flags on a terminal, by answering questions).
+
+    Example: dealcoach deal edit 宁夏 --probability 35% --close 2015-12-15
+    """
+    from dealcoach import settings
+    from dealcoach.deals.edit import with_fields
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        if not changes:
+            from dealcoach import prompts
+
+            prompts.require_terminal("nothing to change: give --name, --account, --amount, --close, --probability, ...")
+            changes = _ask_edits(deal, lang_)
+        updated = with_fields(deal, changes)
+        _check_and_playbook(updated)
+        saved = store.save(updated, settings.current_user())
+    if json:
+        emit_json(saved.model_dump(mode="json"))
+    elif saved.version == deal.version:
+        typer.echo(message("deal.unchanged", lang_, id=saved.id))
+    else:
+        typer.echo(message("deal.saved", lang_, id=saved.id, name=saved.name))
+
+
+def _ask_edits(deal, lang) -> dict:
+    from dealcoach import prompts
+    from dealcoach.i18n import message
+
+    def text(key, value):
+        return prompts.ask_text(message(key, lang), default="" if value is None else str(value))
+
+    answers = {
+        "name": text("prompt.deal_name", deal.name),
+        "account": text("prompt.account", deal.account),
+        "amount": text("prompt.amount", deal.amount),
+        "currency": text("prompt.currency", deal.currency),
+        "expected_close": text("prompt.close", deal.expected_close),
+        "probability": text("prompt.probability", deal.probability),
+    }
+    return {key: (value if value != "" else None) for key, value in answers.items() if key != "name" or value}
+
+
+@app.command("rm")
+def remove(deal_ref: DealArg, yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+           lang: LangOption = None) -> None:
+    """Remove a deal and its history (asks first; --yes to skip the question).
+
+    Example: dealcoach deal rm 12 --yes
+    """
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        if not yes:
+            from dealcoach import prompts
+
+            prompts.require_terminal(message("hint.rm_no_tty", lang_))
+            if not prompts.ask_confirm(message("prompt.confirm_rm", lang_, deal=f"{deal.id}: {deal.name}")):
+                typer.echo(message("deal.kept", lang_))
+                return
+        store.delete(deal.id)  # type: ignore[arg-type]
+    typer.echo(message("deal.removed", lang_, id=deal.id, name=deal.name))
+
+
+@app.command("import")
+def import_deals(files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Deal files (YAML).")],
+                 lang: LangOption = None, json: JsonOption = False) -> None:
+    """Import deal files into the store, all or nothing: one bad file imports none.
+
+    Example: dealcoach deal import ningxia.yaml
+    """
+    from dealcoach import settings
+    from dealcoach.deals.dealfile import load_deal_file
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    deals = [load_deal_file(path)[0] for path in files]  # every file is checked before anything is written
+    who = settings.current_user()
+    with open_store() as store, store.transaction():
+        stored = [store.add(deal, who, what="imported") for deal in deals]
+    if json:
+        emit_json([d.model_dump(mode="json") for d in stored])
+        return
+    for deal in stored:
+        typer.echo(message("deal.imported", lang_, id=deal.id, name=deal.name))
+
+
+@app.command("export")
+def export(deal_ref: DealArg,
+           output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")] = None,
+           lang: LangOption = None) -> None:
+    """Export a deal as a deal file (YAML) that `deal import` and `stage --deal-file` read back.
+
+    Example: dealcoach deal export 宁夏 -o ningxia.yaml
+    """
+    from dealcoach.deals.dealfile import dump_deal
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    with open_store() as store:
+        text = dump_deal(store.find(deal_ref))
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from dealcoach.errors import DealcoachError
+
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
+    typer.echo(message("deal.exported", lang_, path=str(output)), err=True)

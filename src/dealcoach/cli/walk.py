@@ -1,0 +1,66 @@
+"""The interactive stage walk: questions from the playbook, answers applied by the core, one save.
+
+Nothing is written until the last question is answered: Ctrl-C anywhere leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from dealcoach import settings
+from dealcoach.coaching.diagnosis import current_stage_index, diagnose
+from dealcoach.deals.edit import StageAnswers, apply_answers, stage_items_answer, with_fields
+from dealcoach.deals.models import Deal
+from dealcoach.i18n import Lang
+from dealcoach.playbook.loader import load_playbook
+from dealcoach.playbook.models import Playbook, RoleCatalog
+from dealcoach.store.base import DealStore
+
+
+def stage_walk(store: DealStore, deal_ref: str | None, catalog: RoleCatalog, lang: Lang,
+               no_color: bool) -> tuple[Deal, Playbook]:
+    from dealcoach import prompts
+    from dealcoach.render.console import console
+    from dealcoach.render.diagnosis import processes_table
+
+    if deal_ref is not None:
+        deal = store.find(deal_ref)
+    else:
+        summaries = store.list_deals()
+        picked = prompts.pick_deal([(s.id, f"{s.id}: {s.name}") for s in summaries], lang) if summaries else None
+        deal = store.get(picked) if picked is not None else ask_new_deal(lang)
+    playbook = load_playbook(deal.playbook)
+    console(no_color).print(processes_table(diagnose(deal, playbook, catalog, lang), lang))
+
+    working = deal
+    asked: set[str] = set()
+    while True:
+        index, completed = current_stage_index(playbook, working.done_ids())
+        stage = playbook.stages[index]
+        if completed or stage.id in asked:
+            break
+        asked.add(stage.id)
+        before = working.done_ids()
+        checked = prompts.ask_stage_items(stage, before, lang)
+        working = apply_answers(working, stage_items_answer(playbook, stage.id, checked, before), playbook, catalog)
+        if not all(item in working.done_ids() for item in stage.gate_ids()):
+            break  # the stage's gate is still open: this is where the deal stands
+
+    step = prompts.ask_customer_step(playbook, working.customer_step, lang)
+    working = apply_answers(working, StageAnswers(customer_step=step or "unknown"), playbook, catalog)
+
+    who = settings.current_user()
+    if working.id is None:
+        return store.add(working, who), playbook
+    return store.save(working, who), playbook
+
+
+def ask_new_deal(lang: Lang) -> Deal:
+    from dealcoach import prompts
+    from dealcoach.i18n import message
+    from dealcoach.playbook.loader import playbook_ids
+
+    name = prompts.ask_text(message("prompt.deal_name", lang), required=True)
+    account = prompts.ask_text(message("prompt.account", lang))
+    playbook_id = prompts.ask_select(message("prompt.playbook", lang),
+                                     [(load_playbook(i).name.get(lang), i) for i in playbook_ids()],
+                                     default="six-step")
+    return with_fields(None, {"name": name, "account": account or None, "playbook": playbook_id})

@@ -1,0 +1,110 @@
+"""Changes to a deal as pure functions: answers in, a new Deal out. The store saves the result.
+
+The interactive walk, the flags and `--answers FILE` all produce the same `StageAnswers`, so the
+three paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from dealcoach.deals.checks import check_deal
+from dealcoach.deals.models import Deal, DoneMark
+from dealcoach.errors import DealcoachError, DealFileError
+from dealcoach.playbook.models import Id, Playbook, RoleCatalog
+from dealcoach.yamlfile import parse, read_text, validation_messages
+
+UNKNOWN_STEP = "unknown"
+
+
+class StageAnswers(BaseModel):
+    """What a rep says about a deal's progress: items done / undone, the customer's step, signals."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    done: list[DoneMark] = []
+    undone: list[Id] = []
+    customer_step: Id | None = None  # "unknown" clears the observation
+    signals: list[Id] = []
+
+    @field_validator("done", mode="before")
+    @classmethod
+    def _short_form(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    def is_empty(self) -> bool:
+        return not (self.done or self.undone or self.customer_step or self.signals)
+
+
+def load_answers(path: Path) -> StageAnswers:
+    located = parse(read_text(path, DealFileError), str(path), DealFileError)
+    if not isinstance(located.data, dict):
+        raise DealFileError(f"{path}:1:1: an answers file is a mapping (done:, undone:, customer_step:, signals:)")
+    try:
+        return StageAnswers.model_validate(located.data)
+    except ValidationError as exc:
+        lines = validation_messages(exc, located)
+        raise DealFileError(lines[0] if len(lines) == 1 else f"{path}: {len(lines)} errors", details=lines) from None
+
+
+def apply_answers(deal: Deal, answers: StageAnswers, playbook: Playbook, catalog: RoleCatalog,
+                  today: dt.date | None = None) -> Deal:
+    """The deal with the answers applied; raises a one-line error naming any unknown id."""
+    today = today or dt.date.today()
+    marks = {mark.id: mark for mark in deal.done}
+    for mark in answers.done:
+        previous = marks.get(mark.id)
+        marks[mark.id] = DoneMark(id=mark.id, date=mark.date or (previous.date if previous else today),
+                                  evidence=mark.evidence or (previous.evidence if previous else None))
+    for item_id in answers.undone:
+        if item_id not in playbook.checkable_ids():
+            raise DealcoachError(f"--undone {item_id}: unknown work item, exit criterion or key milestone "
+                                 f"for playbook {playbook.id}")
+        marks.pop(item_id, None)
+    customer_step = deal.customer_step
+    if answers.customer_step == UNKNOWN_STEP:
+        customer_step = None
+    elif answers.customer_step:
+        customer_step = answers.customer_step
+    signals = list(dict.fromkeys([*deal.signals, *answers.signals]))
+    updated = deal.model_copy(update={"done": list(marks.values()), "customer_step": customer_step,
+                                      "signals": signals})
+    ensure_valid(updated, playbook, catalog)
+    return updated
+
+
+def ensure_valid(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> None:
+    """Refuse to save an inconsistent deal: the first problem as a one-line error, all in details."""
+    problems = check_deal(deal, playbook, catalog)
+    if problems:
+        lines = [f"{'.'.join(map(str, loc))}: {msg}" for loc, msg in problems]
+        raise DealcoachError(lines[0] if len(lines) == 1 else f"{len(lines)} problems", details=lines)
+
+
+def stage_items_answer(playbook: Playbook, stage_id: str, checked: set[str], before: set[str]) -> StageAnswers:
+    """Turn one stage's checkbox answer into done/undone changes (only that stage's items)."""
+    stage = playbook.stage(stage_id)
+    ids = [w.id for w in stage.work_items] + stage.gate_ids()
+    return StageAnswers(done=[DoneMark(id=i) for i in ids if i in checked and i not in before],
+                        undone=[i for i in ids if i not in checked and i in before])
+
+
+def with_fields(deal: Deal | None, changes: dict) -> Deal:
+    """A new deal, or `deal` with `changes`, validated; bad values become one line naming the field."""
+    data = deal.model_dump() if deal is not None else {}
+    data.update({key: value for key, value in changes.items()})
+    try:
+        return Deal.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False):
+            field = ".".join(str(part) for part in err["loc"]) or "deal"
+            text = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{field}: {text}" + (f" (got {err['input']!r})" if "input" in err and
+                                                 not isinstance(err["input"], dict) else ""))
+        raise DealcoachError(lines[0] if len(lines) == 1 else f"{len(lines)} problems", details=lines) from None

@@ -1,0 +1,167 @@
+"""A deal and the people on its buying side, as data.
+
+The same models serve the deal file (YAML), the store and `--json`. Values of attitude, influence,
+contact and level are the stable ids of shared/reference/stable-ids.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from dealcoach.playbook.models import Attitude, Contact, Id, Influence, Level
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+LongText = Annotated[str, StringConstraints(max_length=100_000)]
+Circle = Literal["inner", "edge", "outer"]
+PersonalNeedId = Literal["safety", "belonging", "esteem", "self-actualisation"]
+
+MAX_AMOUNT = 10**15
+
+
+class DealModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DoneMark(DealModel):
+    """A work item, exit criterion or key milestone that is met, when, and the evidence for it."""
+
+    id: Id
+    date: dt.date | None = None
+    evidence: ShortText | None = None
+
+
+class Competitor(DealModel):
+    name: Name
+    notes: ShortText | None = None
+
+
+class Person(DealModel):
+    name: Name
+    title: ShortText | None = None
+    department: ShortText | None = None
+    level: Level | None = None
+    roles: list[Id] = []
+    attitude: Attitude = "unknown"
+    influence: Influence = "unknown"
+    contact: Contact = "none"
+    reports_to: Name | None = None
+    circle: Circle | None = None
+    needs: list[PersonalNeedId] = []
+    kpi: bool | None = Field(default=None, description="the project is on this person's KPI")
+    new: bool = False
+    plan: ShortText | None = Field(default=None, description="our plan for this person (e.g. against an opponent)")
+    phone: ShortText | None = None
+    notes: ShortText | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.contact != "none"
+
+
+class HistoryEntry(BaseModel):
+    at: dt.datetime
+    who: str
+    what: str
+
+
+def parse_probability(value: object) -> float | None:
+    """0..1 as a number, or a percentage string like "20%"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("must be a number between 0 and 1, or a percentage like \"20%\"")
+    if isinstance(value, str):
+        text = value.strip()
+        match = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*%", text)
+        if match:
+            number = float(match.group(1)) / 100
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a probability: use 0..1 or a percentage like \"20%\"") from None
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        raise ValueError("must be a number between 0 and 1, or a percentage like \"20%\"")
+    if not 0 <= number <= 1:
+        raise ValueError(f"{value!r} is out of range: use 0..1 or a percentage like \"20%\"")
+    return number
+
+
+class Deal(DealModel):
+    id: int | None = None
+    name: Name
+    account: Name | None = None
+    playbook: Id = "six-step"
+    amount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+    expected_close: dt.date | None = None
+    probability: float | None = None
+    customer_step: Id | None = None
+    signals: list[Id] = Field(default=[], description="customer-step signals the rep has observed")
+    done: list[DoneMark] = []
+    competitors: list[Competitor] = []
+    people: list[Person] = []
+    notes: LongText | None = None
+    owner: str | None = None
+    version: int = 0
+
+    @field_validator("probability", mode="before")
+    @classmethod
+    def _probability(cls, value: object) -> float | None:
+        return parse_probability(value)
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("must be a number")
+        if isinstance(value, str):
+            cleaned = re.sub(r"[,\s¥￥$€£]|CNY|RMB|USD|元", "", value.strip())
+            try:
+                return float(cleaned)
+            except ValueError:
+                raise ValueError(f"{value!r} is not an amount") from None
+        return value
+
+    @field_validator("done", mode="before")
+    @classmethod
+    def _done(cls, value: object) -> object:
+        # a plain list of ids is the short form: done: [a, b]
+        if isinstance(value, list):
+            return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("competitors", mode="before")
+    @classmethod
+    def _competitors(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    def done_ids(self) -> set[str]:
+        return {mark.id for mark in self.done}
+
+    def person(self, name: str) -> Person | None:
+        return next((p for p in self.people if p.name == name), None)
+
+
+class DealSummary(BaseModel):
+    """One row of `deal list`: enough to choose a deal, cheap to read for 10,000 of them."""
+
+    id: int
+    name: str
+    account: str | None
+    playbook: str
+    owner: str | None
+    amount: float | None
+    currency: str
+    expected_close: dt.date | None
+    probability: float | None
+    updated_at: dt.datetime

@@ -1,0 +1,75 @@
+"""The only module that imports questionary (~105 ms): imported by the commands that prompt.
+
+Questions are built from data (the playbook), answers go back as plain values, and the core turns
+them into results. Every prompt uses `unsafe_ask()` so Ctrl-C raises KeyboardInterrupt (exit 130,
+nothing saved) instead of returning None.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import questionary
+from questionary import Choice
+
+from dealcoach.errors import UsageError
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import Playbook, Stage
+
+
+def interactive_available() -> bool:
+    """A terminal to prompt on: a real TTY, or an input that a test installed for prompt_toolkit."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    from prompt_toolkit.application.current import get_app_session
+
+    # `_input` is set only when someone created an app session with an explicit input (tests' pipe
+    # input); reading the public `.input` would try to open the real terminal.
+    return get_app_session()._input is not None
+
+
+def require_terminal(hint: str) -> None:
+    if not interactive_available():
+        raise UsageError(hint)
+
+
+def pick_deal(choices: list[tuple[int, str]], lang: Lang) -> int | None:
+    """A stored deal's id, or None to start a new one."""
+    options = [Choice(title=label, value=deal_id) for deal_id, label in choices]
+    options.append(Choice(title=message("prompt.new_deal", lang), value=None))
+    return questionary.select(message("prompt.pick_deal", lang), choices=options).unsafe_ask()
+
+
+def ask_text(question: str, default: str = "", required: bool = False) -> str:
+    validate = (lambda text: bool(text.strip()) or "required") if required else None
+    return questionary.text(question, default=default, validate=validate).unsafe_ask().strip()
+
+
+def ask_select(question: str, options: list[tuple[str, str | None]], default: str | None = None):
+    choices = [Choice(title=title, value=value) for title, value in options]
+    selected = next((c for c in choices if c.value == default), None)
+    return questionary.select(question, choices=choices, default=selected).unsafe_ask()
+
+
+def ask_confirm(question: str, default: bool = False) -> bool:
+    return questionary.confirm(question, default=default).unsafe_ask()
+
+
+def ask_stage_items(stage: Stage, done: set[str], lang: Lang) -> set[str]:
+    """Which of this stage's work items, key milestone and exit criteria are done (pre-checked)."""
+    choices = [Choice(title=f"{w.text.get(lang)}", value=w.id, checked=w.id in done) for w in stage.work_items]
+    milestone = stage.key_milestone
+    choices.append(Choice(title=f"★ {message('section.key_milestone', lang)}: {milestone.text.get(lang)}",
+                          value=milestone.id, checked=milestone.id in done))
+    choices += [Choice(title=f"✓ {message('section.exit_criteria', lang)}: {c.text.get(lang)}", value=c.id,
+                       checked=c.id in done) for c in stage.exit_criteria]
+    question = message("prompt.stage_items", lang, stage=stage.name.get(lang))
+    return set(questionary.checkbox(question, choices=choices).unsafe_ask())
+
+
+def ask_customer_step(playbook: Playbook, current: str | None, lang: Lang) -> str | None:
+    options: list[tuple[str, str | None]] = [
+        (f"{index}. {step.name.get(lang)}", step.id) for index, step in enumerate(playbook.customer_steps, start=1)
+    ]
+    options.append((message("prompt.step_unknown", lang), None))
+    return ask_select(message("prompt.customer_step", lang), options, default=current)

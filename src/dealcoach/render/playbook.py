@@ -1,0 +1,87 @@
+"""Playbooks for people: the step <-> stage map, and one stage in full."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
+
+CONFIDENCE_STYLE = {"confirmed": "green", "supported": "yellow", "inferred": "magenta"}
+
+
+def confidence_label(confidence: str, lang: Lang) -> RichText:
+    return RichText(message(f"confidence.{confidence}", lang), style=CONFIDENCE_STYLE[confidence])
+
+
+def playbook_list_table(rows: list[dict], lang: Lang) -> Table:
+    table = Table(title=message("col.playbook", lang), expand=False)
+    for key in ("col.id", "col.name", "col.steps", "col.source", "col.loaded_from"):
+        table.add_column(message(key, lang))
+    for row in rows:
+        table.add_row(escape(row["id"]), escape(row["name"]), str(row["steps"]), escape(row["source"]),
+                      escape(row["loaded_from_label"]))
+    return table
+
+
+def mapping_table(playbook: Playbook, lang: Lang) -> Table:
+    table = Table(title=escape(playbook.name.get(lang)), show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column(message("col.customer_step", lang), overflow="fold")
+    table.add_column(message("col.sales_stage", lang), overflow="fold")
+    table.add_column(message("col.key_milestone", lang), overflow="fold")
+    table.add_column(message("col.confidence", lang))
+    for index, (step, stage) in enumerate(zip(playbook.customer_steps, playbook.stages, strict=True), start=1):
+        confidence = stage.confidence if stage.confidence != "confirmed" else step.confidence
+        table.add_row(str(index), escape(step.name.get(lang)), escape(stage.name.get(lang)),
+                      escape(stage.key_milestone.text.get(lang)), confidence_label(confidence, lang))
+    return table
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"• {escape(item)}" for item in items)
+
+
+def stage_panel(playbook: Playbook, stage: Stage, catalog: RoleCatalog, lang: Lang) -> Panel:
+    step = next(s for s in playbook.customer_steps if s.id == stage.customer_step)
+    parts: list = []
+
+    def section(key: str, body: str) -> None:
+        if body:
+            parts.append(RichText.from_markup(f"[bold]{message(key, lang)}[/bold]"))
+            parts.append(RichText.from_markup(body))
+            parts.append(RichText(""))
+
+    section("section.customer_step", f"{escape(step.name.get(lang))} [dim]({escape(step.id)})[/dim]\n"
+            + escape(step.what_happens.get(lang)))
+    section("section.start_condition", escape(step.start_condition.get(lang)))
+    section("section.end_marker", escape(step.end_marker.get(lang)))
+    section("section.signals", _bullets([s.text.get(lang) for s in step.signals]))
+    section("section.goal", escape(stage.goal.get(lang)))
+    section("section.work_items", "\n".join(
+        f"• {escape(w.text.get(lang))} [dim]({escape(w.id)})[/dim]\n  {message('how_to', lang)}: "
+        f"{escape(w.how_to.get(lang))}" for w in stage.work_items))
+    section("section.key_milestone", f"{escape(stage.key_milestone.text.get(lang))} "
+            f"[dim]({escape(stage.key_milestone.id)})[/dim]\n{message('section.verify', lang)}: "
+            f"{escape(stage.key_milestone.verify.get(lang))}")
+    section("section.exit_criteria", "\n".join(
+        f"• {escape(c.text.get(lang))} [dim]({escape(c.id)})[/dim]" for c in stage.exit_criteria))
+    section("section.success_questions", _bullets([q.get(lang) for q in stage.success_questions]))
+    section("section.information", _bullets([i.text.get(lang) for i in stage.information_to_collect]))
+    section("section.tools", "\n".join(
+        f"• {escape(t.name.get(lang))}: " + "、".join(escape(f.label.get(lang)) for f in t.fields)
+        for t in stage.tools))
+    roles = {r.id: r.name.get(lang) for r in catalog.roles} | {g.id: g.name.get(lang) for g in catalog.equivalences}
+    section("section.key_roles", "\n".join(
+        f"• {escape(roles.get(f.role, f.role))}: {escape(f.why.get(lang))}" for f in stage.key_roles))
+    section("section.advice", _bullets([a.text.get(lang) for a in stage.advice]))
+    for case in stage.cases:
+        section("section.case", f"[bold]{escape(case.title.get(lang))}[/bold]\n{escape(case.situation.get(lang))}"
+                f"\n\n{escape(case.analysis.get(lang))}")
+    title = RichText.assemble(stage.name.get(lang), " (", stage.id, ") · ", confidence_label(stage.confidence, lang))
+    subtitle = message("inferred_note", lang) if stage.confidence == "inferred" else None
+    return Panel(Group(*parts[:-1]), title=title, subtitle=subtitle, title_align="left")

@@ -1,0 +1,240 @@
+"""The deal store behind one small interface, in portable SQL over a DB-API connection.
+
+A deal is kept as one JSON document (the Deal model) plus the columns a list needs. Every write
+runs in one transaction and bumps the deal's version; a save on a stale copy is refused, so two reps
+never overwrite each other silently. Every change is recorded in deal_history (who, when, what).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dealcoach.deals.models import Deal, DealSummary, HistoryEntry
+from dealcoach.errors import AmbiguousError, ConflictError, NotFoundError, StoreError
+from dealcoach.store.migrations import KNOWN, MIGRATIONS
+
+_SUMMARY_COLUMNS = "id, name, account, playbook, owner, amount, currency, expected_close, probability, updated_at"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class DealStore:
+    """Subclasses provide the connection, the dialect name, the placeholder and `_begin`."""
+
+    dialect = "sqlite"
+    placeholder = "?"
+
+    def __init__(self) -> None:
+        self._depth = 0
+        self.migrate()
+
+    # --- connection plumbing (overridden per backend) ---------------------------------------
+    @property
+    def connection(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _begin(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> DealStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _sql(self, statement: str) -> str:
+        return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
+
+    def _execute(self, statement: str, params: tuple = ()):
+        cursor = self.connection.cursor()
+        cursor.execute(self._sql(statement), params)
+        return cursor
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; nested calls join the outer one. Any exception rolls everything back."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.connection.rollback()
+            raise
+        else:
+            self.connection.commit()
+        finally:
+            self._depth = 0
+
+    # --- migrations ---------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply pending migrations; refuse a database with a newer schema than we know."""
+        with self.transaction():
+            self._execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            applied = {row[0] for row in self._execute("SELECT name FROM migrations").fetchall()}
+        unknown = sorted(applied - KNOWN)
+        if unknown:
+            raise StoreError(f"the database has a newer schema than this dealcoach knows ({', '.join(unknown)}); "
+                             "upgrade dealcoach")
+        done = []
+        for migration in MIGRATIONS:
+            if migration.name in applied:
+                continue
+            with self.transaction():
+                for statement in getattr(migration, self.dialect):
+                    self._execute(statement)
+                self._execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                              (migration.name, _now().isoformat()))
+            done.append(migration.name)
+        return done
+
+    # --- reading ------------------------------------------------------------------------------
+    def list_deals(self, owner: str | None = None) -> list[DealSummary]:
+        query = f"SELECT {_SUMMARY_COLUMNS} FROM deals"
+        params: tuple = ()
+        if owner:
+            query += " WHERE owner = ?"
+            params = (owner,)
+        rows = self._execute(query + " ORDER BY id", params).fetchall()
+        return [
+            DealSummary.model_construct(
+                id=row[0], name=row[1], account=row[2], playbook=row[3], owner=row[4], amount=row[5],
+                currency=row[6], expected_close=dt.date.fromisoformat(row[7]) if row[7] else None,
+                probability=row[8], updated_at=dt.datetime.fromisoformat(row[9]),
+            )
+            for row in rows
+        ]
+
+    def get(self, deal_id: int) -> Deal:
+        row = self._execute("SELECT id, version, owner, data FROM deals WHERE id = ?", (deal_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no deal with id {deal_id}")
+        return self._deal_from_row(row)
+
+    def _deal_from_row(self, row) -> Deal:
+        data = json.loads(row[3])
+        data.update(id=row[0], version=row[1], owner=row[2])
+        return Deal.model_validate(data)
+
+    def find(self, ref: str) -> Deal:
+        """A deal by its id, its exact name, or an unambiguous part of its name."""
+        text = ref.strip()
+        if text.isdigit():
+            return self.get(int(text))
+        rows = self._execute("SELECT id, name FROM deals WHERE name = ?", (text,)).fetchall()
+        if not rows:
+            pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = self._execute("SELECT id, name FROM deals WHERE LOWER(name) LIKE ? ESCAPE '\\' ORDER BY id",
+                                 (pattern,)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no deal matches {ref!r}; see `dealcoach deal list`")
+        if len(rows) > 1:
+            listed = "; ".join(f"{row[0]}: {row[1]}" for row in rows[:10])
+            raise AmbiguousError(f"{ref!r} matches {len(rows)} deals ({listed}); use the id")
+        return self.get(rows[0][0])
+
+    def history(self, deal_id: int) -> list[HistoryEntry]:
+        rows = self._execute("SELECT at, who, what FROM deal_history WHERE deal_id = ? ORDER BY id",
+                             (deal_id,)).fetchall()
+        return [HistoryEntry(at=dt.datetime.fromisoformat(r[0]), who=r[1], what=r[2]) for r in rows]
+
+    def count(self) -> int:
+        return self._execute("SELECT COUNT(*) FROM deals").fetchone()[0]
+
+    # --- writing ------------------------------------------------------------------------------
+    def _columns(self, deal: Deal) -> tuple:
+        document = deal.model_dump_json(exclude={"id", "version", "owner"})
+        return (deal.name, deal.account, deal.playbook, deal.owner, deal.amount, deal.currency,
+                deal.expected_close.isoformat() if deal.expected_close else None, deal.probability, document)
+
+    def add(self, deal: Deal, who: str, what: str = "created") -> Deal:
+        now = _now().isoformat()
+        stored = deal.model_copy(update={"owner": deal.owner or who, "version": 1})
+        with self.transaction():
+            cursor = self._execute(
+                "INSERT INTO deals (name, account, playbook, owner, amount, currency, expected_close, probability, "
+                "data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+                (*self._columns(stored), now, now),
+            )
+            deal_id = cursor.fetchone()[0]
+            self._record(deal_id, who, what, now)
+        return stored.model_copy(update={"id": deal_id})
+
+    def save(self, deal: Deal, who: str, what: str | None = None) -> Deal:
+        """Write a changed deal. `deal.version` must be the version it was read at."""
+        if deal.id is None:
+            raise StoreError("cannot save a deal that was never added")
+        now = _now().isoformat()
+        with self.transaction():
+            current = self.get(deal.id)
+            if current.version != deal.version:
+                raise ConflictError(
+                    f"deal {deal.id} ({deal.name}) was changed by someone else since you read it "
+                    f"(version {deal.version} -> {current.version}); run the command again on the fresh copy")
+            summary = what or describe_change(current, deal)
+            if summary is None:
+                return current
+            stored = deal.model_copy(update={"version": deal.version + 1})
+            self._execute(
+                "UPDATE deals SET name = ?, account = ?, playbook = ?, owner = ?, amount = ?, currency = ?, "
+                "expected_close = ?, probability = ?, data = ?, version = ?, updated_at = ? "
+                "WHERE id = ? AND version = ?",
+                (*self._columns(stored), stored.version, now, deal.id, deal.version),
+            )
+            self._record(deal.id, who, summary, now)
+        return stored
+
+    def delete(self, deal_id: int) -> None:
+        with self.transaction():
+            if self._execute("DELETE FROM deals WHERE id = ?", (deal_id,)).rowcount == 0:
+                raise NotFoundError(f"no deal with id {deal_id}")
+            self._execute("DELETE FROM deal_history WHERE deal_id = ?", (deal_id,))
+
+    def _record(self, deal_id: int, who: str, what: str, at: str) -> None:
+        self._execute("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",
+                      (deal_id, at, who, what[:4000]))
+
+
+def describe_change(before: Deal, after: Deal) -> str | None:
+    """A short human summary of what changed between two versions of a deal; None if nothing did."""
+    old = before.model_dump(mode="json", exclude={"id", "version"})
+    new = after.model_dump(mode="json", exclude={"id", "version"})
+    parts = []
+    for key in new:
+        if old.get(key) == new[key]:
+            continue
+        if key == "done":
+            old_ids = {m["id"] for m in old["done"]}
+            new_ids = {m["id"] for m in new["done"]}
+            added, removed = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
+            change = [f"+{i}" for i in added] + [f"-{i}" for i in removed]
+            parts.append("done: " + (" ".join(change) if change else "evidence updated"))
+        elif key == "people":
+            old_names = {p["name"] for p in old["people"]}
+            new_names = {p["name"] for p in new["people"]}
+            change = [f"+{n}" for n in sorted(new_names - old_names)] + [f"-{n}" for n in sorted(old_names - new_names)]
+            parts.append("people: " + (" ".join(change) if change else "updated"))
+        elif key in ("notes",):
+            parts.append(f"{key}: updated")
+        else:
+            parts.append(f"{key}: {_short(old.get(key))} -> {_short(new[key])}")
+    return "; ".join(parts) if parts else None
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
