@@ -1,0 +1,67 @@
+"""Every test runs with its own DEALCOACH_HOME in tmp_path, English, a fixed user, no colour."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dealcoach.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "playbooks" / "examples"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("DEALCOACH_HOME", str(home))
+    monkeypatch.delenv("DEALCOACH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DEALCOACH_DEBUG", raising=False)
+    monkeypatch.setenv("DEALCOACH_LANG", "en")
+    monkeypatch.setenv("DEALCOACH_USER", "tester")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    return home
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI in-process: run("stage", "--example", "x") -> Result (stdout and stderr apart)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict | None = None):
+        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def keys():
+    """Real questionary prompts fed through prompt_toolkit's pipe input (no terminal needed)."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        yield pipe
+
+
+@pytest.fixture
+def store():
+    from dealcoach.store import open_store
+
+    with open_store() as opened:
+        yield opened
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def env_without_terminal() -> dict:
+    return {key: value for key, value in os.environ.items()}
