@@ -53,9 +53,23 @@ def read_text(path: Path, error: type[Exception]) -> str:
         raise error(f"{path}: is not UTF-8 text (byte {exc.start})") from None
 
 
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader, with an impossible date (2015-02-30) reported at its line."""
+
+    def construct_yaml_timestamp(self, node):  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r} is not a valid date ({exc})",
+                                                    node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def parse(text: str, origin: str, error: type[Exception]) -> LocatedData:
     """Parse one YAML document with positions; `error` on syntax errors, unsafe tags or emptiness."""
-    loader = yaml.CSafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -49,6 +49,7 @@ class ProcessRow(BaseModel):
     gate_met: int
     gate_total: int
     status: Literal["passed", "current", "ahead"]
+    confidence: str
     customer_here: bool
     we_are_here: bool
 
@@ -136,6 +137,7 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
             gate_met=sum(item in done for item in gate),
             gate_total=len(gate),
             status="passed" if index < stage_index or completed else "current" if index == stage_index else "ahead",
+            confidence=playbook.pair_confidence(row_stage),
             customer_here=index == customer_index,
             we_are_here=index == stage_index,
         ))
@@ -147,7 +149,7 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
     notes = []
     if customer_source == "assumed":
         notes.append(message("note.customer_assumed", lang))
-    reconstructed = stage.confidence == "inferred" or playbook.customer_steps[customer_index].confidence == "inferred"
+    reconstructed = playbook.pair_confidence(stage) == "inferred" or step.confidence == "inferred"
     if reconstructed:
         notes.append(message("note.reconstructed", lang))
     if completed:

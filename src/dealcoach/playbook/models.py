@@ -332,6 +332,12 @@ class Playbook(Strict):
     visit: Visit | None = None
     cases: list[WorkedCase] = []
 
+    def pair_confidence(self, stage: Stage) -> str:
+        """The weaker confidence of a stage and the customer step it maps to."""
+        step = next(s for s in self.customer_steps if s.id == stage.customer_step)
+        order = ["inferred", "supported", "confirmed"]
+        return min(stage.confidence, step.confidence, key=order.index)
+
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
 

@@ -36,7 +36,7 @@ def processes_table(diagnosis: Diagnosis, lang: Lang) -> Table:
         met = Text(f"{row.gate_met}/{row.gate_total}",
                    style="green" if row.gate_met == row.gate_total else "yellow" if row.gate_met else "dim")
         table.add_row(str(row.index + 1), customer, ours, escape(row.key_milestone), met,
-                      confidence_label(row.sales_stage.confidence, lang))
+                      confidence_label(row.confidence, lang))
     return table
 
 

@@ -36,7 +36,7 @@ def mapping_table(playbook: Playbook, lang: Lang) -> Table:
     table.add_column(message("col.key_milestone", lang), overflow="fold")
     table.add_column(message("col.confidence", lang))
     for index, (step, stage) in enumerate(zip(playbook.customer_steps, playbook.stages, strict=True), start=1):
-        confidence = stage.confidence if stage.confidence != "confirmed" else step.confidence
+        confidence = playbook.pair_confidence(stage)
         table.add_row(str(index), escape(step.name.get(lang)), escape(stage.name.get(lang)),
                       escape(stage.key_milestone.text.get(lang)), confidence_label(confidence, lang))
     return table
@@ -82,6 +82,8 @@ def stage_panel(playbook: Playbook, stage: Stage, catalog: RoleCatalog, lang: La
     for case in stage.cases:
         section("section.case", f"[bold]{escape(case.title.get(lang))}[/bold]\n{escape(case.situation.get(lang))}"
                 f"\n\n{escape(case.analysis.get(lang))}")
-    title = RichText.assemble(stage.name.get(lang), " (", stage.id, ") · ", confidence_label(stage.confidence, lang))
-    subtitle = message("inferred_note", lang) if stage.confidence == "inferred" else None
-    return Panel(Group(*parts[:-1]), title=title, subtitle=subtitle, title_align="left")
+    confidence = playbook.pair_confidence(stage)
+    if confidence == "inferred":
+        parts.insert(0, RichText(message("inferred_note", lang) + "\n", style="magenta"))
+    title = RichText.assemble(stage.name.get(lang), " (", stage.id, ") · ", confidence_label(confidence, lang))
+    return Panel(Group(*parts[:-1]), title=title, title_align="left")

@@ -1,0 +1,134 @@
+"""The deal store on SQLite: CRUD, history, lookups, versions, permissions, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dealcoach.deals.models import Deal, Person
+from dealcoach.errors import AmbiguousError, ConflictError, NotFoundError, StoreError
+
+
+def test_database_file_is_owner_only(store, isolated_home):
+    mode = stat.S_IMODE((isolated_home / "dealcoach.db").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_migrations_are_recorded_once(store):
+    names = [row[0] for row in store.connection.execute("SELECT name FROM migrations")]
+    assert names == ["001_deals_and_history"]
+    assert store.migrate() == []
+
+
+def test_newer_schema_is_refused(store, isolated_home):
+    store.connection.execute("INSERT INTO migrations VALUES ('999_from_the_future', 'x')")
+    from dealcoach.store import open_store
+
+    with pytest.raises(StoreError, match="newer schema than this dealcoach knows .999_from_the_future"):
+        open_store()
+
+
+def test_add_get_find_and_history(store):
+    first = store.add(Deal(name="宁夏新工程项目工业油", account="宁夏某新工程项目", amount=800000), "rep-a")
+    store.add(Deal(name="宁夏二期"), "rep-b")
+    assert first.id == 1 and first.version == 1 and first.owner == "rep-a"
+    assert store.get(1).name == "宁夏新工程项目工业油"
+    assert store.find("1").id == 1
+    assert store.find("工业油").id == 1
+    assert store.find("宁夏二期").id == 2  # an exact name wins over a partial match
+    with pytest.raises(AmbiguousError, match="'宁夏' matches 2 deals"):
+        store.find("宁夏")
+    with pytest.raises(NotFoundError, match="no deal matches 'nothing'"):
+        store.find("nothing")
+    with pytest.raises(NotFoundError):
+        store.find("%")  # LIKE wildcards are matched literally
+    changed = store.save(first.model_copy(update={"probability": 0.4}), "rep-a")
+    assert changed.version == 2
+    history = store.history(1)
+    assert [h.who for h in history] == ["rep-a", "rep-a"]
+    assert history[0].what == "created" and history[1].what == "probability: null -> 0.4"
+
+
+def test_save_without_change_writes_nothing(store):
+    deal = store.add(Deal(name="x"), "me")
+    assert store.save(deal, "me").version == 1
+    assert len(store.history(deal.id)) == 1
+
+
+def test_stale_copy_is_refused(store):
+    deal = store.add(Deal(name="x"), "a")
+    store.save(deal.model_copy(update={"probability": 0.5}), "a")
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        store.save(deal.model_copy(update={"amount": 10}), "b")
+    assert store.get(deal.id).amount is None
+
+
+def test_list_and_owner_filter(store):
+    store.add(Deal(name="a", owner="amy"), "amy")
+    store.add(Deal(name="b"), "bob")
+    assert [d.name for d in store.list_deals()] == ["a", "b"]
+    assert [d.name for d in store.list_deals(owner="bob")] == ["b"]
+
+
+def test_delete_removes_history(store):
+    deal = store.add(Deal(name="x"), "a")
+    store.delete(deal.id)
+    assert store.history(deal.id) == []
+    with pytest.raises(NotFoundError):
+        store.delete(deal.id)
+
+
+def test_transaction_rolls_back_everything(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add(Deal(name="one"), "a")
+            store.add(Deal(name="two"), "a")
+            raise RuntimeError("boom")
+    assert store.count() == 0
+
+
+def test_people_round_trip_through_the_store(store):
+    deal = store.add(Deal(name="x", people=[Person(name="涂主任", roles=["technical-supporter"], contact="brief")]), "a")
+    assert store.get(deal.id).people[0].roles == ["technical-supporter"]
+
+
+WRITER = """
+import sys
+from dealcoach.store import open_store
+from dealcoach.deals.models import Deal
+store = open_store()
+i = 0
+while True:
+    with store.transaction():
+        deal = store.add(Deal(name=f"deal {i}", notes="x" * 2000), "writer")
+        store.save(deal.model_copy(update={"probability": 0.5}), "writer")
+    i += 1
+    if i == 20:
+        print("ready", flush=True)
+"""
+
+
+def test_killed_writer_leaves_a_consistent_database(isolated_home):
+    """SIGKILL in the middle of writing: the database opens, passes the integrity check, and every
+    committed deal has both of its writes (no half-done transaction)."""
+    env = {**os.environ, "DEALCOACH_HOME": str(isolated_home)}
+    for delay in (0.05, 0.2, 0.4):
+        process = subprocess.Popen([sys.executable, "-c", WRITER], env=env, stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        connection = sqlite3.connect(isolated_home / "dealcoach.db")
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        deals = connection.execute("SELECT COUNT(*), SUM(version = 2) FROM deals").fetchone()
+        history = connection.execute("SELECT COUNT(*) FROM deal_history").fetchone()[0]
+        assert deals[0] >= 20 and deals[0] == deals[1]  # every deal got its second write
+        assert history == 2 * deals[0]
+        connection.close()
