@@ -23,6 +23,11 @@ def home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Validated playbooks, cached so a command need not parse YAML on every run."""
+    return home() / "cache"
+
+
 def user_playbook_dir() -> Path:
     return home() / "playbooks"
 

@@ -16,12 +16,23 @@ MAX_BYTES = 2 * 1024 * 1024  # a playbook is ~100 KiB; anything this big is not 
 
 
 class LocatedData:
-    """Parsed YAML plus where each value stood in the file (path tuple -> (line, column), 1-based)."""
+    """Parsed YAML plus where each value stood in the file (path tuple -> (line, column), 1-based).
 
-    def __init__(self, data: Any, marks: dict[tuple, tuple[int, int]], origin: str) -> None:
+    Positions are only needed to report an error, so they are collected on first use.
+    """
+
+    def __init__(self, data: Any, node: yaml.Node, origin: str) -> None:
         self.data = data
-        self.marks = marks
         self.origin = origin
+        self._node = node
+        self._marks: dict[tuple, tuple[int, int]] | None = None
+
+    @property
+    def marks(self) -> dict[tuple, tuple[int, int]]:
+        if self._marks is None:
+            self._marks = {}
+            _collect_marks(self._node, (), self._marks)
+        return self._marks
 
     def where(self, loc: tuple) -> str:
         """`origin:line:col` for the deepest part of `loc` that has a position in the file."""
@@ -86,9 +97,7 @@ def parse(text: str, origin: str, error: type[Exception]) -> LocatedData:
         raise error(f"{origin}: invalid YAML: {exc}") from None
     finally:
         loader.dispose()
-    marks: dict[tuple, tuple[int, int]] = {}
-    _collect_marks(node, (), marks)
-    return LocatedData(data, marks, origin)
+    return LocatedData(data, node, origin)
 
 
 def _tag_of(problem: str) -> str:

@@ -15,7 +15,6 @@ from dealcoach.deals.checks import check_deal
 from dealcoach.deals.models import Deal, DoneMark
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, Playbook, RoleCatalog
-from dealcoach.yamlfile import parse, read_text, validation_messages
 
 UNKNOWN_STEP = "unknown"
 
@@ -42,6 +41,8 @@ class StageAnswers(BaseModel):
 
 
 def load_answers(path: Path) -> StageAnswers:
+    from dealcoach.yamlfile import parse, read_text, validation_messages
+
     located = parse(read_text(path, DealFileError), str(path), DealFileError)
     if not isinstance(located.data, dict):
         raise DealFileError(f"{path}:1:1: an answers file is a mapping (done:, undone:, customer_step:, signals:)")

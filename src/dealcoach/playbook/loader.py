@@ -6,17 +6,22 @@ user's `$DEALCOACH_HOME/playbooks/ID.yaml` overrides the bundled playbook of the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from dealcoach import settings
+from dealcoach import __version__, settings
 from dealcoach.errors import NotFoundError, PlaybookError
 from dealcoach.playbook.models import Playbook, RoleCatalog, Text
-from dealcoach.yamlfile import LocatedData, parse, read_text, validation_messages
+from dealcoach.trusted import construct
+
+if TYPE_CHECKING:
+    from dealcoach.yamlfile import LocatedData
 
 CATALOG_ID = "roles"
 
@@ -54,9 +59,19 @@ def playbook_ids() -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _load_file(path: Path, mtime: float) -> Playbook | RoleCatalog:
-    del mtime  # part of the cache key only: an edited file is read again
-    located = parse(read_text(path, PlaybookError), str(path), PlaybookError)
+def _load_file(path: Path, stamp: tuple[int, int]) -> Playbook | RoleCatalog:
+    cached = _read_cache(path, stamp)
+    if cached is not None:
+        return cached
+    loaded = _parse_file(path)
+    _write_cache(path, stamp, loaded)
+    return loaded
+
+
+def _parse_file(path: Path) -> Playbook | RoleCatalog:
+    from dealcoach.yamlfile import validation_messages
+
+    located = _located(path)
     if not isinstance(located.data, dict):
         raise PlaybookError(f"{path}:1:1: a playbook must be a mapping of keys, not {_kind(located.data)}")
     model = RoleCatalog if located.data.get("id") == CATALOG_ID or path.stem == CATALOG_ID else Playbook
@@ -69,6 +84,8 @@ def _load_file(path: Path, mtime: float) -> Playbook | RoleCatalog:
 
 
 def _located(path: Path) -> LocatedData:
+    from dealcoach.yamlfile import parse, read_text  # libyaml: only when a file must be parsed
+
     return parse(read_text(path, PlaybookError), str(path), PlaybookError)
 
 
@@ -84,10 +101,52 @@ def _kind(data: object) -> str:
 
 def load_file(path: Path) -> Playbook | RoleCatalog:
     try:
-        mtime = path.stat().st_mtime
+        info = path.stat()
     except OSError:
-        mtime = 0.0
-    return _load_file(path, mtime)
+        return _parse_file(path)  # reports the missing file
+    return _load_file(path, (info.st_mtime_ns, info.st_size))
+
+
+# Parsing YAML costs ~50 ms per playbook; validating the cached JSON of an unchanged file ~2 ms.
+# The cache holds only what the YAML already said (no code); a stale or broken entry is ignored.
+
+def _cache_file(path: Path, stamp: tuple[int, int]) -> Path:
+    import hashlib
+
+    key = f"{__version__}|{path.resolve()}|{stamp[0]}|{stamp[1]}"
+    return settings.cache_dir() / f"playbook-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+
+
+def _read_cache(path: Path, stamp: tuple[int, int]) -> Playbook | RoleCatalog | None:
+    cache = _cache_file(path, stamp)
+    try:
+        text = cache.read_bytes()
+    except OSError:
+        return None
+    try:
+        wrapper = json.loads(text)
+        if "catalog" in wrapper:
+            return construct(RoleCatalog, wrapper["catalog"])  # type: ignore[return-value]
+        return construct(Playbook, wrapper["playbook"])  # type: ignore[return-value]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(path: Path, stamp: tuple[int, int], loaded: Playbook | RoleCatalog) -> None:
+    import os
+    import tempfile
+
+    cache = _cache_file(path, stamp)
+    key = "catalog" if isinstance(loaded, RoleCatalog) else "playbook"
+    body = f'{{"{key}":{loaded.model_dump_json(by_alias=True)}}}'
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(body)
+        os.replace(temporary, cache)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
 
 
 def load_catalog() -> RoleCatalog:

@@ -5,7 +5,7 @@ Every model forbids unknown keys, so a typo in a playbook fails loudly. Every te
 by `validate_playbook` in loader.py, after the models have parsed.
 """
 
-from __future__ import annotations
+
 
 from typing import Annotated, Literal
 
@@ -25,7 +25,7 @@ GradeId = Literal["A", "B", "C", "D"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Text(Strict):
@@ -276,9 +276,9 @@ _CONDITION_KEYS = (
 class Condition(Strict):
     """A typed condition. Exactly one key is set; `all`/`any`/`not` combine others."""
 
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
-    not_: Condition | None = Field(default=None, alias="not")
+    all: "list[Condition] | None" = None
+    any: "list[Condition] | None" = None
+    not_: "Condition | None" = Field(default=None, alias="not")
     customer_ahead: bool | None = None
     customer_at_or_after: Id | None = None
     stage_at_or_after: Id | None = None
@@ -292,7 +292,7 @@ class Condition(Strict):
     count_at_least: PeopleCount | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Condition:
+    def _exactly_one(self) -> "Condition":
         set_keys = [key for key in _CONDITION_KEYS if getattr(self, key) is not None]
         if len(set_keys) != 1:
             names = ", ".join(k.rstrip("_") for k in _CONDITION_KEYS)
