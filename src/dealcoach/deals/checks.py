@@ -31,6 +31,16 @@ def check_deal(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> list[Pro
         elif mark.id in seen:
             problems.append((("done", index), f"{mark.id!r} is listed twice"))
         seen.add(mark.id)
+    if deal.assessment:
+        factors = {f.id: f for f in playbook.grading.assessment.factors} if playbook.grading else {}
+        for factor_id, score in deal.assessment.items():
+            factor = factors.get(factor_id)
+            if factor is None:
+                problems.append((("assessment", factor_id), f"unknown assessment factor {factor_id!r} "
+                                 f"for playbook {playbook.id}"))
+            elif score not in {level.score for level in factor.scale}:
+                allowed = ", ".join(str(level.score) for level in factor.scale)
+                problems.append((("assessment", factor_id), f"score {score} is not on the scale ({allowed})"))
     problems += check_people(deal, catalog)
     return problems
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from dealcoach.playbook.models import Attitude, Contact, Id, Influence, Level
+from dealcoach.playbook.models import Attitude, Contact, GradeId, Id, Influence, Level
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -63,6 +63,31 @@ class Person(DealModel):
         return self.contact != "none"
 
 
+class CompetitorComparison(DealModel):
+    """Seed 000's comparison with one competitor: per dimension (need-fit, price, brand, service,
+    relationship), -2 (they are much stronger) .. +2 (we are much stronger)."""
+
+    competitor: Name
+    scores: dict[Id, Annotated[int, Field(ge=-2, le=2)]] = {}
+
+
+class OpportunityAnswers(DealModel):
+    """Seed 000's opportunity analysis: how well each kind of information is known (0..3), and how we
+    compare with each competitor."""
+
+    information: dict[Id, Annotated[int, Field(ge=0, le=3)]] = {}
+    comparisons: list[CompetitorComparison] = []
+
+
+class ComputedGrade(DealModel):
+    """The grade `dealcoach grade --deals` computed and saved, with the rule that fired."""
+
+    grade: GradeId
+    score: float | None = None
+    rule: ShortText
+    on: dt.date
+
+
 class HistoryEntry(BaseModel):
     at: dt.datetime
     who: str
@@ -109,6 +134,12 @@ class Deal(DealModel):
     competitors: list[Competitor] = []
     people: list[Person] = []
     notes: LongText | None = None
+    assessment: dict[Id, Annotated[int, Field(ge=0, le=10)]] = Field(
+        default={}, description="assessment factor id -> score on that factor's scale")
+    opportunity: OpportunityAnswers | None = None
+    manual_grade: GradeId | None = Field(default=None, description="the rep's own grade; never replaced silently")
+    manual_grade_reason: ShortText | None = None
+    computed_grade: ComputedGrade | None = None
     owner: str | None = None
     version: int = 0
 
