@@ -107,7 +107,9 @@ def list_deals(
     with open_store() as store:
         deals = store.list_deals(owner=owner)
     if json:
-        emit_json([d.model_dump(mode="json") for d in deals])
+        from dealcoach.store.base import summaries_adapter
+
+        typer.echo(summaries_adapter().dump_json(deals, indent=2).decode())
         return
     from dealcoach.render.console import console
     from dealcoach.render.deals import deal_list_table
