@@ -232,7 +232,8 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
         rule = rules[warning.rule]
         if rule.action:
             text = fill(rule.action.get(lang), _fields(situation, warning.people, lang))
-            actions.append(NextAction(text=text, why=warning.message, source=f"rule:{rule.id}"))
+            why = message("why.rule", lang, id=rule.id, source=rule.source)
+            actions.append(NextAction(text=text, why=why, source=f"rule:{rule.id}"))
     if completed:
         return actions
     for item in missing:

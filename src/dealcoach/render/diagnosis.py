@@ -52,32 +52,38 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang) -> None
         console.print(Text(note, style="magenta"))
 
     if diagnosis.missing:
-        lines = []
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
         for item in diagnosis.missing:
-            marker = "★" if item.kind == "key_milestone" else "□"
-            lines.append(f"{marker} [bold]{escape(item.text)}[/bold] [dim]({escape(item.stage_name)} · "
-                         f"{escape(item.id)})[/dim]")
-        console.print(Panel("\n".join(lines), title=message("label.missing", lang), title_align="left",
-                            border_style="yellow"))
+            grid.add_row("★" if item.kind == "key_milestone" else "□",
+                         Text.assemble((item.text, "bold"), (f" ({item.stage_name} · {item.id})", "dim")))
+        console.print(Panel(grid, title=message("label.missing", lang), title_align="left", border_style="yellow"))
 
     if diagnosis.warnings:
-        lines = []
+        # a grid keeps the label in its own column, so long CJK lines wrap under the text, not the label
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
         for warning in diagnosis.warnings:
-            style = SEVERITY_STYLE[warning.severity]
-            lines.append(f"[{style}]{escape(message('severity.' + warning.severity, lang))}[/{style}] "
-                         f"{escape(warning.message)} [dim]({escape(warning.id)})[/dim]")
-        console.print(Panel("\n".join(lines), title=message("label.warnings", lang), title_align="left",
-                            border_style="red"))
+            grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
+                         Text.assemble(warning.message, (f" ({warning.id})", "dim")))
+        console.print(Panel(grid, title=message("label.warnings", lang), title_align="left", border_style="red"))
 
     if diagnosis.next_actions:
         shown = diagnosis.next_actions[:MAX_ACTIONS_SHOWN]
-        parts = []
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column(overflow="fold")
+        colon = ": " if lang == "en" else "："
         for number, action in enumerate(shown, start=1):
-            parts.append(Text.from_markup(f"[bold]{number}.[/bold] {escape(action.text)}"))
+            lines = [Text(action.text, style="bold")]
             if action.how:
-                parts.append(Text.from_markup(f"   [italic]{message('label.how', lang)}: {escape(action.how)}[/italic]"))
-            parts.append(Text.from_markup(f"   [dim]{message('label.why', lang)}: {escape(action.why)}[/dim]"))
+                lines.append(Text(f"{message('label.how', lang)}{colon}{action.how}", style="italic"))
+            lines.append(Text(f"{message('label.why', lang)}{colon}{action.why}", style="dim"))
+            grid.add_row(Text(f"{number}."), Group(*lines))
         hidden = len(diagnosis.next_actions) - len(shown)
+        parts: list = [grid]
         if hidden:
             parts.append(Text(message("label.more_actions", lang, count=hidden), style="dim"))
         console.print(Panel(Group(*parts), title=message("label.next_actions", lang), title_align="left",
