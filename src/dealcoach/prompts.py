@@ -73,3 +73,26 @@ def ask_customer_step(playbook: Playbook, current: str | None, lang: Lang) -> st
     ]
     options.append((message("prompt.step_unknown", lang), None))
     return ask_select(message("prompt.customer_step", lang), options, default=current)
+
+
+def ask_person(deal, catalog, lang: Lang) -> dict:
+    """The fields of a new person on the deal, asked one by one from the role catalog."""
+    name = ask_text(message("prompt.person_name", lang), required=True)
+    title = ask_text(message("prompt.person_title", lang))
+    level = ask_select(message("prompt.person_level", lang),
+                       [(message(f"value.{v}", lang), v) for v in ("senior", "middle", "staff")], default="middle")
+    models = {m.id: m.name.get(lang) for m in catalog.models}
+    role_choices = [Choice(title=f"{role.name.get(lang)} ({models.get(role.model, role.model)})", value=role.id)
+                    for role in catalog.roles]
+    roles = questionary.checkbox(message("prompt.person_roles", lang), choices=role_choices).unsafe_ask()
+    values = {}
+    for field, options in (("attitude", ("supporter", "neutral", "opponent", "unknown")),
+                           ("influence", ("high", "medium", "low", "unknown")),
+                           ("contact", ("none", "brief", "regular", "deep"))):
+        values[field] = ask_select(message(f"prompt.person_{field}", lang),
+                                   [(message(f"value.{v}", lang), v) for v in options], default=options[-1] if
+                                   field != "contact" else "none")
+    bosses: list[tuple[str, str | None]] = [(p.name, p.name) for p in deal.people]
+    bosses.append((message("prompt.nobody", lang), None))
+    reports_to = ask_select(message("prompt.person_reports_to", lang), bosses, default=None) if deal.people else None
+    return {"name": name, "title": title or None, "level": level, "roles": roles, **values, "reports_to": reports_to}

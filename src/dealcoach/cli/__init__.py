@@ -56,12 +56,16 @@ def _root(
 
 def _register() -> None:
     from dealcoach.cli import deal, example, path, playbook, stage
+    from dealcoach.cli import map as map_command
+    from dealcoach.cli import people
 
     app.add_typer(playbook.app, name="playbook")
     app.add_typer(deal.app, name="deal")
     app.add_typer(example.app, name="example")
     app.command("stage")(stage.stage)
     app.command("path")(path.path)
+    app.add_typer(people.app, name="people")
+    app.command("map")(map_command.power_map)
 
 
 _register()

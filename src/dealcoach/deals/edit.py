@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from dealcoach.deals.checks import check_deal
-from dealcoach.deals.models import Deal, DoneMark
+from dealcoach.deals.models import Deal, DoneMark, Person
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, Playbook, RoleCatalog
 
@@ -109,3 +109,51 @@ def with_fields(deal: Deal | None, changes: dict) -> Deal:
             lines.append(f"{field}: {text}" + (f" (got {err['input']!r})" if "input" in err and
                                                  not isinstance(err["input"], dict) else ""))
         raise DealcoachError(lines[0] if len(lines) == 1 else f"{len(lines)} problems", details=lines) from None
+
+
+def _validated_person(fields: dict) -> Person:
+    try:
+        return Person.model_validate(fields)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in err["loc"]) or "person"
+        raise DealcoachError(f"{field}: {err['msg'].removeprefix('Value error, ')}"
+                             + (f" (got {err['input']!r})" if not isinstance(err.get("input"), dict) else "")) from None
+
+
+def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
+    person = _validated_person(fields)
+    if deal.person(person.name) is not None:
+        raise DealcoachError(f"{person.name!r} is already on deal {deal.name}; use `dealcoach people edit`")
+    updated = deal.model_copy(update={"people": [*deal.people, person]})
+    ensure_valid(updated, playbook, catalog)
+    return updated
+
+
+def edit_person(deal: Deal, name: str, changes: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
+    """Change some fields of one person; renaming follows the reporting lines that point at them."""
+    from dealcoach.coaching.people import find_person
+
+    person = find_person(deal, name)
+    edited = _validated_person({**person.model_dump(), **changes})
+    people = []
+    for other in deal.people:
+        if other.name == person.name:
+            people.append(edited)
+        elif other.reports_to == person.name and edited.name != person.name:
+            people.append(other.model_copy(update={"reports_to": edited.name}))
+        else:
+            people.append(other)
+    updated = deal.model_copy(update={"people": people})
+    ensure_valid(updated, playbook, catalog)
+    return updated
+
+
+def remove_person(deal: Deal, name: str) -> tuple[Deal, str]:
+    """Remove one person; whoever reported to them now reports to their boss (the line is kept)."""
+    from dealcoach.coaching.people import find_person
+
+    person = find_person(deal, name)
+    people = [p.model_copy(update={"reports_to": person.reports_to}) if p.reports_to == person.name else p
+              for p in deal.people if p.name != person.name]
+    return deal.model_copy(update={"people": people}), person.name

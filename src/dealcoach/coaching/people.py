@@ -1,0 +1,167 @@
+"""The buying side: coaching on one person, and the power map (权力地图). Pure; no terminal.
+
+Roles, departments, drivers, circles and personal needs all come from the shared role catalog
+(playbooks/roles.yaml); the gaps are the people warnings the playbook's rules raise.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from dealcoach.coaching.diagnosis import Warning, diagnose
+from dealcoach.deals.models import Deal, Person
+from dealcoach.errors import NotFoundError
+from dealcoach.i18n import Lang
+from dealcoach.playbook.models import Playbook, RoleCatalog
+
+PEOPLE_RULES = ("no-decision-maker", "no-coach", "single-threaded", "uncovered-influencer", "opponent-unaddressed",
+                "bypassed-middle", "new-key-player", "coach-without-access")
+
+
+class RoleAdvice(BaseModel):
+    id: str
+    name: str
+    model: str
+    traits: list[str]
+    strategies: list[str]
+
+
+class DepartmentAdvice(BaseModel):
+    id: str
+    name: str
+    traits: list[str]
+    needs: list[str]
+    how_to_talk: list[str]
+
+
+class DriverQuestions(BaseModel):
+    id: str
+    name: str
+    text: str
+    questions: list[str]
+
+
+class PersonCoaching(BaseModel):
+    deal: str
+    person: Person
+    roles: list[RoleAdvice]
+    departments: list[DepartmentAdvice]
+    drivers: list[DriverQuestions]
+    principles: list[str]
+    circle: str | None
+    needs: list[str]
+    warnings: list[Warning]
+
+
+class MapNode(BaseModel):
+    person: Person
+    role_names: list[str]
+    children: list[MapNode] = []
+
+
+class CoverageRow(BaseModel):
+    """One role group of the catalog: who holds it, and whether any of them has been met."""
+
+    id: str
+    name: str
+    people: list[str]
+    met: list[str]
+    matters_now: bool
+
+
+class PowerMap(BaseModel):
+    deal: str
+    stage: str
+    roots: list[MapNode]
+    coverage: list[CoverageRow]
+    gaps: list[Warning]
+
+
+def find_person(deal: Deal, name: str) -> Person:
+    person = deal.person(name)
+    if person is not None:
+        return person
+    matches = [p for p in deal.people if name.lower() in p.name.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(p.name for p in deal.people) or "nobody yet"
+    raise NotFoundError(f"no person {name!r} on deal {deal.name} (people: {known})")
+
+
+def _departments_of(person: Person, catalog: RoleCatalog) -> list[str]:
+    found = []
+    for role_id in person.roles:
+        department = next((r.department for r in catalog.roles if r.id == role_id), None)
+        if department and department not in found:
+            found.append(department)
+    if not found and person.level == "senior" and any(d.id == "decision-layer" for d in catalog.departments):
+        found.append("decision-layer")
+    return found
+
+
+def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> PersonCoaching:
+    person = find_person(deal, name)
+    roles = [catalog.role(r) for r in person.roles if any(x.id == r for x in catalog.roles)]
+    models = {m.id: m.name.get(lang) for m in catalog.models}
+    departments = {d.id: d for d in catalog.departments}
+    principles = {p.id: p for p in catalog.principles}
+    wanted = []
+    if person.level == "senior":
+        wanted.append("visit-senior-carefully")
+    if person.level == "middle":
+        wanted.append("ally-with-middle-managers")
+    if person.attitude in ("opponent", "unknown") or "saboteur" in person.roles:
+        wanted.append("unknown-is-risk")
+    circle = next((c for c in catalog.circles if c.id == person.circle), None)
+    needs = [n for n in catalog.personal_needs if n.id in person.needs]
+    warnings = [w for w in diagnose(deal, playbook, catalog, lang).warnings if person.name in w.people]
+    return PersonCoaching(
+        deal=deal.name,
+        person=person,
+        roles=[RoleAdvice(id=r.id, name=r.name.get(lang), model=models.get(r.model, r.model),
+                          traits=[t.get(lang) for t in r.traits], strategies=[s.get(lang) for s in r.strategies])
+               for r in roles],
+        departments=[DepartmentAdvice(id=d.id, name=d.name.get(lang), traits=[t.get(lang) for t in d.traits],
+                                      needs=[n.get(lang) for n in d.needs],
+                                      how_to_talk=[h.get(lang) for h in d.how_to_talk])
+                     for d in (departments[i] for i in _departments_of(person, catalog) if i in departments)],
+        drivers=[DriverQuestions(id=d.id, name=d.name.get(lang), text=d.text.get(lang),
+                                 questions=[q.get(lang) for q in d.questions]) for d in catalog.drivers],
+        principles=[f"{principles[p].name.get(lang)}: {principles[p].text.get(lang)}" for p in wanted if p in principles],
+        circle=f"{circle.name.get(lang)}: {circle.text.get(lang)}" if circle else None,
+        needs=[f"{n.name.get(lang)}: {n.how_to_help.get(lang)}" for n in needs],
+        warnings=warnings,
+    )
+
+
+def power_map(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> PowerMap:
+    diagnosis = diagnose(deal, playbook, catalog, lang)
+    role_names = {r.id: r.name.get(lang) for r in catalog.roles}
+
+    def node(person: Person, seen: frozenset[str]) -> MapNode:
+        children = [node(p, seen | {p.name}) for p in deal.people
+                    if p.reports_to == person.name and p.name not in seen]
+        return MapNode(person=person, role_names=[role_names.get(r, r) for r in person.roles], children=children)
+
+    names = {p.name for p in deal.people}
+    roots = [node(p, frozenset({p.name})) for p in deal.people if not p.reports_to or p.reports_to not in names]
+    stage = playbook.stages[diagnosis.sales_stage.index]
+    focus: set[str] = set()
+    for item in stage.key_roles:
+        focus |= catalog.equivalent(item.role)
+    coverage = []
+    grouped: set[str] = set()
+    for group in catalog.equivalences:
+        grouped.update(group.roles)
+        coverage.append(_coverage(group.id, group.name.get(lang), set(group.roles), deal, focus))
+    for role in catalog.roles:
+        if role.id not in grouped:
+            coverage.append(_coverage(role.id, role.name.get(lang), {role.id}, deal, focus))
+    return PowerMap(deal=deal.name, stage=diagnosis.sales_stage.name, roots=roots, coverage=coverage,
+                    gaps=[w for w in diagnosis.warnings if w.id in PEOPLE_RULES])
+
+
+def _coverage(group_id: str, name: str, roles: set[str], deal: Deal, focus: set[str]) -> CoverageRow:
+    holders = [p for p in deal.people if roles & set(p.roles)]
+    return CoverageRow(id=group_id, name=name, people=[p.name for p in holders],
+                       met=[p.name for p in holders if p.met], matters_now=bool(roles & focus))

@@ -1,0 +1,127 @@
+"""People for people: the list, one person's coaching, and the power map as a Rich tree."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from dealcoach.coaching.people import MapNode, PersonCoaching, PowerMap
+from dealcoach.deals.models import Person
+from dealcoach.i18n import Lang, message
+from dealcoach.render.diagnosis import SEVERITY_STYLE
+
+ATTITUDE_STYLE = {"supporter": "green", "neutral": "white", "opponent": "bold red", "unknown": "dim"}
+INFLUENCE_MARK = {"high": "▲▲▲", "medium": "▲▲", "low": "▲", "unknown": "?"}
+
+
+def value(kind: str, lang: Lang) -> str:
+    return message(f"value.{kind}", lang)
+
+
+def person_line(person: Person, role_names: list[str], lang: Lang) -> Text:
+    line = Text()
+    line.append(person.name, style="bold " + ATTITUDE_STYLE[person.attitude])
+    if person.title:
+        line.append(f" {person.title}", style="dim")
+    if role_names:
+        line.append(f" [{' / '.join(role_names)}]", style="cyan")
+    line.append(f"  {value(person.attitude, lang)}", style=ATTITUDE_STYLE[person.attitude])
+    line.append(f"  {message('map.influence', lang)} {INFLUENCE_MARK[person.influence]}")
+    contact_style = "red" if person.contact == "none" else ""
+    line.append(f"  {message('map.contact', lang)}: {value(person.contact, lang)}", style=contact_style)
+    if person.new:
+        line.append(f"  {message('map.new', lang)}", style="yellow")
+    return line
+
+
+def people_table(people: list[Person], role_names: dict[str, str], lang: Lang) -> Table:
+    table = Table()
+    for key in ("col.name", "map.title_col", "map.roles", "map.attitude", "map.influence", "map.contact",
+                "map.level", "map.reports_to"):
+        table.add_column(message(key, lang), overflow="fold")
+    for person in people:
+        table.add_row(
+            Text(person.name), Text(person.title or ""),
+            Text(" / ".join(role_names.get(r, r) for r in person.roles)),
+            Text(value(person.attitude, lang), style=ATTITUDE_STYLE[person.attitude]),
+            Text(value(person.influence, lang)), Text(value(person.contact, lang)),
+            Text(value(person.level, lang) if person.level else ""), Text(person.reports_to or ""),
+        )
+    return table
+
+
+def _bullets(items: list[str]) -> Text:
+    return Text("\n".join(f"• {item}" for item in items))
+
+
+def coaching_panel(coaching: PersonCoaching, lang: Lang) -> Panel:
+    parts: list = [person_line(coaching.person, [r.name for r in coaching.roles], lang)]
+    if coaching.person.notes:
+        parts.append(Text(coaching.person.notes, style="dim"))
+
+    def section(title: str, body) -> None:
+        parts.append(Text(""))
+        parts.append(Text(title, style="bold underline"))
+        parts.append(body)
+
+    for warning in coaching.warnings:
+        parts.append(Text.assemble((message("severity." + warning.severity, lang) + " ",
+                                    SEVERITY_STYLE[warning.severity]), warning.message))
+    for role in coaching.roles:
+        section(f"{role.name} ({role.model})", Group(
+            Text(message("people.traits", lang), style="italic"), _bullets(role.traits),
+            Text(message("people.strategies", lang), style="italic"), _bullets(role.strategies)))
+    for department in coaching.departments:
+        section(department.name, Group(
+            Text(message("people.needs", lang), style="italic"), _bullets(department.needs),
+            Text(message("people.how_to_talk", lang), style="italic"), _bullets(department.how_to_talk)))
+    if coaching.principles:
+        section(message("people.principles", lang), _bullets(coaching.principles))
+    if coaching.circle:
+        section(message("people.circle", lang), Text(coaching.circle))
+    if coaching.needs:
+        section(message("people.personal_needs", lang), _bullets(coaching.needs))
+    for driver in coaching.drivers:
+        section(driver.name, Group(Text(driver.text, style="dim"), _bullets(driver.questions)))
+    return Panel(Group(*parts), title=escape(f"{coaching.deal} · {coaching.person.name}"), title_align="left")
+
+
+def _add(tree: Tree, node: MapNode, lang: Lang) -> None:
+    branch = tree.add(person_line(node.person, node.role_names, lang))
+    for child in node.children:
+        _add(branch, child, lang)
+
+
+def render_map(console: Console, power: PowerMap, lang: Lang) -> None:
+    tree = Tree(Text(f"{power.deal} · {message('map.title', lang)} ({power.stage})", style="bold"))
+    for root in power.roots:
+        _add(tree, root, lang)
+    if not power.roots:
+        tree.add(Text(message("map.empty", lang), style="dim"))
+    console.print(tree)
+    table = Table(title=message("map.coverage", lang), title_justify="left")
+    table.add_column(message("map.role_group", lang), overflow="fold")
+    table.add_column(message("map.holders", lang), overflow="fold")
+    table.add_column(message("map.met", lang), overflow="fold")
+    for row in power.coverage:
+        if not row.people and not row.matters_now:
+            continue
+        name = Text(row.name + (" ★" if row.matters_now else ""), style="bold" if row.matters_now else "")
+        holders = Text("、".join(row.people) if row.people else message("map.nobody", lang),
+                       style="" if row.people else "red")
+        met = Text("、".join(row.met) if row.met else "—", style="green" if row.met else "red")
+        table.add_row(name, holders, met)
+    console.print(table)
+    console.print(Text(message("map.star_note", lang), style="dim"))
+    if power.gaps:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for warning in power.gaps:
+            grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
+                         Text.assemble(warning.message, (f" ({warning.id})", "dim")))
+        console.print(Panel(grid, title=message("map.gaps", lang), title_align="left", border_style="red"))
