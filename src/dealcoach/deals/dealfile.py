@@ -66,7 +66,9 @@ def deal_to_data(deal: Deal) -> dict:
                 person.pop(key, None)
         if person.get("new") is False:
             person.pop("new")
-    return {key: value for key, value in data.items() if value not in ([], "", None)}
+    defaults = {"status": "open", "vip": False, "loyal": False, "assessment": {}}
+    return {key: value for key, value in data.items()
+            if value not in ([], "", None) and not (key in defaults and value == defaults[key])}
 
 
 def dump_deal(deal: Deal) -> str:

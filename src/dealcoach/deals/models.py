@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from dealcoach.playbook.models import Attitude, Contact, GradeId, Id, Influence, Level
 
@@ -88,6 +88,62 @@ class ComputedGrade(DealModel):
     on: dt.date
 
 
+ActivityKind = Literal["call", "visit", "email", "meeting", "demo", "other"]
+# Call outcomes feed the telephone funnel (seed 003); visits are held or cancelled.
+ActivityOutcome = Literal["no-answer", "connected", "refused", "call-back", "meeting-booked", "held", "cancelled",
+                          "sent", "replied", "done"]
+OUTCOMES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "call": ("no-answer", "connected", "refused", "call-back", "meeting-booked"),
+    "visit": ("held", "cancelled"),
+    "meeting": ("held", "cancelled"),
+    "demo": ("held", "cancelled"),
+    "email": ("sent", "replied"),
+    "other": ("done",),
+}
+
+
+class Meeting(DealModel):
+    """A meeting agreed on a call (seed 000, step 3 of the phone invitation)."""
+
+    when: ShortText | None = None
+    place: ShortText | None = None
+    attendees: list[Name] = []
+    topics: list[ShortText] = []
+    we_prepare: ShortText | None = None
+    they_prepare: ShortText | None = None
+
+
+class Activity(DealModel):
+    """One touch: a call, a visit, an email... with its outcome. The funnel is computed from these."""
+
+    date: dt.datetime
+    kind: ActivityKind
+    outcome: ActivityOutcome
+    contact: Name | None = None
+    note: LongText | None = None
+    pretext: Id | None = Field(default=None, description="the follow-up pretext used (seed 003)")
+    pains: list[ShortText] = Field(default=[], description="pains the contact confirmed")
+    meeting: Meeting | None = None
+    form: dict[Id, ShortText] = Field(default={}, description="visit summary form answers, by field id")
+    by: str | None = None
+
+    @model_validator(mode="after")
+    def _outcome_fits_kind(self) -> "Activity":
+        allowed = OUTCOMES_BY_KIND[self.kind]
+        if self.outcome not in allowed:
+            raise ValueError(f"outcome {self.outcome!r} does not fit a {self.kind}; use one of: {', '.join(allowed)}")
+        return self
+
+
+class Pain(DealModel):
+    """A problem the customer has or probably has: seed 000's 痛苦体验, the heart of the call."""
+
+    text: ShortText
+    confirmed: bool = False
+    since: ShortText | None = None
+    tried: ShortText | None = None
+
+
 class HistoryEntry(BaseModel):
     at: dt.datetime
     who: str
@@ -134,6 +190,14 @@ class Deal(DealModel):
     competitors: list[Competitor] = []
     people: list[Person] = []
     notes: LongText | None = None
+    industry: ShortText | None = None
+    pains: list[Pain] = []
+    activities: list[Activity] = []
+    status: Literal["open", "won", "lost"] = "open"
+    close_reason: ShortText | None = None
+    closed_on: dt.date | None = None
+    vip: bool = False
+    loyal: bool = Field(default=False, description="a VIP customer who bought again")
     assessment: dict[Id, Annotated[int, Field(ge=0, le=10)]] = Field(
         default={}, description="assessment factor id -> score on that factor's scale")
     opportunity: OpportunityAnswers | None = None
@@ -167,6 +231,13 @@ class Deal(DealModel):
         # a plain list of ids is the short form: done: [a, b]
         if isinstance(value, list):
             return [{"id": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("pains", mode="before")
+    @classmethod
+    def _pains(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"text": item} if isinstance(item, str) else item for item in value]
         return value
 
     @field_validator("competitors", mode="before")
