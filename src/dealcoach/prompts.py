@@ -96,3 +96,33 @@ def ask_person(deal, catalog, lang: Lang) -> dict:
     bosses.append((message("prompt.nobody", lang), None))
     reports_to = ask_select(message("prompt.person_reports_to", lang), bosses, default=None) if deal.people else None
     return {"name": name, "title": title or None, "level": level, "roles": roles, **values, "reports_to": reports_to}
+
+
+def ask_activity(deal, summary_form, kind: str | None, outcome: str | None, lang: Lang) -> dict:
+    """Kind, outcome, contact and note of an activity; for a visit, the summary form field by field."""
+    from dealcoach.deals.models import OUTCOMES_BY_KIND
+
+    if kind is None:
+        kind = ask_select(message("prompt.activity_kind", lang),
+                          [(message(f"kind.{k}", lang), k) for k in OUTCOMES_BY_KIND], default="call")
+    if outcome is None:
+        outcome = ask_select(message("prompt.activity_outcome", lang),
+                             [(message(f"outcome.{o}", lang), o) for o in OUTCOMES_BY_KIND[kind]])
+    contact = None
+    if deal.people:
+        contact = ask_select(message("prompt.activity_contact", lang),
+                             [(p.name, p.name) for p in deal.people] + [(message("prompt.nobody", lang), None)])
+    form = ask_visit_form(summary_form, lang) if kind == "visit" and outcome == "held" and summary_form else {}
+    note = ask_text(message("prompt.activity_note", lang))
+    return {"kind": kind, "outcome": outcome, "contact": contact, "note": note or None, "form": form}
+
+
+def ask_visit_form(summary_form, lang: Lang) -> dict[str, str]:
+    """Seed 000's visit summary form (上门拜访总结报告表), field by field; empty answers are skipped."""
+    form: dict[str, str] = {}
+    for field in summary_form.fields:
+        label = field.label.get(lang) + (f" ({field.hint.get(lang)})" if field.hint else "")
+        answer = ask_text(label)
+        if answer:
+            form[field.id] = answer
+    return form

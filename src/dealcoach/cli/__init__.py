@@ -57,7 +57,7 @@ def _root(
 def _register() -> None:
     from dealcoach.cli import deal, example, path, playbook, stage
     from dealcoach.cli import map as map_command
-    from dealcoach.cli import people
+    from dealcoach.cli import followup, log, people
 
     app.add_typer(playbook.app, name="playbook")
     app.add_typer(deal.app, name="deal")
@@ -66,6 +66,9 @@ def _register() -> None:
     app.command("path")(path.path)
     app.add_typer(people.app, name="people")
     app.command("map")(map_command.power_map)
+    app.add_typer(log.app, name="log")
+    app.command("followup")(followup.followup)
+    app.command("funnel")(followup.funnel)
 
 
 _register()

@@ -270,3 +270,57 @@ def export(deal_ref: DealArg,
     except OSError as exc:
         raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
     typer.echo(message("deal.exported", lang_, path=str(output)), err=True)
+
+
+@app.command("close")
+def close(deal_ref: DealArg,
+          won: Annotated[bool | None, typer.Option("--won/--lost", help="Closed won, or lost.", show_default=False)] = None,
+          reason: Annotated[str | None, typer.Option("--reason", help="Why it was won or lost.")] = None,
+          date: Annotated[str | None, typer.Option("--date", help="Close date (default: today), YYYY-MM-DD.")] = None,
+          lang: LangOption = None) -> None:
+    """Close a deal won or lost, with the reason.
+
+    Example: dealcoach deal close 宁夏 --lost --reason "采购标准对我方不利,退出等待下次机会"
+    """
+    import datetime as dt
+
+    from dealcoach import settings
+    from dealcoach.deals.edit import close_deal
+    from dealcoach.errors import UsageError
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    if won is None:
+        raise UsageError("say how it closed: --won or --lost")
+    try:
+        on = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise UsageError(f"--date: {date!r} is not a date (YYYY-MM-DD)") from None
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        saved = store.save(close_deal(deal, won, reason, on), settings.current_user())
+    typer.echo(message("deal.closed_won" if won else "deal.closed_lost", lang_, id=saved.id, name=saved.name))
+
+
+@app.command("vip")
+def vip(deal_ref: DealArg,
+        loyal: Annotated[bool | None, typer.Option("--loyal/--not-loyal", help="The VIP customer bought again.",
+                                                   show_default=False)] = None,
+        remove: Annotated[bool, typer.Option("--remove", help="No longer a VIP customer.")] = False,
+        lang: LangOption = None) -> None:
+    """Mark a won customer as VIP, and later as loyal (a repeat purchase).
+
+    Example: dealcoach deal vip 宁夏 --loyal
+    """
+    from dealcoach import settings
+    from dealcoach.deals.edit import mark_vip
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        saved = store.save(mark_vip(deal, vip=not remove, loyal=loyal), settings.current_user())
+    typer.echo(message("deal.vip" if saved.vip else "deal.not_vip", lang_, id=saved.id, name=saved.name,
+                       loyal=message("deal.loyal", lang_) if saved.loyal else ""))

@@ -157,3 +157,45 @@ def remove_person(deal: Deal, name: str) -> tuple[Deal, str]:
     people = [p.model_copy(update={"reports_to": person.reports_to}) if p.reports_to == person.name else p
               for p in deal.people if p.name != person.name]
     return deal.model_copy(update={"people": people}), person.name
+
+
+def add_activity(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
+    """Log a call, visit, email... on the deal; a named contact must be a person on the deal."""
+    from dealcoach.deals.models import Activity
+
+    try:
+        activity = Activity.model_validate(fields)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in err["loc"]) or "activity"
+        raise DealcoachError(f"{field}: {err['msg'].removeprefix('Value error, ')}") from None
+    if activity.contact and deal.person(activity.contact) is None:
+        known = ", ".join(p.name for p in deal.people) or "nobody yet"
+        raise DealcoachError(f"contact: {activity.contact!r} is not a person on deal {deal.name} (people: {known}); "
+                             "add them with `dealcoach people add`")
+    if activity.pretext and playbook.grading and activity.pretext not in {p.id for p in playbook.grading.follow_up_pretexts}:
+        known = ", ".join(p.id for p in playbook.grading.follow_up_pretexts)
+        raise DealcoachError(f"pretext: unknown pretext {activity.pretext!r} (known: {known})")
+    activities = sorted([*deal.activities, activity], key=lambda a: a.date)
+    updated = deal.model_copy(update={"activities": activities})
+    ensure_valid(updated, playbook, catalog)
+    return updated
+
+
+def close_deal(deal: Deal, won: bool, reason: str | None, on: dt.date | None = None) -> Deal:
+    return with_fields(deal, {"status": "won" if won else "lost", "close_reason": reason,
+                              "closed_on": on or dt.date.today()})
+
+
+def mark_vip(deal: Deal, vip: bool = True, loyal: bool | None = None) -> Deal:
+    """A won customer becomes VIP, and later loyal (a repeat purchase): the funnel's last two rates."""
+    if deal.status != "won":
+        raise DealcoachError(f"deal {deal.name} is not won; close it first: dealcoach deal close {deal.id} --won")
+    changes: dict = {"vip": vip}
+    if loyal is not None:
+        if loyal and not vip:
+            raise DealcoachError("a loyal customer must be VIP first")
+        changes["loyal"] = loyal
+    elif not vip:
+        changes["loyal"] = False
+    return with_fields(deal, changes)

@@ -244,6 +244,21 @@ class Grading(Strict):
     source: NonEmpty
 
 
+# --- the conversion funnel (seed 003) --------------------------------------------------------
+
+
+class FunnelStep(Strict):
+    """One rate of seed 003's funnel, and what to work on when it is the weakest."""
+
+    id: Literal["effective_call_rate", "appointment_rate", "meeting_success_rate", "close_rate",
+                "vip_conversion_rate", "vip_loyalty_rate"]
+    name: Text
+    benchmark: float = Field(ge=0, le=1, description="a rate below this is weak (a team sets its own)")
+    diagnosis: Text
+    work_on: Text
+    source: NonEmpty
+
+
 # --- warning rules ---------------------------------------------------------------------------
 
 
@@ -331,6 +346,7 @@ class Playbook(Strict):
     phone_invitation: PhoneInvitation | None = None
     visit: Visit | None = None
     cases: list[WorkedCase] = []
+    funnel: list[FunnelStep] = []
 
     def pair_confidence(self, stage: Stage) -> str:
         """The weaker confidence of a stage and the customer step it maps to."""

@@ -1,0 +1,106 @@
+"""`dealcoach followup` and `dealcoach funnel`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
+
+Owner = Annotated[str | None, typer.Option("--owner", help="Only this rep's deals.")]
+
+
+def _date(text: str | None, flag: str) -> dt.date | None:
+    from dealcoach.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _playbooks(deals) -> dict:
+    from dealcoach.playbook.loader import load_playbook
+
+    return {playbook_id: load_playbook(playbook_id) for playbook_id in {d.playbook for d in deals}}
+
+
+def followup(
+    days: Annotated[int, typer.Option("--days", min=0, help="Also list what falls due in the next N days.")] = 0,
+    owner: Owner = None,
+    today: Annotated[str | None, typer.Option("--today", help="Plan as of this date (YYYY-MM-DD).")] = None,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Write the plan as an iCalendar file.")] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Today's call list: overdue first, by each deal's grade rhythm and last touch, with who to
+    contact, why now, and a fresh pretext.
+
+    Example: dealcoach followup --days 7 --ics followups.ics
+    """
+    from dealcoach.coaching.followup import plan_follow_ups, to_ics
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    day = _date(today, "--today") or dt.date.today()
+    with open_store() as store:
+        deals = [store.get(s.id) for s in store.list_deals(owner=owner)]
+    plan = plan_follow_ups(deals, _playbooks(deals), day, days, lang_)
+    if ics is not None:
+        from dealcoach.errors import DealcoachError
+
+        try:
+            ics.write_bytes(to_ics(plan, lang_))
+        except OSError as exc:
+            raise DealcoachError(f"{ics}: cannot write ({exc.strerror})") from None
+        typer.echo(message("followup.ics_written", lang_, count=len(plan), path=str(ics)), err=True)
+    if json:
+        emit_json([item.model_dump(mode="json") for item in plan])
+        return
+    if ics is not None:
+        return
+    from dealcoach.render.activity import followup_table
+    from dealcoach.render.console import console
+
+    console(no_color).print(followup_table(plan, day, lang_))
+
+
+def funnel(
+    since: Annotated[str | None, typer.Option("--since", help="From this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date (YYYY-MM-DD).")] = None,
+    owner: Owner = None,
+    playbook: Annotated[str, typer.Option("--playbook", help="Whose stages and funnel advice to use.")] = "six-step",
+    lang: LangOption = None,
+    json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """The conversion funnel from the log: 有效电话率, 预约面谈率, 约见成功率, 成交率, VIP 转化率,
+    VIP 转忠诚率, where the work leaks and what to work on; stage conversion and days in stage.
+
+    Example: dealcoach funnel --since 2026-01-01 --owner amy
+    """
+    from dealcoach.coaching.funnel import compute_funnel
+    from dealcoach.playbook.loader import load_playbook
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    start, end = _date(since, "--since"), _date(until, "--until")
+    with open_store() as store:
+        deals = [store.get(s.id) for s in store.list_deals()]
+    result = compute_funnel(deals, load_playbook(playbook), lang_, since=start, until=end, owner=owner)
+    if json:
+        data = result.model_dump(mode="json")
+        data.update({rate["id"]: rate for rate in data["rates"]})  # the documented top-level keys
+        emit_json(data)
+        return
+    from dealcoach.render.activity import render_funnel
+    from dealcoach.render.console import console
+
+    render_funnel(console(no_color), result, lang_)

@@ -1,0 +1,137 @@
+"""`dealcoach log DEAL` and `dealcoach log add DEAL`: the activity log of a deal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
+
+
+class _ShowByDefault(TyperGroup):
+    """`dealcoach log DEAL` reads as `dealcoach log show DEAL`; `log add DEAL` adds."""
+
+    def parse_args(self, ctx, args):  # type: ignore[override]
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(cls=_ShowByDefault, help="The activity log: calls, visits, emails, meetings. "
+                  "`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.", no_args_is_help=True)
+
+DealArg = Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or an unambiguous part of its name.")]
+
+
+@app.command("show")
+def show(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = False, no_color: NoColorOption = False) -> None:
+    """Show a deal's activities, newest last.
+
+    Example: dealcoach log 宁夏 --json
+    """
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    with open_store() as store:
+        deal = store.find(deal_ref)
+    if json:
+        emit_json([a.model_dump(mode="json") for a in deal.activities])
+        return
+    from dealcoach.render.activity import activity_table
+    from dealcoach.render.console import console
+
+    console(no_color).print(activity_table(deal, lang_))
+
+
+def _parse_when(text: str | None) -> dt.datetime:
+    from dealcoach.errors import UsageError
+
+    if not text:
+        return dt.datetime.now().replace(microsecond=0)
+    for parse in (dt.datetime.fromisoformat, lambda t: dt.datetime.combine(dt.date.fromisoformat(t), dt.time(9))):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise UsageError(f"--date: {text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+
+
+@app.command("add")
+def add(
+    deal_ref: DealArg,
+    kind: Annotated[str | None, typer.Option("--kind", help="call, visit, email, meeting, demo or other.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="call: no-answer, connected, refused, call-back, "
+                                                "meeting-booked; visit/meeting/demo: held, cancelled; email: sent, replied.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Who (a person on the deal).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="When (default: now), YYYY-MM-DD[THH:MM].")] = None,
+    pretext: Annotated[str | None, typer.Option("--pretext", help="The follow-up pretext used, e.g. festival-greeting.")] = None,
+    form: Annotated[list[str] | None, typer.Option("--form", help="Visit summary field: FIELD=VALUE (repeat).")] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Log an activity; for a visit, the visit summary form (上门拜访总结报告表) is asked field by field.
+
+    Example: dealcoach log add 宁夏 --kind call --outcome meeting-booked --contact 负责人A --note "约周三上门"
+    """
+    from dealcoach import settings
+    from dealcoach.deals.edit import add_activity
+    from dealcoach.errors import UsageError
+    from dealcoach.i18n import message
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+    from dealcoach.store import open_store
+
+    lang_ = language(lang)
+    answers: dict = {}
+    for item in form or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--form {item!r}: use FIELD=VALUE")
+        answers[key.strip()] = value.strip()
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        playbook = load_playbook(deal.playbook)
+        summary_form = visit_form(playbook)
+        if kind is None or outcome is None:
+            from dealcoach import prompts
+
+            prompts.require_terminal(message("hint.log_no_tty", lang_))
+            asked = prompts.ask_activity(deal, summary_form, kind, outcome, lang_)
+            kind, outcome = asked["kind"], asked["outcome"]
+            contact = contact or asked.get("contact")
+            note = note or asked.get("note")
+            answers = {**asked.get("form", {}), **answers}
+        elif kind == "visit" and outcome == "held" and not answers and summary_form is not None:
+            from dealcoach import prompts
+
+            if prompts.interactive_available():
+                answers = prompts.ask_visit_form(summary_form, lang_)
+        if answers:
+            known = {field.id for field in summary_form.fields} if summary_form else set()
+            unknown = sorted(set(answers) - known)
+            if unknown:
+                raise UsageError(f"--form {unknown[0]}: not a field of the visit summary form "
+                                 f"(fields: {', '.join(sorted(known)) or 'none'})")
+        fields = {"date": _parse_when(date), "kind": kind, "outcome": outcome, "contact": contact, "note": note,
+                  "pretext": pretext, "form": answers, "by": settings.current_user()}
+        updated = add_activity(deal, fields, playbook, load_catalog())
+        saved = store.save(updated, settings.current_user(), what=f"activity: {kind} {outcome}")
+    if json:
+        emit_json(saved.activities[-1].model_dump(mode="json"))
+    else:
+        typer.echo(message("log.added", lang_, kind=kind, outcome=outcome, deal=saved.name))
+
+
+def visit_form(playbook):
+    """The visit summary form of the deal's playbook, else the eight-step one (seed 000 gives it)."""
+    from dealcoach.playbook.loader import load_playbook
+
+    for candidate in (playbook, load_playbook("eight-step")):
+        for stage in candidate.stages:
+            for tool in stage.tools:
+                if tool.id == "visit-summary":
+                    return tool
+    return None

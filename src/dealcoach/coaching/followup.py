@@ -1,0 +1,157 @@
+"""Who to contact today, why now, and with what pretext. Pure; no terminal.
+
+Seed 003: 44% of reps give up after one follow-up; follow up on a rhythm set by the prospect's
+grade, each time with a good pretext, never showing too much eagerness. The rhythm is the playbook's
+`grading.grades[].follow_up_days`; the pretexts are `grading.follow_up_pretexts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from pydantic import BaseModel
+
+from dealcoach.deals.models import Activity, Deal
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import Playbook
+
+UNGRADED_CADENCE_GRADE = "C"  # an ungraded deal is followed like a C until it is graded
+
+
+class FollowUp(BaseModel):
+    deal_id: int | None
+    deal: str
+    account: str | None
+    contact: str | None
+    grade: str
+    grade_source: str  # manual, computed or ungraded
+    cadence_days: int
+    last_touch: dt.date | None
+    due: dt.date
+    days_overdue: int
+    why: str
+    pretext_id: str | None
+    pretext: str | None
+    pretext_detail: str | None
+    uid: str
+    owner: str | None
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day of an activity where the rep is: aware times are converted to local time."""
+    if moment.tzinfo is not None:
+        return moment.astimezone().date()
+    return moment.date()
+
+
+def effective_grade(deal: Deal) -> tuple[str | None, str]:
+    """The grade that sets the rhythm: the rep's own grade wins, then the computed one."""
+    if deal.manual_grade:
+        return deal.manual_grade, "manual"
+    if deal.computed_grade:
+        return deal.computed_grade.grade, "computed"
+    return None, "ungraded"
+
+
+def _main_contact(deal: Deal, last: Activity | None) -> str | None:
+    if last is not None and last.contact:
+        return last.contact
+    for person in deal.people:
+        if {"insider", "coach-buyer"} & set(person.roles):
+            return person.name
+    return next((p.name for p in deal.people if p.met), deal.people[0].name if deal.people else None)
+
+
+def next_pretext(playbook: Playbook, deal: Deal, contact: str | None) -> str | None:
+    """The pretext after the one used last time with this contact, so they rotate (seed 003)."""
+    if not playbook.grading or not playbook.grading.follow_up_pretexts:
+        return None
+    ids = [p.id for p in playbook.grading.follow_up_pretexts]
+    used = [a.pretext for a in sorted(deal.activities, key=lambda a: a.date)
+            if a.pretext in ids and (contact is None or a.contact == contact)]
+    if not used:
+        return ids[0]
+    return ids[(ids.index(used[-1]) + 1) % len(ids)]
+
+
+def stable_uid(deal: Deal, contact: str | None) -> str:
+    """Same deal and contact -> same UID, so a calendar re-import updates instead of duplicating."""
+    key = f"{deal.id}|{deal.name}|{contact or ''}"
+    return f"dealcoach-{hashlib.sha256(key.encode()).hexdigest()[:20]}@dealcoach"
+
+
+def plan_follow_ups(deals: list[Deal], playbooks: dict[str, Playbook], today: dt.date, days: int,
+                    lang: Lang) -> list[FollowUp]:
+    """Open deals due within `days` (overdue first, most overdue first)."""
+    plan = []
+    for deal in deals:
+        if deal.status != "open":
+            continue
+        playbook = playbooks[deal.playbook]
+        grade, source = effective_grade(deal)
+        cadence_grade = grade or UNGRADED_CADENCE_GRADE
+        cadence = _cadence(playbook, cadence_grade)
+        last = max(deal.activities, key=lambda a: a.date, default=None)
+        last_touch = local_date(last.date) if last else None
+        due = last_touch + dt.timedelta(days=cadence) if last_touch else today
+        if (due - today).days > days:
+            continue
+        contact = _main_contact(deal, last)
+        pretext_id = next_pretext(playbook, deal, contact)
+        pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
+            if playbook.grading else None
+        overdue = (today - due).days
+        if last_touch is None:
+            why = message("followup.never", lang)
+        elif overdue > 0:
+            why = message("followup.overdue", lang, days=(today - last_touch).days, grade=cadence_grade,
+                          cadence=cadence, overdue=overdue)
+        else:
+            why = message("followup.due", lang, days=(today - last_touch).days, grade=cadence_grade, cadence=cadence)
+        if source == "ungraded":
+            why += " " + message("followup.ungraded", lang)
+        plan.append(FollowUp(
+            deal_id=deal.id, deal=deal.name, account=deal.account, contact=contact, grade=grade or "-",
+            grade_source=source, cadence_days=cadence, last_touch=last_touch, due=due, days_overdue=max(overdue, 0),
+            why=why, pretext_id=pretext_id, pretext=pretext.text.get(lang) if pretext else None,
+            pretext_detail=pretext.detail.get(lang) if pretext and pretext.detail else None,
+            uid=stable_uid(deal, contact), owner=deal.owner,
+        ))
+    return sorted(plan, key=lambda f: (f.due, "ABCD-".index(f.grade) if f.grade in "ABCD-" else 9, f.deal))
+
+
+def _cadence(playbook: Playbook, grade: str) -> int:
+    if playbook.grading:
+        for definition in playbook.grading.grades:
+            if definition.id == grade:
+                return definition.follow_up_days
+    return 14
+
+
+def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> bytes:
+    """The plan as an iCalendar file: one all-day event per follow-up, stable UIDs."""
+    from icalendar import Calendar, Event
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    calendar = Calendar()
+    calendar.add("prodid", "-//dealcoach//follow-ups//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", message("followup.calendar", lang))
+    for item in plan:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", now)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + dt.timedelta(days=1))
+        who = f"{item.contact} · " if item.contact else ""
+        event.add("summary", f"{who}{item.deal} ({item.grade})")
+        lines = [item.why]
+        if item.pretext:
+            lines.append(f"{message('followup.pretext', lang)}: {item.pretext}")
+            if item.pretext_detail:
+                lines.append(item.pretext_detail)
+        event.add("description", "\n".join(lines))
+        event.add("categories", ["dealcoach"])
+        calendar.add_component(event)
+    return calendar.to_ical()
