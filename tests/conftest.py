@@ -49,8 +49,40 @@ def keys():
         yield pipe
 
 
+def postgres_admin_url() -> str | None:
+    url = os.environ.get("DEALCOACH_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must start PostgreSQL and set DEALCOACH_TEST_POSTGRES_URL (see .ci/run)")
+        pytest.skip("no PostgreSQL server: set DEALCOACH_TEST_POSTGRES_URL (tools/pg-test-server.sh start)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, monkeypatch):
+    """Run the test once on SQLite and once on a fresh PostgreSQL database; yields the database URL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{os.environ['DEALCOACH_HOME']}/dealcoach.db"
+        return
+    import uuid
+
+    import psycopg
+
+    admin = postgres_admin_url()
+    name = f"dealcoach_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    monkeypatch.setenv("DEALCOACH_DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
-def store():
+def store(backend):
     from dealcoach.store import open_store
 
     with open_store() as opened:

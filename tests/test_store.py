@@ -16,19 +16,22 @@ from dealcoach.deals.models import Deal, Person
 from dealcoach.errors import AmbiguousError, ConflictError, NotFoundError, StoreError
 
 
-def test_database_file_is_owner_only(store, isolated_home):
+def test_database_file_is_owner_only(isolated_home):
+    from dealcoach.store import open_store
+
+    open_store().close()
     mode = stat.S_IMODE((isolated_home / "dealcoach.db").stat().st_mode)
     assert mode == 0o600
 
 
 def test_migrations_are_recorded_once(store):
-    names = [row[0] for row in store.connection.execute("SELECT name FROM migrations")]
+    names = [row[0] for row in store._execute("SELECT name FROM migrations").fetchall()]
     assert names == ["001_deals_and_history"]
     assert store.migrate() == []
 
 
 def test_newer_schema_is_refused(store, isolated_home):
-    store.connection.execute("INSERT INTO migrations VALUES ('999_from_the_future', 'x')")
+    store._execute("INSERT INTO migrations VALUES ('999_from_the_future', 'x')")
     from dealcoach.store import open_store
 
     with pytest.raises(StoreError, match="newer schema than this dealcoach knows .999_from_the_future"):
@@ -62,12 +65,40 @@ def test_save_without_change_writes_nothing(store):
     assert len(store.history(deal.id)) == 1
 
 
-def test_stale_copy_is_refused(store):
+def test_stale_copy_merges_when_changes_do_not_overlap(store):
+    deal = store.add(Deal(name="x", people=[Person(name="A")]), "a")
+    store.save(deal.model_copy(update={"probability": 0.5}), "rep-a")
+    merged = store.save(deal.model_copy(update={"amount": 10.0}), "rep-b")
+    assert (merged.probability, merged.amount, merged.version) == (0.5, 10.0, 3)
+    assert store.history(deal.id)[-1].what == "amount: null -> 10.0 (merged with a concurrent change)"
+
+
+def test_stale_copy_is_refused_when_changes_overlap(store):
     deal = store.add(Deal(name="x"), "a")
-    store.save(deal.model_copy(update={"probability": 0.5}), "a")
-    with pytest.raises(ConflictError, match="changed by someone else"):
-        store.save(deal.model_copy(update={"amount": 10}), "b")
-    assert store.get(deal.id).amount is None
+    store.save(deal.model_copy(update={"probability": 0.5}), "rep-a")
+    with pytest.raises(ConflictError, match=r"was changed by rep-a at .* \(probability: null -> 0.5\) since you read "
+                                            r"it, and your change overlaps on: probability; nothing was saved"):
+        store.save(deal.model_copy(update={"probability": 0.9, "amount": 5.0}), "rep-b")
+    fresh = store.get(deal.id)
+    assert (fresh.probability, fresh.amount, fresh.version) == (0.5, None, 2)
+
+
+def test_list_items_merge_item_by_item(store):
+    from dealcoach.deals.models import DoneMark
+
+    deal = store.add(Deal(name="x", people=[Person(name="A"), Person(name="B")]), "a")
+    store.save(deal.model_copy(update={"done": [DoneMark(id="find-leads")],
+                                       "people": [Person(name="A", contact="brief"), Person(name="B")]}), "rep-a")
+    merged = store.save(deal.model_copy(update={"done": [DoneMark(id="grade-customer")],
+                                                "people": [Person(name="A"), Person(name="B", attitude="supporter")]}),
+                        "rep-b")
+    assert {m.id for m in merged.done} == {"find-leads", "grade-customer"}
+    assert [(p.name, p.contact, p.attitude) for p in merged.people] == [("A", "brief", "unknown"),
+                                                                        ("B", "none", "supporter")]
+    with pytest.raises(ConflictError, match="overlaps on: people.A"):
+        stale = store.get(deal.id)
+        store.save(stale.model_copy(update={"people": [Person(name="A", contact="deep"), stale.people[1]]}), "c")
+        store.save(stale.model_copy(update={"people": [Person(name="A", contact="regular"), stale.people[1]]}), "d")
 
 
 def test_list_and_owner_filter(store):

@@ -57,7 +57,7 @@ def _root(
 def _register() -> None:
     from dealcoach.cli import deal, example, path, playbook, stage
     from dealcoach.cli import map as map_command
-    from dealcoach.cli import followup, log, people
+    from dealcoach.cli import db, followup, log, people
 
     app.add_typer(playbook.app, name="playbook")
     app.add_typer(deal.app, name="deal")
@@ -69,6 +69,7 @@ def _register() -> None:
     app.add_typer(log.app, name="log")
     app.command("followup")(followup.followup)
     app.command("funnel")(followup.funnel)
+    app.add_typer(db.app, name="db")
 
 
 _register()

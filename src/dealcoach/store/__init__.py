@@ -17,8 +17,11 @@ def open_store(url: str | None = None) -> DealStore:
 
         return SQLiteStore(url[len("sqlite:///"):])
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError(f"{settings.redact_url(url)}: PostgreSQL support is not installed in this version")
-    raise StoreError(f"unsupported database URL {settings.redact_url(url)!r}: use sqlite:///PATH")
+        from dealcoach.store.postgres import PostgresStore  # psycopg: only for a PostgreSQL URL
+
+        return PostgresStore(url)
+    raise StoreError(f"unsupported database URL {settings.redact_url(url)!r}: "
+                     "use sqlite:///PATH or postgresql://USER@HOST/DB")
 
 
 __all__ = ["DealStore", "open_store"]

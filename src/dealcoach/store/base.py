@@ -36,9 +36,12 @@ class DealStore:
 
     dialect = "sqlite"
     placeholder = "?"
+    lock_clause = ""  # PostgreSQL: " FOR UPDATE" (SQLite's BEGIN IMMEDIATE already holds the lock)
 
     def __init__(self) -> None:
         self._depth = 0
+        # every deal as this store handed it out, by (id, version): the base of a three-way merge
+        self._read: dict[tuple[int, int], dict] = {}
         self.migrate()
 
     # --- connection plumbing (overridden per backend) ---------------------------------------
@@ -92,13 +95,17 @@ class DealStore:
     def migrate(self) -> list[str]:
         """Apply pending migrations; refuse a database with a newer schema than we know."""
         with self.transaction():
-            self._execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            if not getattr(self, "read_only", False):
+                self._execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
             applied = {row[0] for row in self._execute("SELECT name FROM migrations").fetchall()}
         unknown = sorted(applied - KNOWN)
         if unknown:
             raise StoreError(f"the database has a newer schema than this dealcoach knows ({', '.join(unknown)}); "
                              "upgrade dealcoach")
         done = []
+        pending = [m for m in MIGRATIONS if m.name not in applied]
+        if pending and getattr(self, "read_only", False):
+            raise StoreError("the database needs migrating and is opened read-only: run `dealcoach db migrate`")
         for migration in MIGRATIONS:
             if migration.name in applied:
                 continue
@@ -122,11 +129,18 @@ class DealStore:
         # one validation call in Rust for the whole list: ~5x faster than a model per row in Python
         return summaries_adapter().validate_python([dict(zip(keys, row, strict=True)) for row in rows])
 
-    def get(self, deal_id: int) -> Deal:
-        row = self._execute("SELECT id, version, owner, data FROM deals WHERE id = ?", (deal_id,)).fetchone()
+    def get(self, deal_id: int, *, lock: bool = False) -> Deal:
+        query = "SELECT id, version, owner, data FROM deals WHERE id = ?" + (self.lock_clause if lock else "")
+        row = self._execute(query, (deal_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no deal with id {deal_id}")
-        return self._deal_from_row(row)
+        deal = self._deal_from_row(row)
+        self._remember(deal)
+        return deal
+
+    def _remember(self, deal: Deal) -> None:
+        if deal.id is not None:
+            self._read[(deal.id, deal.version)] = _document(deal)
 
     def _deal_from_row(self, row) -> Deal:
         data = json.loads(row[3])
@@ -175,31 +189,57 @@ class DealStore:
             )
             deal_id = cursor.fetchone()[0]
             self._record(deal_id, who, what, now)
-        return stored.model_copy(update={"id": deal_id})
+        added = stored.model_copy(update={"id": deal_id})
+        self._remember(added)
+        return added
 
     def save(self, deal: Deal, who: str, what: str | None = None) -> Deal:
-        """Write a changed deal. `deal.version` must be the version it was read at."""
+        """Write a changed deal read from this store. If someone saved it in between, changes that
+        do not overlap are merged; overlapping ones are refused with what changed and who did it."""
         if deal.id is None:
             raise StoreError("cannot save a deal that was never added")
         now = _now().isoformat()
         with self.transaction():
-            current = self.get(deal.id)
+            current = self.get(deal.id, lock=True)
+            merged_note = ""
             if current.version != deal.version:
-                raise ConflictError(
-                    f"deal {deal.id} ({deal.name}) was changed by someone else since you read it "
-                    f"(version {deal.version} -> {current.version}); run the command again on the fresh copy")
+                deal = self._merge(deal, current)
+                merged_note = " (merged with a concurrent change)"
             summary = what or describe_change(current, deal)
             if summary is None:
                 return current
-            stored = deal.model_copy(update={"version": deal.version + 1})
-            self._execute(
+            stored = deal.model_copy(update={"version": current.version + 1})
+            cursor = self._execute(
                 "UPDATE deals SET name = ?, account = ?, playbook = ?, owner = ?, amount = ?, currency = ?, "
                 "expected_close = ?, probability = ?, data = ?, version = ?, updated_at = ? "
                 "WHERE id = ? AND version = ?",
-                (*self._columns(stored), stored.version, now, deal.id, deal.version),
+                (*self._columns(stored), stored.version, now, deal.id, current.version),
             )
-            self._record(deal.id, who, summary, now)
+            if cursor.rowcount != 1:  # cannot happen while we hold the lock; never write blind
+                raise ConflictError(f"deal {deal.id} changed while saving; run the command again")
+            self._record(deal.id, who, summary + merged_note, now)
+        self._remember(stored)
         return stored
+
+    def _merge(self, mine: Deal, theirs: Deal) -> Deal:
+        from dealcoach.store.merge import MergeConflict, merge
+
+        base = self._read.get((mine.id, mine.version))  # type: ignore[arg-type]
+        if base is None:
+            raise self._conflict(mine, theirs, ["(the copy you changed was not read from this store)"])
+        try:
+            merged = merge(base, _document(mine), _document(theirs))
+        except MergeConflict as conflict:
+            raise self._conflict(mine, theirs, conflict.fields) from None
+        merged["activities"] = sorted(merged.get("activities", []), key=lambda a: a["date"])
+        return Deal.model_validate({**merged, "id": theirs.id, "version": theirs.version})
+
+    def _conflict(self, mine: Deal, theirs: Deal, fields: list[str]) -> ConflictError:
+        last = self.history(theirs.id)[-1:]  # type: ignore[arg-type]
+        by = f" by {last[0].who} at {last[0].at:%Y-%m-%d %H:%M} ({last[0].what})" if last else ""
+        return ConflictError(
+            f"deal {theirs.id} ({theirs.name}) was changed{by} since you read it, and your change overlaps "
+            f"on: {', '.join(fields)}; nothing was saved: run the command again on the fresh copy")
 
     def delete(self, deal_id: int) -> None:
         with self.transaction():
@@ -207,9 +247,16 @@ class DealStore:
                 raise NotFoundError(f"no deal with id {deal_id}")
             self._execute("DELETE FROM deal_history WHERE deal_id = ?", (deal_id,))
 
+    def after_restore(self) -> None:
+        """Rows were inserted with explicit ids: make the next generated id follow them."""
+
     def _record(self, deal_id: int, who: str, what: str, at: str) -> None:
         self._execute("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",
                       (deal_id, at, who, what[:4000]))
+
+
+def _document(deal: Deal) -> dict:
+    return deal.model_dump(mode="json", exclude={"version"})
 
 
 def describe_change(before: Deal, after: Deal) -> str | None:

@@ -15,12 +15,19 @@ class SQLiteStore(DealStore):
     placeholder = "?"
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path).expanduser()
-        _create_private(self.path)
+        text, _, query = str(path).partition("?")
+        self.read_only = "mode=ro" in query.split("&")
+        self.path = Path(text).expanduser()
+        if self.read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such database (opened read-only)")
+        if not self.read_only:
+            _create_private(self.path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command
-            self._connection = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self._connection.execute("PRAGMA journal_mode=WAL")
+            target = f"file:{self.path}?mode=ro" if self.read_only else str(self.path)
+            self._connection = sqlite3.connect(target, isolation_level=None, timeout=30, uri=self.read_only)
+            if not self.read_only:
+                self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=FULL")
             self._connection.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
@@ -37,7 +44,7 @@ class SQLiteStore(DealStore):
     def _begin(self) -> None:
         # IMMEDIATE takes the write lock up front: a read-then-write never fails half-way on a lock
         try:
-            self._connection.execute("BEGIN IMMEDIATE")
+            self._connection.execute("BEGIN" if self.read_only else "BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {exc}") from None
 
@@ -45,7 +52,7 @@ class SQLiteStore(DealStore):
         try:
             return super()._execute(statement, params)
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path}: {exc}") from None
+            raise StoreError(f"{self.path}: {_explain(exc)}") from None
 
     def integrity_ok(self) -> bool:
         return self._connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -63,3 +70,12 @@ def _create_private(path: Path) -> None:
         pass
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if "readonly" in text:
+        return f"{text}: the database is read-only here; nothing was changed"
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"{text}: free some space and run the command again; nothing was changed"
+    return text
