@@ -40,7 +40,7 @@ def person_line(person: Person, role_names: list[str], lang: Lang) -> Text:
 
 def people_table(people: list[Person], role_names: dict[str, str], lang: Lang) -> Table:
     table = Table()
-    for key in ("col.name", "map.title_col", "map.roles", "map.attitude", "map.influence", "map.contact",
+    for key in ("col.name", "map.title_col", "map.roles", "map.attitude", "col.influence", "col.contact",
                 "map.level", "map.reports_to"):
         table.add_column(message(key, lang), overflow="fold")
     for person in people:
