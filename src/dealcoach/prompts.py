@@ -126,3 +126,26 @@ def ask_visit_form(summary_form, lang: Lang) -> dict[str, str]:
         if answer:
             form[field.id] = answer
     return form
+
+
+# --- call script and profile ---------------------------------------------------------------------
+
+
+def ask_checkbox(question: str, options: list[tuple[str, str]], checked: set[str] | None = None) -> list[str]:
+    """The values ticked, in the order offered. Titles are shown as plain text, never as markup."""
+    checked = checked or set()
+    choices = [Choice(title=title, value=value, checked=value in checked) for title, value in options]
+    return list(questionary.checkbox(question, choices=choices).unsafe_ask())
+
+
+def ask_list(question: str) -> list[str]:
+    """Free text split on ; or ；, e.g. other pains or attendees; empty parts are dropped."""
+    import re
+
+    return [part.strip() for part in re.split(r"[;；]", ask_text(question)) if part.strip()]
+
+
+def ask_profile(current, lang: Lang) -> dict[str, str]:
+    """The rep's name, company, offer and phone, each pre-filled with what is saved."""
+    return {field: ask_text(message(f"profile.prompt.{field}", lang), default=getattr(current, field) or "")
+            for field in ("name", "company", "offer", "phone")}

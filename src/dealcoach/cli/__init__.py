@@ -58,6 +58,7 @@ def _register() -> None:
     from dealcoach.cli import deal, example, path, playbook, stage
     from dealcoach.cli import map as map_command
     from dealcoach.cli import db, followup, log, people
+    from dealcoach.cli import call_script, profile
 
     app.add_typer(playbook.app, name="playbook")
     app.add_typer(deal.app, name="deal")
@@ -70,6 +71,8 @@ def _register() -> None:
     app.command("followup")(followup.followup)
     app.command("funnel")(followup.funnel)
     app.add_typer(db.app, name="db")
+    app.command("call-script")(call_script.call_script)
+    app.add_typer(profile.app, name="profile")
 
 
 _register()

@@ -13,11 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dealcoach import __version__, settings
 from dealcoach.errors import NotFoundError, PlaybookError
-from dealcoach.playbook.models import Playbook, RoleCatalog, Text
+from dealcoach.playbook.models import SCRIPT_PLACEHOLDERS, SCRIPT_STEP_IDS, Playbook, RoleCatalog, Text
 from dealcoach.trusted import construct
 
 if TYPE_CHECKING:
@@ -275,6 +275,10 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
             problems += _check_filter(person_filter, ("rules", index, "names", f_index), role_ids)
     if playbook.grading:
         problems += _check_grading(playbook)
+    if playbook.phone_invitation:
+        problems += _check_phone_invitation(playbook, role_ids, stage_ids)
+    if playbook.visit:
+        problems += _check_placeholders(playbook.visit, ("visit",))
     case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}
     if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
         if playbook.opportunity_analysis.case not in case_ids:
@@ -339,6 +343,78 @@ def _check_grading(playbook: Playbook) -> list[tuple[tuple, str]]:
     factor_ids = [f.id for f in grading.assessment.factors]
     for dup in _duplicates(factor_ids):
         problems.append((("grading", "assessment", "factors"), f"duplicate id {dup!r}"))
+    return problems
+
+
+def _check_phone_invitation(playbook: Playbook, role_ids: set[str], stage_ids: set[str]) -> list[tuple[tuple, str]]:
+    """The call script relies on these: the three step ids, known roles, stages and items, known placeholders."""
+    invitation = playbook.phone_invitation
+    assert invitation is not None
+    base = ("phone_invitation",)
+    problems: list[tuple[tuple, str]] = []
+    step_ids = [s.id for s in invitation.steps]
+    if step_ids != list(SCRIPT_STEP_IDS):
+        problems.append(((*base, "steps"), f"the steps must be {', '.join(SCRIPT_STEP_IDS)} in this order "
+                         f"(found: {', '.join(step_ids)})"))
+    for key, ids in (("pre_call", [c.id for c in invitation.pre_call]),
+                     ("pain_questions", [q.id for q in invitation.pain_questions]),
+                     ("audiences", [a.id for a in invitation.audiences]),
+                     ("objections", [c.id for c in invitation.objections]),
+                     ("after_call", [a.outcome for a in invitation.after_call])):
+        for dup in _duplicates(ids):
+            problems.append(((*base, key), f"duplicate id {dup!r}"))
+    defaults = [a.id for a in invitation.audiences if not a.roles and not a.levels]
+    if len(defaults) > 1:
+        problems.append(((*base, "audiences"), f"only one audience may match everyone (no roles, no levels): "
+                         f"{', '.join(defaults)}"))
+    for a_index, audience in enumerate(invitation.audiences):
+        loc = (*base, "audiences", a_index)
+        for r_index, role in enumerate(audience.roles):
+            if role not in role_ids:
+                problems.append(((*loc, "roles", r_index), f"unknown role {role!r}"))
+        for s_index, adaptation in enumerate(audience.steps):
+            if adaptation.step not in step_ids:
+                problems.append(((*loc, "steps", s_index, "step"), f"unknown script step {adaptation.step!r}"))
+    seen_stages: set[str] = set()
+    for a_index, adaptation in enumerate(invitation.stages):
+        for s_index, stage_id in enumerate(adaptation.stages):
+            loc = (*base, "stages", a_index, "stages", s_index)
+            if stage_id not in stage_ids:
+                problems.append((loc, f"unknown sales stage {stage_id!r}"))
+            elif stage_id in seen_stages:
+                problems.append((loc, f"stage {stage_id!r} is adapted twice"))
+            seen_stages.add(stage_id)
+    checkable = playbook.checkable_ids()
+    for index, item_id in enumerate(invitation.on_meeting_booked):
+        if item_id not in checkable:
+            problems.append(((*base, "on_meeting_booked", index),
+                             f"unknown work item, key milestone or exit criterion {item_id!r}"))
+    if invitation.likely_pains:
+        for dup in _duplicates([i.id for i in invitation.likely_pains.industries]):
+            problems.append(((*base, "likely_pains", "industries"), f"duplicate id {dup!r}"))
+    objection_ids = [o.id for cause in invitation.objections for o in cause.objections]
+    for dup in _duplicates(objection_ids):
+        problems.append(((*base, "objections"), f"duplicate objection id {dup!r}"))
+    return problems + _check_placeholders(invitation, base)
+
+
+def _check_placeholders(node, loc: tuple) -> list[tuple[tuple, str]]:
+    """Every `{name}` in a script text must be one the call script fills (a typo would print as is)."""
+    from dealcoach.textfill import placeholders
+
+    problems: list[tuple[tuple, str]] = []
+    if isinstance(node, Text):
+        for lang in ("zh", "en"):
+            unknown = sorted(placeholders(getattr(node, lang)) - SCRIPT_PLACEHOLDERS)
+            if unknown:
+                problems.append(((*loc, lang), f"unknown placeholder {{{unknown[0]}}} (allowed: "
+                                 f"{', '.join('{' + p + '}' for p in sorted(SCRIPT_PLACEHOLDERS))})"))
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            problems += _check_placeholders(getattr(node, name), (*loc, name))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            problems += _check_placeholders(item, (*loc, index))
     return problems
 
 

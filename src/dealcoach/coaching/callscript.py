@@ -1,0 +1,556 @@
+"""The phone invitation (电话邀约, seed 000) made for one contact on one deal. Pure; no terminal.
+
+`build_call_script` takes the playbook's script data, the deal (or a cold-call deal made by
+`cold_call_deal`), the rep's profile and a language, and returns a `CallScript`:
+
+- the pre-call check (客户规划): which facts are known, which are missing and where to find them;
+- the purposes of the call and the commitment to aim for / the minimum to accept;
+- the three steps `rapport`, `pain`, `meeting`, adapted to who is called (the audience is matched by
+  the contact's roles, with the catalog's equivalents, then by level; seed 004) and to the stage;
+- the pain questions, built from the deal's pains (confirmed first) and the likely pains of the
+  account's industry; the meeting proposal (time, place, attendees from the power map, topics, what
+  each side prepares); the objections by cause (seed 003); the visit plan (seed 000).
+
+Every line goes through `textfill.fill` with the whitelisted fields only, so a name such as
+`{contact.__class__}` or `{{ 7*7 }}` is printed exactly as written and never evaluated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel
+
+from dealcoach.coaching.diagnosis import current_stage_index
+from dealcoach.deals.models import Deal, Meeting, Pain, Person
+from dealcoach.errors import DealcoachError, NotFoundError
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import (
+    SCRIPT_PLACEHOLDERS,
+    Audience,
+    PainQuestion,
+    PhoneInvitation,
+    Playbook,
+    RoleCatalog,
+    ScriptStep,
+    Stage,
+    StepAdaptation,
+    Text,
+)
+from dealcoach.profile import Profile
+from dealcoach.textfill import fill
+
+MAX_OTHER_ATTENDEES = 3
+MAX_PAIN_TOPICS = 2
+
+
+# --- the result --------------------------------------------------------------------------------
+
+
+class RepInfo(BaseModel):
+    name: str | None = None
+    company: str | None = None
+    offer: str | None = None
+    phone: str | None = None
+
+
+class ContactInfo(BaseModel):
+    name: str | None
+    title: str | None = None
+    phone: str | None = None
+    level: str | None = None
+    roles: list[str] = []
+    role_names: list[str] = []
+    met: bool = False
+    on_deal: bool = False
+
+
+class AudienceRef(BaseModel):
+    id: str
+    name: str
+    approach: str
+    source: str
+
+
+class StageRef(BaseModel):
+    id: str
+    name: str
+    note: str | None = None
+
+
+class CheckItem(BaseModel):
+    """One fact of the pre-call check: known (with its value) or missing (with where to find it)."""
+
+    id: str
+    fact: str
+    text: str
+    known: bool
+    value: str | None = None
+    where: str
+
+
+class Purpose(BaseModel):
+    id: str
+    text: str
+    detail: str | None = None
+
+
+class CommitmentsOut(BaseModel):
+    aim: str
+    minimum: str
+
+
+class PainProbe(BaseModel):
+    text: str
+    source: Literal["confirmed", "noted", "likely"]
+    since: str | None = None
+    tried: str | None = None
+    questions: list[str]
+
+
+class Attendee(BaseModel):
+    name: str
+    title: str | None = None
+    why: str
+
+
+class MeetingProposal(BaseModel):
+    time: str
+    slots: list[str]
+    place: str
+    attendees: list[Attendee]
+    ask_for: list[str]
+    topics: list[str]
+    we_prepare: list[str]
+    they_prepare: list[str]
+
+
+class CallStep(BaseModel):
+    id: str
+    name: str
+    goal: str
+    lines: list[str]
+    questions: list[str]
+    avoid: list[str]
+    move_on_when: str
+    pains: list[PainProbe] = []
+    meeting: MeetingProposal | None = None
+
+
+class ObjectionOut(BaseModel):
+    id: str
+    says: str
+    response: str
+    evidence: str | None = None
+
+
+class ObjectionGroup(BaseModel):
+    id: str
+    name: str
+    objections: list[ObjectionOut]
+    source: str
+
+
+class VisitPlan(BaseModel):
+    customer_expects: str
+    purposes: list[Purpose]
+    bring: list[str]
+    ask_for: list[str]
+    people: list[Attendee]
+
+
+class CallScript(BaseModel):
+    deal: str | None
+    deal_id: int | None = None
+    cold: bool = False
+    account: str | None
+    industry: str | None
+    playbook: str
+    stage: StageRef
+    rep: RepInfo
+    contact: ContactInfo
+    audience: AudienceRef | None
+    pre_call: list[CheckItem]
+    planning: str
+    purposes: list[Purpose]
+    commitments: CommitmentsOut | None
+    steps: list[CallStep]
+    objections: list[ObjectionGroup]
+    objection_advice: list[str]
+    visit: VisitPlan | None
+    source: str
+
+    def step(self, step_id: str) -> CallStep:
+        return next(s for s in self.steps if s.id == step_id)
+
+    def pain_texts(self) -> list[str]:
+        return [probe.text for probe in self.step("pain").pains] if any(s.id == "pain" for s in self.steps) else []
+
+
+# --- choosing whom to call ---------------------------------------------------------------------
+
+
+def find_contact(deal: Deal, name: str) -> Person:
+    exact = deal.person(name)
+    if exact is not None:
+        return exact
+    matches = [p for p in deal.people if name.lower() in p.name.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(p.name for p in deal.people) or "nobody yet"
+    raise NotFoundError(f"no person {name!r} on deal {deal.name} (people: {known}); add them with "
+                        f"`dealcoach people add {deal.id or deal.name} --name ...`, or leave out --contact")
+
+
+def default_contact(deal: Deal, stage: Stage, catalog: RoleCatalog) -> Person | None:
+    """Whom the stage says to reach first (e.g. the coach buyer in initial contact), preferring someone
+    not met yet; else the first person not met; never an opponent or a saboteur by default."""
+    callable_ = [p for p in deal.people if p.attitude != "opponent" and "saboteur" not in p.roles]
+    for focus in stage.key_roles:
+        wanted = catalog.equivalent(focus.role)
+        holders = [p for p in callable_ if wanted & set(p.roles)]
+        if holders:
+            return next((p for p in holders if not p.met), holders[0])
+    unmet = [p for p in callable_ if not p.met]
+    return (unmet or callable_ or [None])[0]
+
+
+def match_audience(person: Person | None, invitation: PhoneInvitation, catalog: RoleCatalog) -> Audience | None:
+    """By role first (in the playbook's order, roles and their equivalents), then by level, then the default."""
+    audiences = invitation.audiences
+    if person is not None:
+        roles = set(person.roles)
+        for audience in audiences:
+            wanted: set[str] = set()
+            for role in audience.roles:
+                wanted |= catalog.equivalent(role)
+            if wanted & roles:
+                return audience
+        for audience in audiences:
+            if person.level and person.level in audience.levels:
+                return audience
+    return next((a for a in audiences if not a.roles and not a.levels), None)
+
+
+def cold_call_deal(contact: str, account: str, playbook: Playbook, catalog: RoleCatalog, title: str | None = None,
+                   industry: str | None = None, roles: list[str] | None = None, level: str | None = None) -> Deal:
+    """A deal that lives only for this script: one account, one contact, nothing done yet."""
+    from dealcoach.deals.edit import ensure_valid, with_fields
+
+    person = {"name": contact, "title": title, "roles": roles or [], "level": level}
+    deal = with_fields(None, {"name": account, "account": account, "industry": industry, "playbook": playbook.id,
+                              "people": [{k: v for k, v in person.items() if v not in (None, "")}]})
+    ensure_valid(deal, playbook, catalog)
+    return deal
+
+
+# --- building the script -----------------------------------------------------------------------
+
+
+def _role_name(catalog: RoleCatalog, role_id: str, lang: Lang) -> str:
+    role = next((r for r in catalog.roles if r.id == role_id), None)
+    if role is not None:
+        return role.name.get(lang)
+    group = next((g for g in catalog.equivalences if g.id == role_id), None)
+    return group.name.get(lang) if group else role_id
+
+
+def _blank(field: str, lang: Lang) -> str:
+    return message(f"call.blank.{field}", lang)
+
+
+def _likely_pains(invitation: PhoneInvitation, industry: str | None, lang: Lang) -> list[str]:
+    table = invitation.likely_pains
+    if table is None:
+        return []
+    if industry:
+        text = industry.casefold()
+        for row in table.industries:
+            if any(word.casefold() in text for word in row.match):
+                return [pain.get(lang) for pain in row.pains]
+    return [pain.get(lang) for pain in table.generic]
+
+
+def _pains(deal: Deal, invitation: PhoneInvitation, limit: int, lang: Lang) -> list[tuple[str, Pain | None]]:
+    """(text, the deal's pain or None for a likely one): confirmed first, then noted, then likely."""
+    known = sorted(deal.pains, key=lambda pain: not pain.confirmed)  # stable: keeps the rep's order
+    chosen: list[tuple[str, Pain | None]] = [(pain.text, pain) for pain in known]
+    seen = {pain.text.casefold() for pain in known}
+    for text in _likely_pains(invitation, deal.industry, lang):
+        if text.casefold() not in seen:
+            chosen.append((text, None))
+            seen.add(text.casefold())
+    return chosen[:limit]
+
+
+def _pain_questions(questions: list[PainQuestion], pain: Pain | None, fields: dict, lang: Lang,
+                    follow_up: bool) -> list[str]:
+    """The questions on one pain; the follow-ups (since when, what was tried...) only for the first pain,
+    the others get the opening question: the rep follows up on whichever the contact confirms."""
+    asked = []
+    for question in questions if follow_up else questions[:1]:
+        if pain is not None and question.skip_if_known and getattr(pain, question.skip_if_known):
+            continue
+        text = question.confirmed if (pain is not None and pain.confirmed and question.confirmed) else question.ask
+        asked.append(fill(text.get(lang), fields))
+    return asked
+
+
+def _pain_source(pain: Pain | None) -> Literal["confirmed", "noted", "likely"]:
+    if pain is None:
+        return "likely"
+    return "confirmed" if pain.confirmed else "noted"
+
+
+def _texts(texts: list[Text], fields: dict, lang: Lang) -> list[str]:
+    return [fill(text.get(lang), fields) for text in texts]
+
+
+def _slots(invitation: PhoneInvitation, today: dt.date, lang: Lang) -> list[str]:
+    if invitation.meeting is None:
+        return []
+    names = message("call.weekdays", lang).split(",")
+    monday = today + dt.timedelta(days=7 - today.weekday())  # the week after the call
+    slots = []
+    for slot in invitation.meeting.slots:
+        day = monday + dt.timedelta(days=slot.weekday - 1)
+        slots.append(message("call.slot", lang, date=day.isoformat(), weekday=names[slot.weekday - 1],
+                             time=slot.time))
+    return slots
+
+
+def _people_for(stage: Stage, deal: Deal, contact: Person | None, catalog: RoleCatalog, lang: Lang,
+                unmet_only: bool) -> tuple[list[Attendee], list[str]]:
+    """The stage's key people on the power map (not the contact, no opponents), and the key roles
+    nobody holds yet, to ask about."""
+    people: list[Attendee] = []
+    ask_for: list[str] = []
+    for focus in stage.key_roles:
+        wanted = catalog.equivalent(focus.role)
+        holders = [p for p in deal.people if wanted & set(p.roles)]
+        if not holders:
+            ask_for.append(message("call.ask_for_role", lang, role=_role_name(catalog, focus.role, lang)))
+            continue
+        for person in holders:
+            if contact is not None and person.name == contact.name:
+                continue
+            if person.attitude == "opponent" or "saboteur" in person.roles or (unmet_only and person.met):
+                continue
+            if all(a.name != person.name for a in people):
+                people.append(Attendee(name=person.name, title=person.title,
+                                       why=_role_name(catalog, focus.role, lang)))
+    return people, ask_for
+
+
+def _adaptation(audience: Audience | None, step_id: str) -> StepAdaptation | None:
+    if audience is None:
+        return None
+    return next((a for a in audience.steps if a.step == step_id), None)
+
+
+def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, profile: Profile, lang: Lang,
+                      contact_name: str | None = None, today: dt.date | None = None,
+                      cold: bool = False) -> CallScript:
+    invitation = playbook.phone_invitation
+    if invitation is None:
+        raise DealcoachError(f"playbook {playbook.id} has no phone invitation (phone_invitation:) to build a "
+                             "call script from")
+    today = today or dt.date.today()
+    stage_index, _ = current_stage_index(playbook, deal.done_ids())
+    stage = playbook.stages[stage_index]
+    contact = find_contact(deal, contact_name) if contact_name else default_contact(deal, stage, catalog)
+    audience = match_audience(contact, invitation, catalog)
+    returning = contact is not None and contact.met
+    limit = (audience.max_pains if audience and audience.max_pains else invitation.max_pains)
+    pains = _pains(deal, invitation, limit, lang)
+
+    fields: dict[str, str] = {
+        "rep_name": profile.name or _blank("rep_name", lang),
+        "rep_company": profile.company or _blank("rep_company", lang),
+        "offer": profile.offer or _blank("offer", lang),
+        "rep_phone": profile.phone or _blank("rep_phone", lang),
+        "contact_name": contact.name if contact else _blank("contact_name", lang),
+        "contact_title": (contact.title if contact and contact.title else _blank("contact_title", lang)),
+        "account": deal.account or _blank("account", lang),
+        "industry": deal.industry or _blank("industry", lang),
+        "pain": pains[0][0] if pains else _blank("pain", lang),
+    }
+    assert set(fields) == SCRIPT_PLACEHOLDERS  # the loader checks the playbook against the same set
+
+    adaptation_for_stage = next((a for a in invitation.stages if stage.id in a.stages), None)
+    # "last time you mentioned {pain}" only fits a pain the deal already knows of
+    pain_known = bool(pains) and pains[0][1] is not None
+    steps = [_build_step(step, _adaptation(audience, step.id), returning and (step.id != "pain" or pain_known),
+                         fields, lang) for step in invitation.steps]
+    for built in steps:
+        if built.id == "pain":
+            questions = (audience.pain_questions if audience and audience.pain_questions
+                         else invitation.pain_questions)
+            built.pains = [PainProbe(text=text, source=_pain_source(pain),
+                                     since=pain.since if pain else None, tried=pain.tried if pain else None,
+                                     questions=_pain_questions(questions, pain, {**fields, "pain": text}, lang,
+                                                               follow_up=index == 0))
+                           for index, (text, pain) in enumerate(pains)]
+            built.questions = [q for probe in built.pains for q in probe.questions] + built.questions
+        if built.id == "meeting" and invitation.meeting is not None:
+            built.meeting = _meeting(invitation, audience, adaptation_for_stage, stage, deal, contact, catalog,
+                                     pains, fields, today, lang)
+
+    commitments = audience.commitments if audience and audience.commitments else invitation.commitments
+    focus = audience.objection_focus if audience else []
+    causes = sorted(invitation.objections, key=lambda c: focus.index(c.id) if c.id in focus else len(focus))
+    return CallScript(
+        deal=None if cold else deal.name,
+        deal_id=deal.id,
+        cold=cold,
+        account=deal.account,
+        industry=deal.industry,
+        playbook=playbook.id,
+        stage=StageRef(id=stage.id, name=stage.name.get(lang),
+                       note=fill(adaptation_for_stage.note.get(lang), fields) if adaptation_for_stage else None),
+        rep=RepInfo(**profile.model_dump()),
+        contact=_contact_info(contact, deal, catalog, cold, lang),
+        audience=AudienceRef(id=audience.id, name=audience.name.get(lang),
+                             approach=fill(audience.approach.get(lang), fields), source=audience.source)
+        if audience else None,
+        pre_call=_pre_call(invitation, deal, contact, profile, catalog, fields, lang),
+        planning=fill(invitation.planning.get(lang), fields),
+        purposes=[Purpose(id=p.id, text=fill(p.text.get(lang), fields),
+                          detail=fill(p.detail.get(lang), fields) if p.detail else None) for p in invitation.purposes],
+        commitments=CommitmentsOut(aim=fill(commitments.aim.get(lang), fields),
+                                   minimum=fill(commitments.minimum.get(lang), fields)) if commitments else None,
+        steps=steps,
+        objections=[ObjectionGroup(id=cause.id, name=cause.name.get(lang), source=cause.source,
+                                   objections=[ObjectionOut(id=o.id, says=fill(o.says.get(lang), fields),
+                                                            response=fill(o.response.get(lang), fields),
+                                                            evidence=fill(o.evidence.get(lang), fields)
+                                                            if o.evidence else None)
+                                               for o in cause.objections])
+                    for cause in causes],
+        objection_advice=_texts(invitation.objection_advice, fields, lang),
+        visit=_visit(playbook, stage, deal, contact, catalog, fields, lang),
+        source=invitation.source,
+    )
+
+
+def _build_step(step: ScriptStep, adaptation: StepAdaptation | None, returning: bool, fields: dict,
+                lang: Lang) -> CallStep:
+    if returning and step.say_returning:
+        lines = step.say_returning
+    elif adaptation is not None and adaptation.say:
+        lines = adaptation.say
+    else:
+        lines = step.say
+    extra_questions = adaptation.questions if adaptation else []
+    extra_avoid = adaptation.avoid if adaptation else []
+    return CallStep(id=step.id, name=step.name.get(lang), goal=fill(step.goal.get(lang), fields),
+                    lines=_texts(lines, fields, lang),
+                    questions=_texts([*step.questions, *extra_questions], fields, lang),
+                    avoid=_texts([*step.avoid, *extra_avoid], fields, lang),
+                    move_on_when=fill(step.move_on_when.get(lang), fields))
+
+
+def _meeting(invitation: PhoneInvitation, audience: Audience | None, stage_adaptation, stage: Stage, deal: Deal,
+             contact: Person | None, catalog: RoleCatalog, pains: list[tuple[str, Pain | None]], fields: dict,
+             today: dt.date, lang: Lang) -> MeetingProposal:
+    plan = invitation.meeting
+    assert plan is not None
+    attendees = []
+    if contact is not None:
+        attendees.append(Attendee(name=contact.name, title=contact.title, why=message("call.why_contact", lang)))
+    others, ask_for = _people_for(stage, deal, contact, catalog, lang, unmet_only=False)
+    attendees += others[:MAX_OTHER_ATTENDEES]
+    topics = [fill(plan.pain_topic.get(lang), {**fields, "pain": text}) for text, _ in pains[:MAX_PAIN_TOPICS]]
+    topics += _texts(stage_adaptation.topics if stage_adaptation else [], fields, lang)
+    topics += _texts(audience.topics if audience else [], fields, lang)
+    topics += _texts(plan.topics, fields, lang)
+    return MeetingProposal(
+        time=fill(plan.time.get(lang), fields), slots=_slots(invitation, today, lang),
+        place=fill(plan.place.get(lang), fields), attendees=attendees, ask_for=ask_for,
+        topics=list(dict.fromkeys(topics)),
+        we_prepare=_texts([*plan.we_prepare, *(audience.we_prepare if audience else [])], fields, lang),
+        they_prepare=_texts(plan.they_prepare, fields, lang),
+    )
+
+
+def _visit(playbook: Playbook, stage: Stage, deal: Deal, contact: Person | None, catalog: RoleCatalog,
+           fields: dict, lang: Lang) -> VisitPlan | None:
+    visit = playbook.visit
+    if visit is None:
+        return None
+    people, _ = _people_for(stage, deal, contact, catalog, lang, unmet_only=True)
+    return VisitPlan(
+        customer_expects=fill(visit.customer_expects.get(lang), fields),
+        purposes=[Purpose(id=p.id, text=fill(p.text.get(lang), fields),
+                          detail=fill(p.detail.get(lang), fields) if p.detail else None) for p in visit.purposes],
+        bring=_texts(visit.bring, fields, lang), ask_for=_texts(visit.ask_for, fields, lang), people=people,
+    )
+
+
+def _contact_info(contact: Person | None, deal: Deal, catalog: RoleCatalog, cold: bool, lang: Lang) -> ContactInfo:
+    if contact is None:
+        return ContactInfo(name=None)
+    return ContactInfo(name=contact.name, title=contact.title, phone=contact.phone, level=contact.level,
+                       roles=list(contact.roles), role_names=[_role_name(catalog, r, lang) for r in contact.roles],
+                       met=contact.met, on_deal=not cold)
+
+
+def _pre_call(invitation: PhoneInvitation, deal: Deal, contact: Person | None, profile: Profile,
+              catalog: RoleCatalog, fields: dict, lang: Lang) -> list[CheckItem]:
+    separator = "、" if lang != "en" else ", "
+    values: dict[str, str | None] = {
+        "industry": deal.industry,
+        "account": deal.account,
+        "contact-name": contact.name if contact else None,
+        "contact-title": contact.title if contact else None,
+        "contact-role": (separator.join(_role_name(catalog, r, lang) for r in contact.roles)
+                         or (message(f"value.{contact.level}", lang) if contact.level else None)) if contact else None,
+        "likely-need": separator.join(p.text for p in deal.pains) or None,
+        "rep-profile": " · ".join(v for v in (profile.name, profile.company, profile.offer) if v)
+        if profile.complete() else None,
+    }
+    return [CheckItem(id=check.id, fact=check.fact, text=fill(check.text.get(lang), fields),
+                      known=values[check.fact] is not None, value=values[check.fact],
+                      where=fill(check.where.get(lang), fields))
+            for check in invitation.pre_call]
+
+
+# --- after the call ------------------------------------------------------------------------------
+
+
+class AfterCallPlan(BaseModel):
+    """What to do next, printed when a call is recorded: the visit plan when a meeting was booked,
+    else the advice for this outcome and a few follow-up pretexts (seed 003)."""
+
+    deal: str
+    outcome: str
+    outcome_name: str
+    contact: str | None
+    advice: str | None
+    confirmed_pains: list[str]
+    done: list[str]
+    meeting: Meeting | None
+    visit: VisitPlan | None
+    pretexts: list[str]
+
+
+def after_call(script: CallScript, deal: Deal, playbook: Playbook, outcome: str, confirmed_pains: list[str],
+               meeting: Meeting | None, done_ids: list[str], lang: Lang) -> AfterCallPlan:
+    invitation = playbook.phone_invitation
+    advice = next((a.advice.get(lang) for a in invitation.after_call if a.outcome == outcome), None) \
+        if invitation else None
+    items = {item_id: text for stage in playbook.stages
+             for item_id, text in [(w.id, w.text.get(lang)) for w in stage.work_items]
+             + [(stage.key_milestone.id, stage.key_milestone.text.get(lang))]
+             + [(c.id, c.text.get(lang)) for c in stage.exit_criteria]}
+    booked = outcome == "meeting-booked"
+    pretexts = []
+    if not booked and playbook.grading:
+        colon = ": " if lang == "en" else "："
+        pretexts = [f"{p.text.get(lang)}{colon}{p.detail.get(lang)}" if p.detail else p.text.get(lang)
+                    for p in playbook.grading.follow_up_pretexts[:3]]
+    return AfterCallPlan(deal=deal.name, outcome=outcome, outcome_name=message(f"call.outcome.{outcome}", lang),
+                         contact=script.contact.name, advice=advice, confirmed_pains=confirmed_pains,
+                         done=[items.get(i, i) for i in done_ids], meeting=meeting,
+                         visit=script.visit if booked else None, pretexts=pretexts)
