@@ -240,3 +240,14 @@ def test_stage_conversion_and_median_days():
     assert (flows["develop"].reached, flows["develop"].completed) == (3, 2)
     assert (flows["entry"].reached, flows["entry"].completed, flows["entry"].median_days) == (2, 2, 20)
     assert flows["proposal"].reached == 2 and flows["proposal"].conversion == 0
+
+
+def test_weakest_step_points_at_what_to_work_on(run):
+    """A low appointment rate points at the pain step of the call script (seed 000/003)."""
+    deals = [Deal(name="x", activities=[_call(f"2026-02-{d:02d}T09:00", "connected") for d in range(1, 11)]
+                  + [_call("2026-02-11T09:00", "meeting-booked")])]
+    funnel = compute_funnel(deals, SIX, "en")
+    assert funnel.weakest == "appointment_rate"
+    assert "pain step" in funnel.work_on
+    zh = compute_funnel(deals, SIX, "zh")
+    assert zh.rates[1].name == "预约面谈率" and "试探对方的痛苦体验" in zh.work_on
