@@ -245,7 +245,8 @@ def test_stage_conversion_and_median_days():
 def test_weakest_step_points_at_what_to_work_on(run):
     """A low appointment rate points at the pain step of the call script (seed 000/003)."""
     deals = [Deal(name="x", activities=[_call(f"2026-02-{d:02d}T09:00", "connected") for d in range(1, 11)]
-                  + [_call("2026-02-11T09:00", "meeting-booked")])]
+                  + [_call("2026-02-11T09:00", "meeting-booked"), _call("2026-02-12T09:00", "held", kind="visit")],
+                  status="won", vip=True, loyal=True)]
     funnel = compute_funnel(deals, SIX, "en")
     assert funnel.weakest == "appointment_rate"
     assert "pain step" in funnel.work_on
