@@ -55,7 +55,7 @@ def _root(
 
 
 def _register() -> None:
-    from dealcoach.cli import deal, example, path, playbook, stage
+    from dealcoach.cli import deal, example, grade, path, playbook, stage
     from dealcoach.cli import map as map_command
     from dealcoach.cli import db, followup, log, people
     from dealcoach.cli import call_script, profile
@@ -65,6 +65,7 @@ def _register() -> None:
     app.add_typer(example.app, name="example")
     app.command("stage")(stage.stage)
     app.command("path")(path.path)
+    app.command("grade")(grade.grade)
     app.add_typer(people.app, name="people")
     app.command("map")(map_command.power_map)
     app.add_typer(log.app, name="log")

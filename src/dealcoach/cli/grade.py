@@ -1,0 +1,329 @@
+"""`dealcoach grade`: rank prospects A/B/C/D, explain why, say how often to follow up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
+
+TABLE_ROWS = 50           # rows the table shows without --top; -o FILE writes them all
+MAX_BAD_ROWS_SHOWN = 20
+PROGRESS_BYTES = 8 * 1024 * 1024
+JSON_VERSION = 1
+
+
+def grade(
+    files: Annotated[list[Path] | None, typer.Argument(metavar="FILE", show_default=False,
+                                                       help="Prospect files: CSV, TSV, XLSX, JSON or YAML.")] = None,
+    deals: Annotated[bool, typer.Option("--deals", help="Grade the stored deals and save the computed grade on each.")] = False,
+    top: Annotated[int | None, typer.Option("--top", min=1, help=f"Show the best N (the table shows {TABLE_ROWS} by default).")] = None,
+    explain: Annotated[str | None, typer.Option("--explain", metavar="NAME", help="One prospect's full reasoning.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write every row with its grade to FILE.csv or FILE.xlsx.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if any row is bad.")] = False,
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=COLUMN", help="Which column holds a field (repeat), e.g. --map close=签约时间.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML/JSON file of FIELD: COLUMN lines.")] = None,
+    playbook: Annotated[str | None, typer.Option("--playbook", help="Playbook whose grading rules apply to files (default six-step).")] = None,
+    today: Annotated[str | None, typer.Option("--today", metavar="DATE", help="Grade as of this date (YYYY-MM-DD).")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", metavar="DEAL=GRADE", help="Set your own grade on a stored deal (DEAL=none clears it).")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why you set that grade (with --set).")] = None,
+    assess: Annotated[str | None, typer.Option("--assess", metavar="DEAL", help="Record assessment scores on a stored deal.")] = None,
+    score: Annotated[list[str] | None, typer.Option("--score", metavar="FACTOR=SCORE", help="An assessment score for --assess (repeat).")] = None,
+    info: Annotated[list[str] | None, typer.Option("--info", metavar="KIND=0..3", help="How well a kind of information is known, for --assess (eight-step).")] = None,
+    compare: Annotated[list[str] | None, typer.Option("--compare", metavar="'RIVAL: DIM=-2..2 ...'", help="Compare with a competitor, for --assess (eight-step).")] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
+    no_color: NoColorOption = False,
+) -> None:
+    """Grade prospects A/B/C/D by expected close and win probability, capped by the assessment.
+
+    Reads CRM exports (HubSpot, Salesforce) and spreadsheets with Chinese or English headers with no
+    mapping file; prints the best first with the rule that fired, the action and the next follow-up.
+    With --deals it grades the stored deals and saves the computed grade (your manual grade is kept).
+
+    Example: dealcoach grade hubspot-crm-exports-all-deals.csv --top 20 -o graded.xlsx
+    """
+    from dealcoach.errors import UsageError
+
+    lang_ = language(lang)
+    on = _today(today)
+    if set_ or assess:
+        deals = True
+    if reason is not None and not set_:
+        raise UsageError("--reason goes with --set DEAL=GRADE")
+    if (score or info or compare) and not assess:
+        raise UsageError("--score/--info/--compare go with --assess DEAL")
+    if deals and files:
+        raise UsageError("give prospect files or --deals, not both")
+    if not deals and not files:
+        raise UsageError("give prospect files (dealcoach grade FILE...) or --deals")
+    if deals:
+        for flag, given in (("--playbook", playbook), ("-o", output), ("--map", map_), ("--mapping", mapping)):
+            if given:
+                raise UsageError(f"{flag} is for files; stored deals are graded with their own playbook")
+        _grade_deals(on, lang_, top, explain, json, no_color, set_ or [], reason, assess, score or [], info or [],
+                     compare or [])
+        return
+    assert files is not None
+    if output is not None and output.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageError(f"-o {output}: write a .csv or .xlsx file")
+    if output is not None and any(_same_file(output, path) for path in files):
+        raise UsageError(f"-o {output}: that is one of the input files; write the grades to a new file")
+    _grade_files(files, on, lang_, top, explain, json, no_color, output, strict, map_ or [], mapping,
+                 playbook or "six-step")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False
+
+
+def _today(text: str | None):
+    import datetime as dt
+
+    from dealcoach.errors import UsageError
+
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--today {text!r}: use YYYY-MM-DD") from None
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, map_options, mapping, playbook_id):
+    from dealcoach import gradeio
+    from dealcoach.coaching.grading import grading_of
+    from dealcoach.errors import DealcoachError
+    from dealcoach.gradeio.columns import load_mapping_file, parse_map_options
+    from dealcoach.i18n import message
+    from dealcoach.playbook.loader import load_playbook
+
+    playbook = load_playbook(playbook_id)
+    grading = grading_of(playbook)
+    explicit = load_mapping_file(mapping, grading) if mapping else {}
+    explicit.update(parse_map_options(map_options, grading))
+    with _progress(files, no_color) as progress:
+        graded = gradeio.grade_files(files, explicit, grading, on, lang, progress=progress)
+        _report_reading(graded, lang)
+        if strict and graded.bad_rows:
+            raise DealcoachError(message("grade.strict_failed", lang, count=graded.bad_rows))
+        if output is not None:
+            written = gradeio.export(graded, output, progress)
+            typer.echo(message("grade.written", lang, count=written, path=str(output)), err=True)
+
+    if explain is not None:
+        position = gradeio.find(graded, explain)
+        result = gradeio.results(graded, _series([position]), grading, on, lang)[0]
+        _show_explain(result, lang, json, no_color)
+        return
+    if output is not None and top is None and not json:
+        # the file has them all: just the counts (and no Rich import, so a big export stays quick)
+        counts = graded.grade_counts()
+        typer.echo(message("grade.summary", lang, count=graded.count, a=counts["A"], b=counts["B"], c=counts["C"],
+                           d=counts["D"]), err=True)
+        return
+    limit = top if top is not None else (None if json else TABLE_ROWS)
+    shown = graded.order if limit is None else graded.order.head(limit)
+    results = gradeio.results(graded, shown, grading, on, lang)
+    if json:
+        emit_json({
+            "version": JSON_VERSION, "today": on.isoformat(), "playbook": playbook.id,
+            "sources": [vars(source) for source in graded.sources],
+            "count": graded.count, "grades": graded.grade_counts(), "shown": len(results),
+            "prospects": [r.model_dump(mode="json") for r in results],
+            "bad_rows": graded.bad_rows,
+            "problems": [vars(p) for p in graded.problems], "problem_count": graded.problem_count,
+        })
+        return
+    _show_table(results, lang, no_color, playbook.name.get(lang), on, graded.count, graded.grade_counts())
+
+
+def _series(values):
+    import polars as pl
+
+    return pl.Series(values, dtype=pl.UInt32)
+
+
+def _report_reading(graded, lang) -> None:
+    from dealcoach.i18n import message
+
+    lines = []
+    for source in graded.sources:
+        if source.kind_name:
+            lines.append(message("grade.read_as", lang, file=source.file, kind=source.kind_name, rows=source.rows))
+        else:
+            encoding = f", {source.encoding.upper()}" if source.encoding not in (None, "utf-8") else ""
+            lines.append(message("grade.read_plain", lang, file=source.file, format=source.format.upper() + encoding,
+                                 rows=source.rows))
+        if source.footer_rows:
+            lines.append(message("grade.footer", lang, file=source.file, row=source.rows + 2, count=source.footer_rows))
+    lines += graded.notes
+    for problem in graded.problems[:MAX_BAD_ROWS_SHOWN]:
+        lines.append(message("grade.bad_row", lang, file=problem.file, row=problem.row, column=problem.column,
+                             reason=problem.reason))
+    if graded.problem_count > MAX_BAD_ROWS_SHOWN:
+        lines.append(message("grade.bad_more", lang, count=graded.problem_count - MAX_BAD_ROWS_SHOWN))
+    if graded.bad_rows:
+        lines.append(message("grade.bad_summary", lang, count=graded.bad_rows, graded=graded.count))
+    for line in lines:
+        typer.echo(line, err=True)
+
+
+class _NoProgress:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress(files, no_color: bool):
+    """A progress bar on stderr, only on a terminal and only for files big enough to wait for."""
+    import sys
+
+    try:
+        size = sum(path.stat().st_size for path in files if path.is_file())
+    except OSError:
+        size = 0
+    if size < PROGRESS_BYTES or not sys.stderr.isatty():
+        return _NoProgress()
+    return _RichProgress(_stderr(no_color))
+
+
+class _RichProgress:
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console,
+                             transient=True)
+        self._task = None
+
+    def __enter__(self):
+        self._bar.__enter__()
+        self._task = self._bar.add_task("", total=1.0)
+
+        def update(step: str, fraction: float) -> None:
+            self._bar.update(self._task, description=step, completed=fraction)
+
+        return update
+
+    def __exit__(self, *exc):
+        return self._bar.__exit__(*exc)
+
+
+def _stderr(no_color: bool):
+    from dealcoach.render.console import console
+
+    return console(no_color, stderr=True)
+
+
+def _show_table(results, lang, no_color, playbook_name, on, count, counts) -> None:
+    from dealcoach.i18n import message
+    from dealcoach.render.console import console
+    from dealcoach.render.grade import grade_table
+
+    out = console(no_color)
+    title = (message("grade.title", lang, playbook=playbook_name, today=on) if playbook_name
+             else message("grade.title_deals", lang, today=on))
+    out.print(grade_table(results, lang, title, width=out.width))
+    if count > len(results):
+        out.print(message("grade.more", lang, count=count - len(results)))
+    out.print(message("grade.summary", lang, count=count, a=counts["A"], b=counts["B"], c=counts["C"], d=counts["D"]))
+
+
+def _show_explain(result, lang, json, no_color) -> None:
+    if json:
+        emit_json({"version": JSON_VERSION, **result.model_dump(mode="json")})
+        return
+    from dealcoach.render.console import console
+    from dealcoach.render.grade import explain_panel
+
+    console(no_color).print(explain_panel(result, lang))
+
+
+# --- stored deals ----------------------------------------------------------------------------
+
+
+def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, assess, scores, info, compare):
+    from dealcoach import settings
+    from dealcoach.coaching.grading import grade_deal, sort_key, with_computed_grade
+    from dealcoach.deals import gradeinput
+    from dealcoach.deals.edit import ensure_valid
+    from dealcoach.errors import DealcoachError, NotFoundError
+    from dealcoach.i18n import message
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+    from dealcoach.store import open_store
+
+    sets = [gradeinput.parse_set(option) for option in set_options]
+    score_pairs = gradeinput.parse_pairs(scores, "--score")
+    info_pairs = gradeinput.parse_pairs(info, "--info")
+    comparisons = [gradeinput.parse_compare(option) for option in compare]
+    who = settings.current_user()
+    notes: list[str] = []
+    results = []
+    changed = 0
+    with open_store() as store, store.transaction():
+        for ref, grade in sets:
+            deal = store.find(ref)
+            store.save(gradeinput.with_manual_grade(deal, grade, reason), who)
+            key = "grade.manual_set" if grade else "grade.manual_cleared"
+            notes.append(message(key, lang, id=deal.id, name=deal.name, grade=grade))
+        if assess:
+            deal = store.find(assess)
+            playbook = load_playbook(deal.playbook)
+            updated = gradeinput.with_assessment(deal, score_pairs, playbook)
+            updated = gradeinput.with_opportunity(updated, info_pairs, comparisons, playbook)
+            ensure_valid(updated, playbook, load_catalog())
+            store.save(updated, who)
+            notes.append(message("grade.assessed", lang, id=deal.id, name=deal.name))
+        playbooks: dict = {}
+        for summary in store.list_deals():
+            deal = store.get(summary.id)
+            if deal.playbook not in playbooks:
+                playbooks[deal.playbook] = load_playbook(deal.playbook)
+            playbook = playbooks[deal.playbook]
+            if playbook.grading is None:
+                notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
+                continue
+            result = grade_deal(deal, playbook, on, lang)
+            updated = with_computed_grade(deal, result, on)
+            if updated is not deal:
+                store.save(updated, who, what=f"computed grade: {result.grade} ({result.computed_rule.id})")
+                changed += 1
+            results.append(result)
+    for note in notes:
+        typer.echo(note, err=True)
+    if results:
+        typer.echo(message("grade.saved", lang, count=len(results), changed=changed), err=True)
+    results.sort(key=sort_key)
+    if explain is not None:
+        wanted = explain.strip()
+        matches = [r for r in results if str(r.deal_id) == wanted or r.name == wanted] or \
+                  [r for r in results if wanted.lower() in r.name.lower()]
+        if not matches:
+            raise NotFoundError(f"--explain {explain!r}: no deal of that name")
+        if len(matches) > 1:
+            listed = "; ".join(f"{r.deal_id}: {r.name}" for r in matches[:10])
+            raise DealcoachError(f"--explain {explain!r} matches {len(matches)} deals ({listed}); use the id")
+        _show_explain(matches[0], lang, json, no_color)
+        return
+    shown = results[:top] if top else results
+    if json:
+        counts = {grade: sum(1 for r in results if r.final_grade == grade) for grade in "ABCD"}
+        emit_json({"version": JSON_VERSION, "today": on.isoformat(), "playbook": None, "count": len(results),
+                   "grades": counts, "shown": len(shown), "prospects": [r.model_dump(mode="json") for r in shown],
+                   "bad_rows": 0, "problems": [], "problem_count": 0})
+        return
+    if not results:
+        typer.echo(message("grade.no_deals", lang))
+        return
+    counts = {grade: sum(1 for r in results if r.final_grade == grade) for grade in "ABCD"}
+    _show_table(shown, lang, no_color, None, on, len(results), counts)

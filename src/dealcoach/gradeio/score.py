@@ -1,0 +1,379 @@
+"""Parse and grade a whole table at once, column by column (polars), with the same rules as
+coaching/grading.py: the same window, band, table cell, cap and manual grade, from the same playbook
+data. tests/test_grade.py checks the two agree row for row.
+
+Each parser takes a fast path over the whole column (the format most of a sample parses with) and
+retries only the cells that failed with every other format, so a clean million-row file costs one
+pass per column. A cell that still fails makes its row bad: reported, not graded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dealcoach.coaching import grading as g
+from dealcoach.gradeio.columns import ColumnMap
+from dealcoach.gradeio.read import ROW, RawTable
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import Grading
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y",
+                "%d-%m-%Y", "%Y%m%d", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%y", "%m/%d/%y")
+TIME_SUFFIX = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:\s*(?:Z|[+-]\d{2}:?\d{2}))?)$"
+SAMPLE = 2000
+
+# internal columns of a scored frame
+NAME, ACCOUNT, CLOSE, PROB, AMOUNT, CURRENCY, LAST = "_name", "_account", "_close", "_prob", "_amount", "_cur", "_last"
+MANUAL, REASON, SCORE, COMPUTED, FINAL = "_manual", "_reason", "_score", "_computed", "_final"
+RULE, RULE_TEXT, ACTION, CADENCE, NEXT, PRETEXT, FILE, RANK = (
+    "_rule", "_rule_text", "_action", "_cadence", "_next", "_pretext", "__dealcoach_file", "_rank")
+
+
+# Columns whose every cell parsed on the fast path (a strict date format, a plain number): none can
+# start with = + - @ or a control character as text, so the export need not scan them for formulas.
+# score_table fills it for one table at a time; the parsers take a column out when they had to retry.
+_clean: set[str] = set()
+
+
+def _missing(length: int, dtype) -> pl.Series:
+    return pl.repeat(None, length, dtype=dtype, eager=True)
+
+
+def factor_column(factor_id: str) -> str:
+    return f"_f:{factor_id}"
+
+
+@dataclass
+class Scored:
+    frame: pl.DataFrame            # good rows: original columns, ROW, FILE and the internal columns
+    headers: list[str]             # the file's own columns, in order
+    errors: pl.DataFrame           # ROW, column, reason: one line per problem
+    bad_rows: int
+    total_rows: int
+    notes: list[str] = field(default_factory=list)
+    clean: set[str] = field(default_factory=set)   # columns that cannot hold a formula (see _clean)
+
+
+def _text(frame: pl.DataFrame, header: str | None) -> pl.Series | None:
+    """The column as read (no copy). Parsers strip spaces only in their slow path, so a clean column
+    is never copied; a blank cell is already missing (read.py)."""
+    if header is None:
+        return None
+    return frame.get_column(header)
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+def _strip_time(series: pl.Series) -> pl.Series:
+    return series.str.replace(TIME_SUFFIX, "")
+
+
+def _format_counts(sample: pl.Series) -> list[tuple[str, int]]:
+    counts = [(fmt, int(sample.str.strptime(pl.Date, fmt, strict=False).is_not_null().sum())) for fmt in DATE_FORMATS]
+    return sorted([c for c in counts if c[1]], key=lambda c: -c[1])  # stable: list order breaks ties
+
+
+def parse_dates(texts: pl.Series) -> pl.Series:
+    """Dates in the usual formats; the format most of a sample uses goes first (so 1/2/2026 is
+    read the way the rest of the column is written)."""
+    present = texts.drop_nulls()
+    if present.is_empty():
+        return pl.repeat(None, len(texts), dtype=pl.Date, eager=True).alias(texts.name)
+    sample = present.head(SAMPLE)
+    has_time = bool(sample.str.contains(r"\d:\d\d").any())
+    sample = _strip_time(sample) if has_time else sample
+    ranked = _format_counts(sample)
+    primary = ranked[0][0] if ranked else DATE_FORMATS[0]
+    body = _strip_time(texts) if has_time else texts
+    out = body.str.strptime(pl.Date, primary, strict=False)
+    need = texts.is_not_null() & out.is_null()
+    if need.any() or has_time:
+        _clean.discard(texts.name)
+        index = need.arg_true()
+        rest = _strip_time(texts.gather(index).str.strip_chars())
+        order = [fmt for fmt, _ in ranked[1:]] + [fmt for fmt in DATE_FORMATS if fmt not in dict(ranked)]
+        fixed = pl.select(pl.coalesce([rest.str.strptime(pl.Date, fmt, strict=False) for fmt in order])).to_series()
+        out = out.scatter(index, fixed)
+    return out
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+
+def parse_amounts(texts: pl.Series) -> pl.Series:
+    """Amounts with thousands separators, currency symbols or codes, and 万/亿."""
+    out = texts.cast(pl.Float64, strict=False)
+    need = texts.is_not_null() & out.is_null()
+    if need.any() or out.is_infinite().any():
+        _clean.discard(texts.name)
+    if need.any():
+        index = need.arg_true()
+        rest = texts.gather(index).str.replace_all(r"[,\s¥￥$€£]|CNY|RMB|USD|EUR|元", "")
+        scale = (pl.when(rest.str.ends_with("万")).then(1e4).when(rest.str.ends_with("亿")).then(1e8).otherwise(1.0))
+        fixed = pl.select(rest.str.strip_chars_end("万亿").cast(pl.Float64, strict=False) * scale).to_series()
+        out = out.scatter(index, fixed)
+    return out
+
+
+def parse_probabilities(texts: pl.Series, header: str) -> tuple[pl.Series, pl.Series]:
+    """(probability 0..1, the number as read): "35%" is a percentage; plain numbers are 0-100 when
+    the header says % or most non-zero values in the column are above 1, else 0-1."""
+    numbers = texts.cast(pl.Float64, strict=False)
+    need = texts.is_not_null() & numbers.is_null()
+    if need.any() or numbers.is_infinite().any():
+        _clean.discard(texts.name)
+    has_sign = False
+    percent_sign = pl.repeat(False, len(texts), eager=True)
+    if need.any():
+        trimmed = texts.str.strip_chars()
+        percent_sign = trimmed.str.ends_with("%").fill_null(False)
+        has_sign = bool(percent_sign.any())
+        numbers = trimmed.str.strip_chars_end("%").str.strip_chars().cast(pl.Float64, strict=False)
+    plain = (numbers.filter(~percent_sign) if has_sign else numbers).drop_nulls()
+    nonzero = plain.filter(plain != 0)
+    # 0-100 when the header says so or most values are above 1; a stray 1.5 in a 0-1 column stays
+    # out of range instead of turning the whole column into percentages
+    percent_column = "%" in header or (len(nonzero) > 0 and int((nonzero > 1).sum()) * 2 >= len(nonzero))
+    divisor = 100.0 if percent_column else 1.0
+    if has_sign:
+        values = pl.select(pl.when(percent_sign).then(numbers / 100).otherwise(numbers / divisor)).to_series()
+    elif percent_column:
+        values = numbers / divisor
+    else:
+        return numbers, numbers
+    return values.round(6), numbers  # 35 / 100 is 0.35, not 0.35000000000000003
+
+
+def parse_grades(texts: pl.Series) -> pl.Series:
+    cleaned = texts.str.to_uppercase().str.replace_all(r"[\s级]|GRADE|CLASS", "")
+    return pl.select(pl.when(cleaned.is_in(list(g.GRADES))).then(cleaned).otherwise(None)).to_series()
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def score_table(raw: RawTable, cmap: ColumnMap, grading: Grading, today: dt.date, lang: Lang,
+                origin: str) -> Scored:
+    frame = raw.frame
+    notes: list[str] = []
+    problems: list[pl.DataFrame] = []
+    columns: dict[str, pl.Series] = {}
+    rows = frame.get_column(ROW)
+    parsed = [cmap.fields.get(k) for k in ("close", "last_activity", "probability", "amount")]
+    _clean.clear()
+    _clean.update(h for h in parsed if h is not None)
+
+    def problem(mask: pl.Series, header: str, why: str, values: pl.Series | None) -> None:
+        if not mask.any():
+            return
+        picked = rows.filter(mask)
+        if values is None:
+            reason = pl.repeat(why, len(picked), dtype=pl.String, eager=True)
+        else:
+            shown = values.filter(mask).str.slice(0, 60)
+            reason = pl.select(pl.concat_str([pl.lit(why + " '"), shown, pl.lit("'")])).to_series()
+        problems.append(pl.DataFrame({ROW: picked, "column": pl.repeat(header, len(picked), dtype=pl.String, eager=True),
+                                      "reason": reason}))
+
+    # name: the name column, else the account
+    name_header = cmap.header("name") or cmap.header("account")
+    name = _text(frame, cmap.header("name"))
+    account = _text(frame, cmap.header("account"))
+    if name is not None and account is not None:
+        name = name.fill_null(account)
+    name = name if name is not None else account
+    assert name is not None and name_header is not None
+    problem(name.is_null(), name_header, "missing name", None)
+    columns[NAME] = name
+    columns[ACCOUNT] = account if account is not None else _missing(len(frame), pl.String)
+
+    for key, target in (("close", CLOSE), ("last_activity", LAST)):
+        texts = _text(frame, cmap.header(key))
+        if texts is None:
+            columns[target] = _missing(len(frame), pl.Date)
+            continue
+        dates = parse_dates(texts)
+        problem(texts.is_not_null() & dates.is_null(), cmap.fields[key], "unparseable date", texts)
+        columns[target] = dates
+
+    texts = _text(frame, cmap.header("probability"))
+    if texts is None:
+        columns[PROB] = _missing(len(frame), pl.Float64)
+    else:
+        header = cmap.fields["probability"]
+        values, numbers = parse_probabilities(texts, header)
+        problem(texts.is_not_null() & numbers.is_null(), header, "not a probability", texts)
+        problem(values.is_not_null() & ((values < 0) | (values > 1)), header,
+                "probability out of range (use 0-1, 0-100 or 35%):", texts)
+        columns[PROB] = values
+
+    texts = _text(frame, cmap.header("amount"))
+    if texts is None:
+        columns[AMOUNT] = _missing(len(frame), pl.Float64)
+    else:
+        amounts = parse_amounts(texts)
+        problem(texts.is_not_null() & amounts.is_null(), cmap.fields["amount"], "not an amount", texts)
+        columns[AMOUNT] = amounts
+    currency = _text(frame, cmap.header("currency"))
+    columns[CURRENCY] = currency if currency is not None else _missing(len(frame), pl.String)
+
+    texts = _text(frame, cmap.header("manual_grade"))
+    if texts is None:
+        columns[MANUAL] = _missing(len(frame), pl.String)
+    else:
+        grades = parse_grades(texts)
+        problem(texts.is_not_null() & grades.is_null(), cmap.fields["manual_grade"], "not a grade A-D", texts)
+        columns[MANUAL] = grades
+    reason = _text(frame, cmap.header("manual_reason"))
+    columns[REASON] = reason if reason is not None else _missing(len(frame), pl.String)
+
+    factors = {f.id: f for f in grading.assessment.factors}
+    for factor_id, header in list(cmap.factors.items()):
+        texts = _text(frame, header)
+        assert texts is not None
+        numbers = texts.str.strip_chars().cast(pl.Float64, strict=False)
+        sample = texts.drop_nulls().head(SAMPLE)
+        if factor_id not in cmap.explicit and len(sample) and \
+                numbers.drop_nulls().head(SAMPLE).len() < 0.9 * len(sample):
+            notes.append(message("grade.note_not_factor", lang, file=origin, column=header, factor=factor_id))
+            del cmap.factors[factor_id]
+            continue
+        allowed = [level.score for level in factors[factor_id].scale]
+        on_scale = numbers.is_in([float(a) for a in allowed])
+        problem(texts.is_not_null() & ~on_scale.fill_null(False), header,
+                f"score not on the scale ({', '.join(map(str, allowed))}):", texts)
+        columns[factor_column(factor_id)] = numbers.cast(pl.Int64, strict=False)
+
+    out = frame.with_columns([series.alias(key) for key, series in columns.items()])
+    errors = (pl.concat(problems) if problems else
+              pl.DataFrame(schema={ROW: rows.dtype, "column": pl.String, "reason": pl.String}))
+    errors = errors.sort(ROW, maintain_order=True)
+    bad = errors.get_column(ROW).unique()
+    total = len(out)
+    if len(bad):
+        out = out.filter(~pl.col(ROW).is_in(bad.implode()))
+    out = grade_columns(out, cmap, grading, today, lang)
+    return Scored(out, raw.headers, errors, len(bad), total, notes, set(_clean))
+
+
+def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today: dt.date, lang: Lang) -> pl.DataFrame:
+    """Add the grade, score, rule, action and follow-up columns; the rules of coaching.grading."""
+    windows, bands = grading.close_windows, grading.probability_bands
+    days = (pl.col(CLOSE) - pl.lit(today)).dt.total_days()
+    open_ended = g.window_index(grading, None)
+    window = pl.when(days.is_null()).then(open_ended)
+    for index, w in enumerate(windows):
+        if w.max_days is not None:
+            window = window.when(days <= w.max_days).then(index)
+    window = window.otherwise(open_ended)
+    band = pl.when(pl.col(PROB).is_null()).then(len(bands) - 1)
+    for index, b in enumerate(bands):
+        band = band.when(pl.col(PROB) >= b.min).then(index)
+    band = band.otherwise(len(bands) - 1)
+    cell_key = (window * len(bands) + band).cast(pl.UInt32)
+    cells = [(w, b) for w in range(len(windows)) for b in range(len(bands))]
+    cell_rank = pl.Series([g.rank(g.cell(grading, w, b)) for w, b in cells], dtype=pl.Int8)
+    cell_rules = [g.cell_rule(grading, w, b, lang) for w, b in cells]
+    rule_k, rule_s = g.cap_rule(grading, True, lang), g.cap_rule(grading, False, lang)
+    manual_rules = {grade: g.manual_rule(grade, lang) for grade in g.GRADES}
+    # the result texts come from a few dozen playbook strings: Enum columns hold them as small codes,
+    # so sorting and writing a million rows never copies a sentence a million times
+    rule_ids = _enum([r.id for r in cell_rules] + [rule_k.id, rule_s.id, "manual"])
+    rule_texts = _enum([r.text for r in cell_rules] + [rule_k.text, rule_s.text]
+                       + [r.text for r in manual_rules.values()])
+    cell_ids = pl.Series([r.id for r in cell_rules], dtype=rule_ids)
+    cell_texts = pl.Series([r.text for r in cell_rules], dtype=rule_texts)
+
+    # assessment, over the factors that have a column
+    factors = [f for f in grading.assessment.factors if f.id in cmap.factors]
+    if factors:
+        earned = pl.sum_horizontal([pl.col(factor_column(f.id)).fill_null(0) * f.weight for f in factors])
+        possible = pl.sum_horizontal([pl.col(factor_column(f.id)).is_not_null().cast(pl.Float64)
+                                      * f.weight * max(lv.score for lv in f.scale) for f in factors])
+        knocked = pl.any_horizontal([(pl.col(factor_column(f.id)) < f.knockout_below).fill_null(False)
+                                     for f in factors if f.knockout_below is not None] or [pl.lit(False)])
+        share = pl.when(possible > 0).then(earned / possible * 100).otherwise(None)
+        failed = (possible > 0) & (knocked | (share < grading.assessment.pass_score * 100 - 1e-9))
+    else:
+        knocked, share, failed = pl.lit(False), pl.lit(None, dtype=pl.Float64), pl.lit(False)
+
+    frame = frame.with_columns(cell_key.alias("_cell"), share.round(1).alias(SCORE), failed.alias("_failed"),
+                               knocked.alias("_knocked"))
+    cell_of = pl.col("_cell")
+    rank = pl.lit(cell_rank).gather(cell_of)
+    cap_k, cap_s = g.rank(g.cap_grade(grading, True)), g.rank(g.cap_grade(grading, False))
+    cap = pl.when(pl.col("_knocked")).then(pl.lit(cap_k, pl.Int8)).otherwise(pl.lit(cap_s, pl.Int8))
+    capped = pl.col("_failed") & (cap > rank)
+    computed = pl.when(capped).then(cap).otherwise(rank)
+    letters = pl.Series(list(g.GRADES), dtype=pl.Enum(list(g.GRADES)))
+    rule = (pl.when(pl.col(MANUAL).is_not_null()).then(pl.lit("manual", rule_ids))
+            .when(capped & pl.col("_knocked")).then(pl.lit(rule_k.id, rule_ids))
+            .when(capped).then(pl.lit(rule_s.id, rule_ids))
+            .otherwise(pl.lit(cell_ids).gather(cell_of)))
+    rule_text = (pl.when(pl.col(MANUAL).is_not_null())
+                 .then(pl.col(MANUAL).replace_strict({k: v.text for k, v in manual_rules.items()}, default=None,
+                                                     return_dtype=rule_texts))
+                 .when(capped & pl.col("_knocked")).then(pl.lit(rule_k.text, rule_texts))
+                 .when(capped).then(pl.lit(rule_s.text, rule_texts))
+                 .otherwise(pl.lit(cell_texts).gather(cell_of)))
+    frame = frame.with_columns(computed.cast(pl.Int8).alias("_computed_rank"), rule.alias(RULE),
+                               rule_text.alias(RULE_TEXT))
+    final_rank = pl.when(pl.col(MANUAL).is_not_null()).then(
+        pl.col(MANUAL).replace_strict({k: g.rank(k) for k in g.GRADES}, default=None, return_dtype=pl.Int8)
+    ).otherwise(pl.col("_computed_rank"))
+    frame = frame.with_columns(final_rank.alias("_final_rank"))
+    definitions = [g.definition(grading, grade) for grade in g.GRADES]
+    cadence_lut = pl.Series([d.follow_up_days for d in definitions], dtype=pl.Int64)
+    cadence = pl.lit(cadence_lut).gather(pl.col("_final_rank"))
+    frame = frame.with_columns(
+        pl.lit(letters).gather(pl.col("_computed_rank")).alias(COMPUTED),
+        pl.lit(letters).gather(pl.col("_final_rank")).alias(FINAL),
+        pl.lit(pl.Series([d.action.get(lang) for d in definitions],
+                         dtype=_enum([d.action.get(lang) for d in definitions])))
+        .gather(pl.col("_final_rank")).alias(ACTION),
+        cadence.alias(CADENCE),
+    )
+    due = pl.lit(today) + pl.duration(days=pl.col(CADENCE))
+    next_touch = pl.when(pl.col(LAST).is_null()).then(due).otherwise(
+        pl.max_horizontal(pl.lit(today), pl.col(LAST) + pl.duration(days=pl.col(CADENCE))))
+    pretexts = grading.follow_up_pretexts
+    columns = [next_touch.cast(pl.Date).alias(NEXT)]
+    if pretexts:
+        turn = pl.lit(today.toordinal(), pl.Int64) // pl.col(CADENCE)
+        index = ((pl.col(NAME).str.len_chars().cast(pl.Int64) + turn) % len(pretexts)).cast(pl.UInt32)
+        texts = [p.text.get(lang) for p in pretexts]
+        columns.append(pl.lit(pl.Series(texts, dtype=_enum(texts))).gather(index).alias(PRETEXT))
+    else:
+        columns.append(pl.lit(None, dtype=pl.String).alias(PRETEXT))
+    return frame.with_columns(columns).drop("_cell", "_failed", "_knocked", "_computed_rank")
+
+
+def _enum(values: list[str]) -> pl.Enum:
+    return pl.Enum(list(dict.fromkeys(values)))
+
+
+def sort_order(frame: pl.DataFrame) -> pl.Series:
+    """Best first: grade (manual when set), score (higher first), close date (sooner first),
+    probability (higher first), then the files' own order. The four keys are packed into one
+    integer (score to 0.1, probability to 0.1%, close date to the day), so it is one stable sort."""
+    score = pl.when(pl.col(SCORE).is_null()).then(1001).otherwise(1000 - (pl.col(SCORE) * 10).round(0).cast(pl.Int64))
+    epoch = dt.date(2000, 1, 1)
+    days = (pl.col(CLOSE) - pl.lit(epoch)).dt.total_days().clip(0, 2**22 - 2)
+    close = pl.when(pl.col(CLOSE).is_null()).then(2**22 - 1).otherwise(days)
+    prob = pl.when(pl.col(PROB).is_null()).then(1001).otherwise(
+        1000 - (pl.col(PROB).clip(0, 1) * 1000).round(0).cast(pl.Int64))
+    key = ((pl.col("_final_rank").cast(pl.Int64) * 1002 + score) * 2**22 + close) * 1024 + prob
+    return frame.select(pl.arg_sort_by(key, maintain_order=True)).to_series()
+
+
+def prospect_of_row(row: dict, cmap_factors: list[str]) -> g.Prospect:
+    """A scored row as the Prospect the pure grading takes (for --explain, --json and the table)."""
+    return g.Prospect(
+        name=row[NAME], account=row[ACCOUNT], source=row[FILE], row=row[ROW], amount=row[AMOUNT],
+        currency=row[CURRENCY], expected_close=row[CLOSE], probability=row[PROB], last_activity=row[LAST],
+        assessment={f: int(row[factor_column(f)]) for f in cmap_factors if row.get(factor_column(f)) is not None},
+        manual_grade=row[MANUAL], manual_reason=row[REASON])
