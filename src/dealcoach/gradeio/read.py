@@ -149,7 +149,8 @@ def _read_excel(path: Path) -> RawTable:
     except Exception as exc:  # calamine reports broken files in several exception types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise NotATable(f"{path}: is not a readable spreadsheet ({first[:160]})") from None
-    frame = frame.select([_blank_is_null(pl.col(c).cast(pl.String)) for c in frame.columns])
+    # calamine gives empty cells as missing already; an empty string cell is missing too
+    frame = frame.select([pl.col(c).cast(pl.String).replace("", None) for c in frame.columns])
     return RawTable(frame, frame.columns, "xlsx" if path.suffix.lower() != ".ods" else "ods")
 
 
