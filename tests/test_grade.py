@@ -648,3 +648,11 @@ def test_stored_deal_follow_up_agrees_with_its_activity_log(run):
     assert graded_deal["cadence_days"] == 7 and graded_deal["next_follow_up"] == "2026-01-19"
     pretexts = [p.id for p in SIX.grading.follow_up_pretexts]
     assert graded_deal["pretext"]["id"] == pretexts[pretexts.index("event") + 1]
+
+
+def test_won_and_lost_deals_are_not_graded(run):
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"), str(EXAMPLES / "auto-parts-supplier.yaml"))
+    assert run("deal", "close", "宁夏", "--lost", "--reason", "标准对我方不利").exit_code == 0
+    result = run("grade", "--deals", "--json")
+    assert [p["name"] for p in json.loads(result.stdout)["prospects"]] == ["汽车集团配件供货"]
+    assert "1 won or lost deals are not graded" in result.stderr

@@ -437,4 +437,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grade.knockout": ("否决项", "knock-out"),
     "grade.from_opportunity": ("来自机会分析", "from the opportunity analysis"),
     "grade.title_deals": ("商机分级（{today}）", "Deal grades ({today})"),
+    "grade.closed_skipped": ("{count} 个已赢单或丢单的商机不再分级", "{count} won or lost deals are not graded"),
 }

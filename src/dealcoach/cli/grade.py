@@ -269,7 +269,7 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
     who = settings.current_user()
     notes: list[str] = []
     results = []
-    changed = 0
+    changed = closed = 0
     with open_store() as store, store.transaction():
         for ref, grade in sets:
             deal = store.find(ref)
@@ -290,6 +290,9 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
             if deal.playbook not in playbooks:
                 playbooks[deal.playbook] = load_playbook(deal.playbook)
             playbook = playbooks[deal.playbook]
+            if getattr(deal, "status", "open") != "open":
+                closed += 1  # won or lost: no longer a prospect to rank or follow up
+                continue
             if playbook.grading is None:
                 notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
                 continue
@@ -299,6 +302,8 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
                 store.save(updated, who, what=f"computed grade: {result.grade} ({result.computed_rule.id})")
                 changed += 1
             results.append(result)
+    if closed:
+        notes.append(message("grade.closed_skipped", lang, count=closed))
     for note in notes:
         typer.echo(note, err=True)
     if results:
