@@ -112,12 +112,13 @@ def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, 
     explicit.update(parse_map_options(map_options, grading))
     with _progress(files, no_color) as progress:
         graded = gradeio.grade_files(files, explicit, grading, on, lang, progress=progress)
-        _report_reading(graded, lang)
-        if strict and graded.bad_rows:
-            raise DealcoachError(message("grade.strict_failed", lang, count=graded.bad_rows))
-        if output is not None:
+    _report_reading(graded, lang)  # after the bar is gone, so the lines are not drawn over
+    if strict and graded.bad_rows:
+        raise DealcoachError(message("grade.strict_failed", lang, count=graded.bad_rows))
+    if output is not None:
+        with _progress(files, no_color) as progress:
             written = gradeio.export(graded, output, progress)
-            typer.echo(message("grade.written", lang, count=written, path=str(output)), err=True)
+        typer.echo(message("grade.written", lang, count=written, path=str(output)), err=True)
 
     if explain is not None:
         position = gradeio.find(graded, explain)
