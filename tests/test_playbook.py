@@ -313,3 +313,10 @@ def test_wheel_ships_the_playbooks(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("six-step.yaml", "eight-step.yaml", "roles.yaml", "examples/ningxia-industrial-oil.yaml"):
         assert f"dealcoach/_bundled/playbooks/{expected}" in names
+
+
+def test_grading_table_must_be_monotone(run, tmp_path):
+    path = _edited(tmp_path, "within-1-month: [A, A, B]", "within-1-month: [C, A, B]")
+    result = run("playbook", "validate", str(path))
+    assert result.exit_code == 1
+    assert "grading.table.within-1-month: medium (A) grades better than high (C)" in result.stderr

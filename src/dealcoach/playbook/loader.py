@@ -340,6 +340,12 @@ def _check_grading(playbook: Playbook) -> list[tuple[tuple, str]]:
     mins = [b.min for b in grading.probability_bands]
     if mins != sorted(mins, reverse=True) or mins[-1] != 0:
         problems.append((("grading", "probability_bands"), "bands must go from the highest min down to min 0"))
+    if not problems:
+        from dealcoach.coaching.grading import table_problems  # sooner / likelier never grades worse
+
+        for problem in table_problems(grading):
+            field, _, message = problem.partition(": ")
+            problems.append((tuple(field.split(".")), message))
     factor_ids = [f.id for f in grading.assessment.factors]
     for dup in _duplicates(factor_ids):
         problems.append((("grading", "assessment", "factors"), f"duplicate id {dup!r}"))
