@@ -37,21 +37,14 @@ def report_error(exc: DealcoachError) -> None:
 app = typer.Typer(
     name="dealcoach",
     cls=_Boundary,
-    help="A coach for B2B big-account sales: where a deal stands, what to say, whom to work first.",
+    help="A coach for B2B big-account sales: where a deal stands, what to say, whom to work first. "
+    "Add --debug anywhere to see a traceback (for bug reports).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-
-
-@app.callback()
-def _root(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks (for bug reports)."),
-) -> None:
-    if debug:
-        os.environ["DEALCOACH_DEBUG"] = "1"
 
 
 def _register() -> None:
@@ -82,6 +75,11 @@ _register()
 def main() -> None:
     # dealcoach uses no Pydantic plugins; looking them up scans every installed package (~30 ms)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+    # --debug is read here rather than by a root callback: a callback with an option makes Typer
+    # build Pydantic adapters for every `GROUP --help` (~100 ms)
+    if "--debug" in sys.argv[1:]:
+        sys.argv.remove("--debug")
+        os.environ["DEALCOACH_DEBUG"] = "1"
     app(prog_name="dealcoach")
 
 
