@@ -42,20 +42,12 @@ class Profile(BaseModel):
 
 def load_profile(path: Path | None = None) -> Profile:
     """The saved profile; an empty one when none was saved yet."""
-    from dealcoach.yamlfile import parse, read_text, validation_messages
+    from dealcoach.yamlfile import load_model
 
     path = path or settings.profile_path()
     if not path.exists():
         return Profile()
-    located = parse(read_text(path, ProfileError), str(path), ProfileError)
-    if not isinstance(located.data, dict):
-        raise ProfileError(f"{path}:1:1: a profile is a mapping (name:, company:, offer:, phone:)")
-    try:
-        return Profile.model_validate(located.data)
-    except ValidationError as exc:
-        lines = validation_messages(exc, located)
-        raise ProfileError(lines[0] if len(lines) == 1 else f"{path}: {len(lines)} errors",
-                           details=lines if len(lines) > 1 else []) from None
+    return load_model(path, Profile, ProfileError, "a profile is a mapping (name:, company:, offer:, phone:)")
 
 
 def updated_profile(profile: Profile, changes: dict[str, str | None]) -> Profile:

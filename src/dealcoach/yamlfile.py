@@ -141,3 +141,19 @@ def _data_loc(loc: tuple) -> tuple:
 
 def _is_label(part: str) -> bool:
     return part.startswith(("function-", "tagged-union[")) or "[" in part and part.endswith("]")
+
+
+def load_model(path: Path, model: type, error: type[Exception], shape: str):
+    """Read a small YAML mapping file into `model`: one error line per problem, file:line:col first.
+
+    `shape` says what the mapping holds, for the message when the file is not a mapping at all.
+    """
+    located = parse(read_text(path, error), str(path), error)
+    if not isinstance(located.data, dict):
+        raise error(f"{path}:1:1: {shape}")
+    try:
+        return model.model_validate(located.data)
+    except ValidationError as exc:
+        lines = validation_messages(exc, located)
+        raise error(lines[0] if len(lines) == 1 else f"{path}: {len(lines)} errors",
+                    details=lines if len(lines) > 1 else []) from None

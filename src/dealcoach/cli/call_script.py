@@ -195,18 +195,10 @@ def _show(script, lang, format: ScriptFormat | None, output: Path | None, json: 
     if format is ScriptFormat.markdown or output is not None:
         from dealcoach.render.callscript import to_markdown
 
-        text = to_markdown(script, lang)
-        if output is None:
-            typer.echo(text, nl=False)
-            return
-        from dealcoach.errors import DealcoachError
+        from dealcoach.cli.options import write_or_echo
         from dealcoach.i18n import message
 
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
-        typer.echo(message("call.written", lang, path=str(output)), err=True)
+        write_or_echo(output, to_markdown(script, lang), message("call.written", lang, path=str(output)))
         return
     from dealcoach.render.callscript import render_script
     from dealcoach.render.console import console

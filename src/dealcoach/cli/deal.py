@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language, write_or_echo
 
 app = typer.Typer(help="Your deals: create, list, show, edit, remove, import and export.", no_args_is_help=True)
 
@@ -260,16 +260,7 @@ def export(deal_ref: DealArg,
     lang_ = language(lang)
     with open_store() as store:
         text = dump_deal(store.find(deal_ref))
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    from dealcoach.errors import DealcoachError
-
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
-    typer.echo(message("deal.exported", lang_, path=str(output)), err=True)
+    write_or_echo(output, text, message("deal.exported", lang_, path=str(output)))
 
 
 @app.command("close")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language, write_or_echo
 
 
 class MapFormat(str, Enum):
@@ -34,7 +34,7 @@ def power_map(
     Example: dealcoach map 宁夏 --format svg -o map.svg
     """
     from dealcoach.coaching.people import power_map as build
-    from dealcoach.errors import DealcoachError, UsageError
+    from dealcoach.errors import UsageError
     from dealcoach.i18n import message
     from dealcoach.playbook.loader import load_catalog, load_playbook
 
@@ -71,11 +71,4 @@ def power_map(
         if output is None:
             raise UsageError(f"--format {format.value} writes a picture: give -o FILE.{format.value}")
         data = render_picture(to_dot(power, lang_), format.value)
-    if output is None:
-        typer.echo(data.decode("utf-8"), nl=False)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
-    typer.echo(message("map.written", lang_, path=str(output)), err=True)
+    write_or_echo(output, data, message("map.written", lang_, path=str(output)))

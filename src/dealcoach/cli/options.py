@@ -26,3 +26,22 @@ def emit_json(data: object) -> None:
     import json
 
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def write_or_echo(output, data: str | bytes, written_message: str) -> None:
+    """Write `data` to the file `output` (then say so on stderr), or print it when no file is given."""
+    import typer
+
+    from dealcoach.errors import DealcoachError
+
+    if output is None:
+        typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
+        return
+    try:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
+    typer.echo(written_message, err=True)

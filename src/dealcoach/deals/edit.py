@@ -41,16 +41,10 @@ class StageAnswers(BaseModel):
 
 
 def load_answers(path: Path) -> StageAnswers:
-    from dealcoach.yamlfile import parse, read_text, validation_messages
+    from dealcoach.yamlfile import load_model
 
-    located = parse(read_text(path, DealFileError), str(path), DealFileError)
-    if not isinstance(located.data, dict):
-        raise DealFileError(f"{path}:1:1: an answers file is a mapping (done:, undone:, customer_step:, signals:)")
-    try:
-        return StageAnswers.model_validate(located.data)
-    except ValidationError as exc:
-        lines = validation_messages(exc, located)
-        raise DealFileError(lines[0] if len(lines) == 1 else f"{path}: {len(lines)} errors", details=lines) from None
+    return load_model(path, StageAnswers, DealFileError,
+                      "an answers file is a mapping (done:, undone:, customer_step:, signals:)")
 
 
 def apply_answers(deal: Deal, answers: StageAnswers, playbook: Playbook, catalog: RoleCatalog,
@@ -95,30 +89,29 @@ def stage_items_answer(playbook: Playbook, stage_id: str, checked: set[str], bef
                         undone=[i for i in ids if i not in checked and i in before])
 
 
-def with_fields(deal: Deal | None, changes: dict) -> Deal:
-    """A new deal, or `deal` with `changes`, validated; bad values become one line naming the field."""
-    data = deal.model_dump() if deal is not None else {}
-    data.update({key: value for key, value in changes.items()})
+def validated(model, fields: dict, what: str):
+    """`model` from plain values (flags, prompts); bad values become one line per field, first one up."""
     try:
-        return Deal.model_validate(data)
+        return model.model_validate(fields)
     except ValidationError as exc:
         lines = []
         for err in exc.errors(include_url=False):
-            field = ".".join(str(part) for part in err["loc"]) or "deal"
-            text = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{field}: {text}" + (f" (got {err['input']!r})" if "input" in err and
-                                                 not isinstance(err["input"], dict) else ""))
+            field = ".".join(str(part) for part in err["loc"]) or what
+            given = err.get("input")
+            shown = f" (got {given!r})" if "input" in err and not isinstance(given, dict) else ""
+            lines.append(f"{field}: {err['msg'].removeprefix('Value error, ')}{shown}")
         raise DealcoachError(lines[0] if len(lines) == 1 else f"{len(lines)} problems", details=lines) from None
 
 
+def with_fields(deal: Deal | None, changes: dict) -> Deal:
+    """A new deal, or `deal` with `changes`, validated; bad values become one line naming the field."""
+    data = deal.model_dump() if deal is not None else {}
+    data.update(changes)
+    return validated(Deal, data, "deal")
+
+
 def _validated_person(fields: dict) -> Person:
-    try:
-        return Person.model_validate(fields)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in err["loc"]) or "person"
-        raise DealcoachError(f"{field}: {err['msg'].removeprefix('Value error, ')}"
-                             + (f" (got {err['input']!r})" if not isinstance(err.get("input"), dict) else "")) from None
+    return validated(Person, fields, "person")
 
 
 def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
@@ -163,12 +156,7 @@ def add_activity(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCata
     """Log a call, visit, email... on the deal; a named contact must be a person on the deal."""
     from dealcoach.deals.models import Activity
 
-    try:
-        activity = Activity.model_validate(fields)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = ".".join(str(part) for part in err["loc"]) or "activity"
-        raise DealcoachError(f"{field}: {err['msg'].removeprefix('Value error, ')}") from None
+    activity = validated(Activity, fields, "activity")
     if activity.contact and deal.person(activity.contact) is None:
         known = ", ".join(p.name for p in deal.people) or "nobody yet"
         raise DealcoachError(f"contact: {activity.contact!r} is not a person on deal {deal.name} (people: {known}); "
