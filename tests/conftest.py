@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,11 @@ def isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("DEALCOACH_USER", "tester")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
-    return home
+    # a fixed local time zone, so times without an offset mean the same on every machine
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield home
+    time.tzset()
 
 
 @pytest.fixture
@@ -33,7 +38,10 @@ def run():
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None, env: dict | None = None):
-        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        result = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        # the boundary turns a bug into one line for users; in tests a bug must fail loudly
+        assert "internal error:" not in result.stderr, result.stderr
+        return result
 
     return invoke
 

@@ -151,14 +151,41 @@ def test_restore_refuses_bad_backups(run, tmp_path):
     assert result.exit_code == 1 and "not a dealcoach backup" in result.stderr
     bad.write_text("{not json")
     assert "not a JSON backup" in run("db", "restore", str(bad)).stderr
+    good = {"format": "dealcoach-backup", "version": 1, "deals": [
+        {"id": 1, "version": 1, "created_at": "2026-01-01T00:00:00+00:00", "updated_at": "2026-01-01T00:00:00+00:00",
+         "deal": {"name": "x"}}], "history": []}
+    for broken, message in (
+        ({**good, "deals": [{**good["deals"][0], "created_at": None}]}, "deals.0.created_at"),
+        ({**good, "deals": [{**good["deals"][0], "updated_at": "y"}]}, "deals.0.updated_at"),
+        ({**good, "deals": good["deals"] * 2}, "id 1 appears twice"),
+        ({**good, "history": [{"deal_id": 1, "at": "garbage", "who": "a", "what": "b"}]}, "history.0.at"),
+        ({**good, "history": [{"deal_id": 9, "at": "2026-01-01T00:00:00", "who": "a", "what": "b"}]},
+         "entries for deal 9"),
+        ({**good, "deals": [{**good["deals"][0], "deal": {"name": "x", "probability": 7}}]},
+         "deals.0.deal.probability"),
+    ):
+        bad.write_text(json.dumps(broken))
+        result = run("db", "restore", str(bad))
+        assert result.exit_code == 1 and message in result.stderr, (message, result.stderr)
+        assert json.loads(run("deal", "list", "--json").stdout) == []
+    bad.write_text(json.dumps(good))
+    assert run("db", "restore", str(bad)).exit_code == 0
+    assert json.loads(run("deal", "show", "1", "--json").stdout)["name"] == "x"
 
 
-def test_password_never_appears(run, monkeypatch):
-    monkeypatch.setenv("DEALCOACH_DATABASE_URL", "postgresql://rep:s3cret-pw@127.0.0.1:1/nowhere")
+@pytest.mark.parametrize("url, shown", [
+    ("postgresql://rep:s3cret-pw@127.0.0.1:1/nowhere", "rep:***@127.0.0.1:1/nowhere"),
+    ("postgresql://rep@127.0.0.1:1/nowhere?password=s3cret-pw", "rep@127.0.0.1:1/nowhere?password=***"),
+    ("postgresql://rep:s3cret@pw9x@127.0.0.1:1/nowhere", "rep:***@127.0.0.1:1/nowhere"),
+])
+def test_password_never_appears(run, monkeypatch, url, shown):
+    monkeypatch.setenv("DEALCOACH_DATABASE_URL", url)
     result = run("deal", "list")
     assert result.exit_code == 1
-    assert "s3cret-pw" not in result.output and "rep:***@127.0.0.1:1/nowhere" in result.stderr
-    assert "s3cret-pw" not in run("path").stdout
+    assert shown in result.stderr
+    for piece in ("s3cret", "pw9x"):
+        assert piece not in result.output
+        assert piece not in run("path").stdout
 
 
 # --- fuzzing: random deal files and playbooks never produce a traceback ------------------------

@@ -30,7 +30,7 @@ def test_log_add_and_show(run):
     assert added.exit_code == 0, added.stderr
     shown = json.loads(run("log", "宁夏", "--json").stdout)
     assert shown == [{**shown[0], "kind": "call", "outcome": "meeting-booked", "contact": "负责人A",
-                      "note": "约周三上门", "date": "2026-11-02T10:30:00", "pretext": "knowledge", "by": "tester"}]
+                      "note": "约周三上门", "date": "2026-11-02T10:30:00+08:00", "pretext": "knowledge", "by": "tester"}]
     assert "meeting booked" in run("log", "1").stdout
     history = json.loads(run("deal", "show", "1", "--json").stdout)["history"]
     assert history[-1]["what"] == "activity: call meeting-booked"
@@ -70,6 +70,19 @@ def test_visit_summary_form_asked_field_by_field(run, keys):
     activity = json.loads(run("log", "A公司", "--json").stdout)[0]
     assert activity["form"] == {field.id: f"answer {i}" for i, field in enumerate(fields)}
     assert activity["note"] == "good visit" and activity["contact"] == "A公司总经理"
+
+
+def test_log_add_interactively_with_nobody_as_contact(run, keys):
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"))
+    keys.send_text("\r")                  # kind: call (the default)
+    keys.send_text("\x1b[B\r")            # outcome: connected (the second)
+    keys.send_text("\x1b[A\r")            # contact: up from the first person wraps to "nobody / unknown"
+    keys.send_text("回电\r")               # note
+    result = run("log", "add", "1")
+    assert result.exit_code == 0, result.output
+    activity = json.loads(run("log", "1", "--json").stdout)[0]
+    assert (activity["kind"], activity["outcome"], activity["contact"], activity["note"]) == \
+        ("call", "connected", None, "回电")
 
 
 def test_activities_round_trip_in_the_deal_file(run, tmp_path):
@@ -143,10 +156,35 @@ def test_pretexts_rotate_per_contact():
     assert next_pretext(SIX, deal, "新人") == ids[0]
 
 
+def test_mixed_time_zones_in_one_file_work_everywhere(run, tmp_path):
+    """A file mixing times with and without offsets: every command orders them, none crashes."""
+    deal = tmp_path / "deal.yaml"
+    deal.write_text("""name: 跨时区
+people: [{name: 王总}]
+activities:
+  - {date: 2026-01-31T23:30:00+08:00, kind: call, outcome: connected, contact: 王总}
+  - {date: 2026-01-31T16:00:00, kind: call, outcome: connected, contact: 王总}
+  - {date: 2026-01-31T12:00:00-05:00, kind: call, outcome: no-answer, contact: 王总}
+""", encoding="utf-8")
+    assert run("deal", "import", str(deal)).exit_code == 0
+    # 16:00 local (Asia/Shanghai) < 23:30 +08:00 < 12:00 -05:00 (= 2026-02-01 01:00 local)
+    notes = [a["date"] for a in json.loads(run("log", "1", "--json").stdout)]
+    assert notes[0].startswith("2026-01-31T16:00:00+08:00")
+    assert run("log", "add", "1", "--kind", "call", "--outcome", "connected", "--date", "2026-02-02T09:00").exit_code == 0
+    for command in (("followup", "--json", "--days", "30"), ("grade", "--deals", "--json"), ("funnel", "--json"),
+                    ("stage", "1", "--json")):
+        result = run(*command)
+        assert result.exit_code == 0, (command, result.stderr)
+    plan = json.loads(run("followup", "--json", "--days", "60", "--today", "2026-02-03").stdout)
+    assert plan[0]["last_touch"] == "2026-02-02"
+
+
 def test_dates_across_month_ends_and_time_zones():
     # 23:30 in Beijing on Jan 31 is still Jan 31 there; a B grade (7 days) falls due on Feb 7
-    aware = dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    assert local_date(aware) == aware.astimezone().date()
+    # 23:30 in New York on Jan 31 is already Feb 1 in Shanghai (the tests' local zone)
+    new_york = dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert local_date(new_york) == dt.date(2026, 2, 1)
+    assert local_date(dt.datetime(2026, 1, 31, 23, 30)) == dt.date(2026, 1, 31)
     deal = _deal("x", "B", [Activity(date=dt.datetime(2026, 1, 31, 9, 0), kind="call", outcome="connected")])
     plan = plan_follow_ups([deal], {"six-step": SIX}, dt.date(2026, 2, 1), 30, "en")
     assert plan[0].due == dt.date(2026, 1, 31) + dt.timedelta(days=7) == dt.date(2026, 2, 7)

@@ -656,3 +656,12 @@ def test_won_and_lost_deals_are_not_graded(run):
     result = run("grade", "--deals", "--json")
     assert [p["name"] for p in json.loads(result.stdout)["prospects"]] == ["汽车集团配件供货"]
     assert "1 won or lost deals are not graded" in result.stderr
+
+
+def test_csv_export_neutralises_formula_headers(run, tmp_path):
+    source = csv_file(tmp_path / "in.csv", ["name", "@SUM(1)", "close", "probability"],
+                      [["甲", "x", "2026-01-20", "0.5"]])
+    out = tmp_path / "out.csv"
+    assert run("grade", str(source), "-o", str(out), "--today", "2026-01-15").exit_code == 0
+    header = next(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert "'@SUM(1)" in header and "@SUM(1)" not in header

@@ -79,12 +79,12 @@ def test_people_add_interactively(run, keys):
     keys.send_text(ENTER)                # attitude: unknown (default)
     keys.send_text(ENTER)                # influence: unknown (default)
     keys.send_text(ENTER)                # contact: none (default)
-    keys.send_text(ENTER)                # reports to: the first person listed (王总)... default is nobody
+    keys.send_text(ENTER)                # reports to: "nobody / unknown" is the default
     result = run("people", "add", "甲项目")
     assert result.exit_code == 0, result.output
     person = json.loads(run("people", "list", "甲项目", "--json").stdout)[1]
     assert person["name"] == "涂主任" and person["title"] == "技术部主任" and person["level"] == "middle"
-    assert person["roles"] == ["technical-supporter"]
+    assert person["roles"] == ["technical-supporter"] and person["reports_to"] is None
 
 
 def test_people_show_gives_role_department_and_driver_advice(run, auto_parts):

@@ -182,8 +182,8 @@ def test_interactive_walk_asks_and_saves(run, keys):
     keys.send_text("a" + ENTER)  # questionary checkbox: 'a' toggles all
     # entry stage comes next (develop's gate is met): tick the first item only
     keys.send_text(SPACE + ENTER)
-    # customer step: move down once (supplier-screening) and confirm
-    keys.send_text(DOWN + ENTER)
+    # customer step: "not sure" is pre-selected (none recorded); down wraps to step 1, then step 2
+    keys.send_text(DOWN + DOWN + ENTER)
     result = run("stage", "甲项目")
     assert result.exit_code == 0, result.output
     shown = json.loads(run("deal", "show", "甲项目", "--json").stdout)
@@ -211,6 +211,26 @@ def test_ctrl_c_mid_walk_saves_nothing(run, keys):
     assert result.exit_code == 130
     shown = json.loads(run("deal", "show", "甲项目", "--json").stdout)
     assert shown["done"] == [] and shown["version"] == 1
+
+
+def test_walk_picks_a_stored_deal_or_a_new_one_and_not_sure_clears_the_step(run, keys):
+    run("deal", "new", "--name", "甲项目", "--customer-step", "supplier-screening")
+    keys.send_text(DOWN + ENTER)       # the picker: below the stored deal is "start a new deal"
+    keys.send_text("丙项目" + ENTER)   # name
+    keys.send_text(ENTER)             # account
+    keys.send_text(ENTER)             # playbook: six-step
+    keys.send_text(ENTER)             # develop checklist: nothing done
+    keys.send_text(ENTER)             # customer step: "not sure" is pre-selected for a new deal
+    result = run("stage")
+    assert result.exit_code == 0, result.output
+    assert [d["name"] for d in json.loads(run("deal", "list", "--json").stdout)] == ["甲项目", "丙项目"]
+    keys.send_text(ENTER)             # the picker: the first stored deal
+    keys.send_text(ENTER)             # its develop checklist unchanged
+    keys.send_text(DOWN * 5 + ENTER)  # from supplier-screening (2nd) down to the last option: not sure
+    result = run("stage")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run("deal", "show", "甲项目", "--json").stdout)
+    assert shown["customer_step"] is None
 
 
 def test_walk_without_deal_can_start_a_new_one(run, keys):
@@ -242,10 +262,28 @@ def test_walk_end_to_end_in_a_pty(isolated_home):
     child.expect("what is done")   # the entry stage
     child.send(ENTER)
     child.expect("purchase step")
-    child.send(DOWN + ENTER)
+    child.send(DOWN + DOWN + ENTER)
     child.expect("Next actions")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     out = pexpect.run(f"{executable} deal show pty-deal --json", env=env).decode()
     assert '"customer_step": "supplier-screening"' in out
+
+
+def test_an_unexpected_error_is_one_line_without_traceback(monkeypatch):
+    from typer.testing import CliRunner
+
+    from dealcoach.cli import app
+    from dealcoach.coaching import diagnosis
+
+    def broken(*args, **kwargs):
+        raise ValueError("something nobody expected\nsecond line")
+
+    monkeypatch.setattr(diagnosis, "diagnose", broken)
+    result = CliRunner().invoke(app, ["stage", "--example", "ningxia-industrial-oil"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("internal error: ValueError: something nobody expected; please report it, "
+                                     "with the output of the same command run with --debug")
+    monkeypatch.setenv("DEALCOACH_DEBUG", "1")
+    assert isinstance(CliRunner().invoke(app, ["stage", "--example", "ningxia-industrial-oil"]).exception, ValueError)

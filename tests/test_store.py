@@ -52,6 +52,10 @@ def test_add_get_find_and_history(store):
         store.find("nothing")
     with pytest.raises(NotFoundError):
         store.find("%")  # LIKE wildcards are matched literally
+    store.add(Deal(name="2024"), "a")
+    assert store.find("2024").name == "2024"  # a number that is no id is looked up by name
+    with pytest.raises(NotFoundError, match="no deal matches '²'"):
+        store.find("²")
     changed = store.save(first.model_copy(update={"probability": 0.4}), "rep-a")
     assert changed.version == 2
     history = store.history(1)

@@ -33,11 +33,16 @@ def require_terminal(hint: str) -> None:
         raise UsageError(hint)
 
 
+# questionary turns a Choice whose value is None into its title: "none of these" needs a sentinel
+_NONE = "\x00none"
+
+
 def pick_deal(choices: list[tuple[int, str]], lang: Lang) -> int | None:
     """A stored deal's id, or None to start a new one."""
-    options = [Choice(title=label, value=deal_id) for deal_id, label in choices]
-    options.append(Choice(title=message("prompt.new_deal", lang), value=None))
-    return questionary.select(message("prompt.pick_deal", lang), choices=options).unsafe_ask()
+    options = [(label, str(deal_id)) for deal_id, label in choices]
+    options.append((message("prompt.new_deal", lang), None))
+    picked = ask_select(message("prompt.pick_deal", lang), options, default=options[0][1])
+    return None if picked is None else int(picked)
 
 
 def ask_text(question: str, default: str = "", required: bool = False) -> str:
@@ -46,9 +51,12 @@ def ask_text(question: str, default: str = "", required: bool = False) -> str:
 
 
 def ask_select(question: str, options: list[tuple[str, str | None]], default: str | None = None):
-    choices = [Choice(title=title, value=value) for title, value in options]
-    selected = next((c for c in choices if c.value == default), None)
-    return questionary.select(question, choices=choices, default=selected).unsafe_ask()
+    """One of the options' values; an option whose value is None gives None."""
+    choices = [Choice(title=title, value=_NONE if value is None else value) for title, value in options]
+    wanted = _NONE if default is None else default
+    selected = next((c for c in choices if c.value == wanted), None)
+    answer = questionary.select(question, choices=choices, default=selected).unsafe_ask()
+    return None if answer == _NONE else answer
 
 
 def ask_confirm(question: str, default: bool = False) -> bool:
@@ -111,7 +119,8 @@ def ask_activity(deal, summary_form, kind: str | None, outcome: str | None, lang
     contact = None
     if deal.people:
         contact = ask_select(message("prompt.activity_contact", lang),
-                             [(p.name, p.name) for p in deal.people] + [(message("prompt.nobody", lang), None)])
+                             [(p.name, p.name) for p in deal.people] + [(message("prompt.nobody", lang), None)],
+                             default=deal.people[0].name)
     form = ask_visit_form(summary_form, lang) if kind == "visit" and outcome == "held" and summary_form else {}
     note = ask_text(message("prompt.activity_note", lang))
     return {"kind": kind, "outcome": outcome, "contact": contact, "note": note or None, "form": form}

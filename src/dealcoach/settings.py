@@ -67,10 +67,34 @@ def paths() -> Paths:
 
 
 def redact_url(url: str) -> str:
-    """A database URL fit to print: the password never appears in output or errors."""
-    if "://" not in url or "@" not in url:
+    """A database URL fit to print: the password never appears, in the user part or the query."""
+    if "://" not in url:
         return url
     scheme, rest = url.split("://", 1)
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+    rest, question, query = rest.partition("?")
+    credentials, at, host = rest.rpartition("@")
+    if at and ":" in credentials:
+        credentials = credentials.split(":", 1)[0] + ":***"
+    if query:
+        query = "&".join(
+            part.split("=", 1)[0] + "=***" if part.split("=", 1)[0].lower() in ("password", "passfile") else part
+            for part in query.split("&"))
+    return f"{scheme}://{credentials}{at}{host}{question}{query}"
+
+
+def url_secrets(url: str) -> list[str]:
+    """The password as written in the URL (user part and query), to scrub from driver messages."""
+    from urllib.parse import unquote
+
+    found = []
+    rest = url.split("://", 1)[-1]
+    rest, _, query = rest.partition("?")
+    credentials, at, _ = rest.rpartition("@")
+    if at and ":" in credentials:
+        found.append(credentials.split(":", 1)[1])
+    for part in query.split("&"):
+        key, _, value = part.partition("=")
+        if key.lower() == "password" and value:
+            found.append(value)
+    pieces = [p for secret in found for p in {secret, unquote(secret), *unquote(secret).split("@")} if len(p) >= 3]
+    return sorted(set(pieces), key=len, reverse=True)

@@ -25,6 +25,16 @@ class _Boundary(TyperGroup):
                 raise
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            # Typer's own usage errors pass through (exit 2); anything else is our bug: one line,
+            # no traceback and no local variables (they hold deal data) unless asked for
+            if os.environ.get("DEALCOACH_DEBUG") or type(exc).__module__.startswith("typer"):
+                raise
+            typer.echo(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}; "
+                       "please report it, with the output of the same command run with --debug", err=True)
+            raise typer.Exit(1) from None
 
 
 def report_error(exc: DealcoachError) -> None:

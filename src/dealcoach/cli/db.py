@@ -47,6 +47,8 @@ def backup(file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to w
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temporary, file)  # a crash mid-write never leaves a half backup under the real name
     except OSError as exc:
         raise DealcoachError(f"{file}: cannot write ({exc.strerror})") from None

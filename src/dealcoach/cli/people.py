@@ -100,7 +100,9 @@ def list_people(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = F
 
     out = console(no_color)
     if not deal.people:
-        out.print(message("people.none", lang_, deal=deal.name))
+        from rich.text import Text
+
+        out.print(Text(message("people.none", lang_, deal=deal.name)))
         return
     out.print(people_table(deal.people, {r.id: r.name.get(lang_) for r in catalog.roles}, lang_))
 

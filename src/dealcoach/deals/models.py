@@ -127,6 +127,13 @@ class Activity(DealModel):
     form: dict[Id, ShortText] = Field(default={}, description="visit summary form answers, by field id")
     by: str | None = None
 
+    @field_validator("date")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        # a time without an offset is the rep's local time; with offsets everywhere any two
+        # activities compare, whoever logged them and wherever
+        return value.astimezone() if value.tzinfo is None else value
+
     @model_validator(mode="after")
     def _outcome_fits_kind(self) -> "Activity":
         allowed = OUTCOMES_BY_KIND[self.kind]
@@ -239,6 +246,11 @@ class Deal(DealModel):
         if isinstance(value, list):
             return [{"text": item} if isinstance(item, str) else item for item in value]
         return value
+
+    @field_validator("activities", mode="after")
+    @classmethod
+    def _in_time_order(cls, value: list[Activity]) -> list[Activity]:
+        return sorted(value, key=lambda activity: activity.date)
 
     @field_validator("competitors", mode="before")
     @classmethod

@@ -93,7 +93,9 @@ def _starts_risky(value: str) -> bool:
 def _write_csv(frame, pairs, path: Path, progress, clean) -> None:
     needed = list(dict.fromkeys(column for _, column in pairs))
     risky = _risky_columns(frame, [c for c in needed if c not in clean])
-    exprs = [(excel_safe(pl.col(column).cast(pl.String)) if column in risky else pl.col(column)).alias(name)
+    # a header is a text cell too: an input column named "=HYPERLINK(...)" must not become a formula
+    exprs = [(excel_safe(pl.col(column).cast(pl.String)) if column in risky else pl.col(column))
+             .alias("'" + name if _starts_risky(name) else name)
              for name, column in pairs]
     if progress:
         progress("write", 0.5)

@@ -7,8 +7,11 @@ transaction, keeping ids, versions and history.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dealcoach.errors import DealcoachError, StoreError
 from dealcoach.store.base import DealStore
@@ -18,6 +21,12 @@ VERSION = 1
 
 
 def dump(store: DealStore) -> dict[str, Any]:
+    # one transaction: a rep saving during the backup cannot leave deals and history out of step
+    with store.transaction():
+        return _dump(store)
+
+
+def _dump(store: DealStore) -> dict[str, Any]:
     deals = store._execute(
         "SELECT id, name, account, playbook, owner, amount, currency, expected_close, probability, version, "
         "created_at, updated_at, data FROM deals ORDER BY id").fetchall()
@@ -33,37 +42,78 @@ def dump(store: DealStore) -> dict[str, Any]:
     }
 
 
-def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
-    """Load a dump into an empty store; returns (deals, history entries)."""
-    from pydantic import ValidationError
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
+    id: int = Field(ge=1)
+    owner: str | None = None
+    version: int = Field(ge=1)
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    deal: dict
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    deal_id: int
+    at: dt.datetime
+    who: str
+    what: str
+
+
+class _Backup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: str
+    version: int
+    migrations: list[str] = []
+    deals: list[_Row] = []
+    history: list[_Entry] = []
+
+
+def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
+    """Load a dump into an empty store, all or nothing; returns (deals, history entries).
+
+    Everything is checked before the first row is written: a bad dump changes nothing."""
     from dealcoach.deals.models import Deal
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DealcoachError(f"{origin}: not a dealcoach backup (no \"format\": \"{FORMAT}\")")
     if data.get("version") != VERSION:
         raise DealcoachError(f"{origin}: backup version {data.get('version')!r} is not supported (expected {VERSION})")
+    try:
+        backup = _Backup.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in err["loc"])
+        raise DealcoachError(f"{origin}: {where}: {err['msg']}") from None
+    rows = []
+    for index, row in enumerate(backup.deals):
+        try:
+            deal = Deal.model_validate({**row.deal, "id": row.id, "version": row.version, "owner": row.owner})
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise DealcoachError(f"{origin}: deals.{index}.deal.{where}: {first['msg']}") from None
+        rows.append((row, deal))
+    ids = [row.id for row in backup.deals]
+    if len(ids) != len(set(ids)):
+        duplicate = next(i for i in ids if ids.count(i) > 1)
+        raise DealcoachError(f"{origin}: deals: id {duplicate} appears twice")
+    unknown = sorted({entry.deal_id for entry in backup.history} - set(ids))
+    if unknown:
+        raise DealcoachError(f"{origin}: history: entries for deal {unknown[0]}, which is not in the backup")
     if store.count():
         raise StoreError("the target database already holds deals; restore into an empty database")
-    rows = []
-    for index, item in enumerate(data.get("deals", [])):
-        try:
-            deal = Deal.model_validate({**item["deal"], "id": item["id"], "version": item["version"],
-                                        "owner": item.get("owner")})
-        except (ValidationError, KeyError, TypeError) as exc:
-            raise DealcoachError(f"{origin}: deals.{index}: not a valid deal ({str(exc).splitlines()[0]})") from None
-        rows.append((item, deal))
     with store.transaction():
-        for item, deal in rows:
+        for row, deal in rows:
             store._execute(
                 "INSERT INTO deals (id, name, account, playbook, owner, amount, currency, expected_close, "
                 "probability, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (deal.id, *store._columns(deal), deal.version, item["created_at"], item["updated_at"]))
-        for index, entry in enumerate(data.get("history", [])):
-            try:
-                store._execute("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",
-                               (entry["deal_id"], entry["at"], entry["who"], entry["what"]))
-            except (KeyError, TypeError):
-                raise DealcoachError(f"{origin}: history.{index}: needs deal_id, at, who and what") from None
+                (deal.id, *store._columns(deal), deal.version, row.created_at.isoformat(), row.updated_at.isoformat()))
+        for entry in backup.history:
+            store._execute("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",
+                           (entry.deal_id, entry.at.isoformat(), entry.who, entry.what))
         store.after_restore()
-    return len(rows), len(data.get("history", []))
+    return len(rows), len(backup.history)

@@ -150,8 +150,11 @@ class DealStore:
     def find(self, ref: str) -> Deal:
         """A deal by its id, its exact name, or an unambiguous part of its name."""
         text = ref.strip()
-        if text.isdigit():
-            return self.get(int(text))
+        if text.isascii() and text.isdigit():
+            try:
+                return self.get(int(text))
+            except NotFoundError:
+                pass  # a deal may be named "2024": look it up by name
         rows = self._execute("SELECT id, name FROM deals WHERE name = ?", (text,)).fetchall()
         if not rows:
             pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -70,6 +70,11 @@ class PostgresStore(DealStore):
 
 
 def _first_line(exc: Exception, url: str) -> str:
+    from dealcoach.settings import url_secrets
+
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    # belt and braces: libpq never echoes the password, but make sure a URL in a message is redacted
-    return text.replace(url, redact_url(url))
+    # libpq may echo part of a malformed URL (e.g. a password with an unescaped @): scrub it
+    text = text.replace(url, redact_url(url))
+    for secret in url_secrets(url):
+        text = text.replace(secret, "***")
+    return text
