@@ -665,3 +665,21 @@ def test_csv_export_neutralises_formula_headers(run, tmp_path):
     assert run("grade", str(source), "-o", str(out), "--today", "2026-01-15").exit_code == 0
     header = next(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert "'@SUM(1)" in header and "@SUM(1)" not in header
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_grade_table_fits_80_columns_with_names(run, monkeypatch, lang):
+    from rich.cells import cell_len
+
+    from conftest import EXAMPLES
+
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        run("deal", "import", str(example))
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("grade", "--deals", "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= 80
+    table = "".join(line.strip("│ ") for line in lines)
+    for name in ("宁夏新工程", "A公司信息化", "汽车集团配件"):
+        assert name[:4] in table

@@ -271,6 +271,10 @@ def test_show_marks_inferred_parts(run):
 
 
 def test_show_renders_cjk_aligned_in_80_columns():
+    """Every line of the table and of the panel ends at the same terminal column, whatever mix of
+    double-width Chinese and single-width text it holds."""
+    import io
+
     from rich.cells import cell_len
     from rich.console import Console
 
@@ -278,16 +282,16 @@ def test_show_renders_cjk_aligned_in_80_columns():
 
     for playbook_id in playbook_ids():
         playbook = load_playbook(playbook_id)
-        console = Console(width=80, record=True, no_color=True, file=open("/dev/null", "w"))
-        console.print(mapping_table(playbook, "zh"))
-        console.print(stage_panel(playbook, playbook.stages[1], load_catalog(), "zh"))
-        lines = console.export_text().splitlines()
-        assert lines
-        widths = {cell_len(line.rstrip()) for line in lines if line.startswith(("┃", "│", "┡", "└", "╭", "╰"))}
-        assert max(widths) <= 80
-        # every row of the table closes at the same column: CJK double-width cells are counted right
-        table_rows = [line for line in lines if line.startswith(("│", "┃")) and line.rstrip().endswith(("│", "┃"))]
-        assert len({cell_len(line.rstrip()) for line in table_rows if "┃" in line or "│" in line}) <= 2
+        for lang in ("zh", "zh-Hant", "en"):
+            for renderable, edges in ((mapping_table(playbook, lang), "┏┃┡│└"),
+                                      (stage_panel(playbook, playbook.stages[1], load_catalog(), lang), "╭│╰")):
+                console = Console(width=80, record=True, no_color=True, file=io.StringIO())
+                console.print(renderable)
+                boxed = [line.rstrip() for line in console.export_text().splitlines() if line[:1] in edges]
+                assert len(boxed) > 5
+                widths = {cell_len(line) for line in boxed}
+                assert len(widths) == 1 and widths.pop() <= 80, (playbook_id, lang)
+                assert any(cell_len(line) != len(line) for line in boxed) or lang == "en"
 
 
 def test_path_and_json(run, isolated_home):

@@ -20,13 +20,14 @@ def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int =
     narrow = width < 120
     show_manual = not narrow or any(r.manual_grade for r in results)
     show_score = not narrow or any(r.score is not None for r in results)
-    columns = [("#", "right", None, True), ("col.name", "left", 2, False), ("grade.col_grade", "center", None, True)]
+    columns = [("#", "right", None, True), ("col.name", "left", None if narrow else 2, False),
+               ("grade.col_grade", "center", None, True)]
     if show_manual:
         columns.append(("grade.col_manual", "center", None, True))
     if show_score:
         columns.append(("grade.col_score", "right", None, True))
     columns += [("col.close", "left", None, True), ("col.probability", "right", None, True),
-                ("grade.col_rule", "left", None, True)]
+                ("grade.col_rule", "left", None, not narrow)]
     if not narrow:
         columns.append(("grade.col_action", "left", 3, False))
     columns.append(("grade.col_next", "left", None, True))
@@ -34,7 +35,7 @@ def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int =
     for key, justify, ratio, no_wrap in columns:
         header = key if key == "#" else message(key, lang)
         table.add_column(header, justify=justify, overflow="fold", ratio=ratio, no_wrap=no_wrap,  # type: ignore[arg-type]
-                         min_width=8 if ratio else None)
+                         min_width=10 if key == "col.name" else None)
     for number, result in enumerate(results, start):
         name = escape(result.name) + (f"\n[dim]{escape(result.account)}[/dim]"
                                       if result.account and result.account != result.name else "")
