@@ -44,11 +44,72 @@ def report_error(exc: DealcoachError) -> None:
     typer.echo("\n".join(lines), err=True)
 
 
+# Every command, in the order `--help` lists them: name -> (module in dealcoach.cli, attribute,
+# one-line summary). A command's module is imported only when that command runs, so `--help` and
+# each command pay for their own imports only. test_cli_map.py checks the summaries against the
+# commands' own help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "stage": ("stage", "stage", "Where a deal really stands in both processes, what is missing, what to do next."),
+    "deal": ("deal", "app", "Your deals: create, list, show, edit, remove, import and export."),
+    "people": ("people", "app", "The people on a deal's buying side: roles, attitude, influence, contact."),
+    "map": ("map", "power_map", "The power map of a deal: reporting lines, roles, coverage and gaps."),
+    "call-script": ("call_script", "call_script", "The phone invitation script for this contact and deal."),
+    "grade": ("grade", "grade", "Rank prospects A/B/C/D, explain why, and say how often to follow up."),
+    "log": ("log", "app", "The activity log: calls, visits, emails, meetings."),
+    "followup": ("followup", "followup", "Today's call list by grade rhythm, with a fresh pretext."),
+    "funnel": ("followup", "funnel", "The conversion funnel from the log, and where the work leaks."),
+    "playbook": ("playbook", "app", "The bundled and your own playbooks (the methodology as data)."),
+    "example": ("example", "app", "Bundled example deals from the source cases."),
+    "profile": ("profile", "app", "Your own details for call scripts: name, company, offer, phone."),
+    "db": ("db", "app", "The database: migrations, backup and restore."),
+    "path": ("path", "path", "Where the database, your playbooks and your profile live."),
+}
+
+
+class _LazyRoot(_Boundary):
+    """The root group: commands are built from their modules on first use."""
+
+    def list_commands(self, ctx):  # type: ignore[override]
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):  # type: ignore[override]
+        if name not in COMMANDS:
+            return None
+        return load_command(name)
+
+    def format_commands(self, ctx, formatter) -> None:  # type: ignore[override]
+        rows = [(name, summary) for name, (_, _, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+_LOADED: dict = {}
+
+
+def load_command(name: str):
+    """The Click command of `name`, built from its Typer app or function."""
+    if name not in _LOADED:
+        import importlib
+
+        import typer.main
+
+        module_name, attribute, _ = COMMANDS[name]
+        target = getattr(importlib.import_module(f"dealcoach.cli.{module_name}"), attribute)
+        if isinstance(target, typer.Typer):
+            target.rich_markup_mode = None  # plain help: Rich help costs ~70 ms per --help
+            command = typer.main.get_group(target)
+        else:
+            single = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+            single.command(name)(target)
+            command = typer.main.get_command(single)
+        command.name = name
+        _LOADED[name] = command
+    return _LOADED[name]
+
+
 app = typer.Typer(
     name="dealcoach",
-    cls=_Boundary,
-    help="A coach for B2B big-account sales: where a deal stands, what to say, whom to work first. "
-    "Add --debug anywhere to see a traceback (for bug reports).",
+    cls=_LazyRoot,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -57,29 +118,10 @@ app = typer.Typer(
 )
 
 
-def _register() -> None:
-    from dealcoach.cli import deal, example, grade, path, playbook, stage
-    from dealcoach.cli import map as map_command
-    from dealcoach.cli import db, followup, log, people
-    from dealcoach.cli import call_script, profile
-
-    app.add_typer(playbook.app, name="playbook")
-    app.add_typer(deal.app, name="deal")
-    app.add_typer(example.app, name="example")
-    app.command("stage")(stage.stage)
-    app.command("path")(path.path)
-    app.command("grade")(grade.grade)
-    app.add_typer(people.app, name="people")
-    app.command("map")(map_command.power_map)
-    app.add_typer(log.app, name="log")
-    app.command("followup")(followup.followup)
-    app.command("funnel")(followup.funnel)
-    app.add_typer(db.app, name="db")
-    app.command("call-script")(call_script.call_script)
-    app.add_typer(profile.app, name="profile")
-
-
-_register()
+@app.callback()
+def _root() -> None:
+    """A coach for B2B big-account sales: where a deal stands, what to say, whom to work first.
+    Add --debug anywhere to see a traceback (for bug reports)."""
 
 
 def main() -> None:

@@ -1,0 +1,36 @@
+"""Every command is registered, loads, and has help; `--help` itself imports no command module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from dealcoach.cli import COMMANDS, load_command
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_loads_and_has_help(run, name):
+    command = load_command(name)
+    assert command.name == name
+    assert (command.help or "").strip(), f"{name} has no help"
+    result = run(name, "--help")
+    assert result.exit_code == 0 and "Usage: " in result.stdout
+    summary = COMMANDS[name][2]
+    assert summary.endswith(".") and len(summary) < 90
+
+
+def test_root_help_lists_every_command_without_importing_them():
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom dealcoach.cli import app, COMMANDS\n"
+            "out = CliRunner().invoke(app, ['--help']).stdout\n"
+            "assert all(name in out for name in COMMANDS), out\n"
+            "loaded = [m for m in sys.modules if m.startswith('dealcoach.cli.') and m != 'dealcoach.cli.options']\n"
+            "print(loaded)")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
+
+
+def test_unknown_command_is_a_usage_error(run):
+    result = run("stagee")
+    assert result.exit_code == 2 and "No such command 'stagee'" in result.stderr
