@@ -287,3 +287,33 @@ def test_an_unexpected_error_is_one_line_without_traceback(monkeypatch):
                                      "with the output of the same command run with --debug")
     monkeypatch.setenv("DEALCOACH_DEBUG", "1")
     assert isinstance(CliRunner().invoke(app, ["stage", "--example", "ningxia-industrial-oil"]).exception, ValueError)
+
+
+def test_deal_new_and_edit_interactively(run, keys):
+    keys.send_text("宁夏新工程项目工业油" + ENTER)  # name
+    keys.send_text("宁夏某新工程项目" + ENTER)      # account
+    keys.send_text(ENTER)                          # playbook: six-step
+    keys.send_text("800,000" + ENTER)              # amount
+    keys.send_text(ENTER)                          # currency: CNY
+    keys.send_text("2015-11-30" + ENTER)           # expected close
+    keys.send_text("20%" + ENTER)                  # probability
+    created = run("deal", "new")
+    assert created.exit_code == 0, created.output
+    data = json.loads(run("deal", "show", "1", "--json").stdout)
+    assert (data["amount"], data["expected_close"], data["probability"], data["currency"]) == \
+        (800000.0, "2015-11-30", 0.2, "CNY")
+    # edit: every field is pre-filled; change only the probability
+    for _ in range(5):
+        keys.send_text(ENTER)
+    keys.send_text("\x7f" * 10 + "35%" + ENTER)
+    edited = run("deal", "edit", "1")
+    assert edited.exit_code == 0, edited.output
+    data = json.loads(run("deal", "show", "1", "--json").stdout)
+    assert (data["probability"], data["amount"], data["account"]) == (0.35, 800000.0, "宁夏某新工程项目")
+    assert data["history"][-1]["what"] == "probability: 0.2 -> 0.35"
+
+
+def test_db_messages_follow_the_language(run, tmp_path):
+    assert "数据库结构已是最新" in run("db", "migrate", "--lang", "zh").stdout
+    result = run("db", "backup", str(tmp_path / "b.json"), "--lang", "zh")
+    assert "已备份 0 个商机" in result.stderr

@@ -319,6 +319,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.prompt.phone": ("你的电话：", "Your phone number:"),
     "hint.profile_no_tty": ("没有终端，无法提问：请用 --name、--company、--offer、--phone 设置",
                             "no terminal to ask questions on: set it with --name, --company, --offer, --phone"),
+    # database
+    "db.migrated": ("{where}：已应用迁移 {names}", "{where}: applied {names}"),
+    "db.up_to_date": ("{where}：数据库结构已是最新", "{where}: schema is up to date"),
+    "db.backed_up": ("{file}：已备份 {deals} 个商机、{history} 条变更记录",
+                     "{file}: {deals} deals, {history} history entries"),
+    "db.restored": ("{file}：已恢复 {deals} 个商机、{history} 条变更记录",
+                    "{file}: restored {deals} deals, {history} history entries"),
     # prompts
     "prompt.pick_deal": ("选择一个商机：", "Pick a deal:"),
     "prompt.new_deal": ("+ 新建商机", "+ Start a new deal"),

@@ -7,12 +7,15 @@ from typing import Annotated
 
 import typer
 
+from dealcoach.cli.options import LangOption, language
+from dealcoach.i18n import message
+
 app = typer.Typer(help="The database: migrations, and a portable backup to move between SQLite and PostgreSQL.",
                   no_args_is_help=True)
 
 
 @app.command("migrate")
-def migrate() -> None:
+def migrate(lang: LangOption = None) -> None:
     """Apply pending schema migrations (every command also applies them when it opens the store).
 
     Example: DEALCOACH_DATABASE_URL=postgresql://sales@db.local/dealcoach dealcoach db migrate
@@ -23,11 +26,16 @@ def migrate() -> None:
     with open_store() as store:
         applied = store.migrate()
     where = settings.redact_url(settings.database_url())
-    typer.echo(f"{where}: " + (f"applied {', '.join(applied)}" if applied else "schema is up to date"))
+    lang_ = language(lang)
+    if applied:
+        typer.echo(message("db.migrated", lang_, where=where, names=", ".join(applied)))
+    else:
+        typer.echo(message("db.up_to_date", lang_, where=where))
 
 
 @app.command("backup")
-def backup(file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the JSON dump.")]) -> None:
+def backup(file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to write the JSON dump.")],
+           lang: LangOption = None) -> None:
     """Write every deal and its history to a portable JSON file (readable by you only).
 
     Example: dealcoach db backup team-2026-11-25.json
@@ -52,11 +60,13 @@ def backup(file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to w
         os.replace(temporary, file)  # a crash mid-write never leaves a half backup under the real name
     except OSError as exc:
         raise DealcoachError(f"{file}: cannot write ({exc.strerror})") from None
-    typer.echo(f"{file}: {len(data['deals'])} deals, {len(data['history'])} history entries", err=True)
+    typer.echo(message("db.backed_up", language(lang), file=str(file), deals=len(data["deals"]),
+                       history=len(data["history"])), err=True)
 
 
 @app.command("restore")
-def restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A file written by `db backup`.")]) -> None:
+def restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A file written by `db backup`.")],
+            lang: LangOption = None) -> None:
     """Load a backup into an empty database, keeping ids, versions and history (all or nothing).
 
     Example: DEALCOACH_DATABASE_URL=postgresql://sales@db.local/dealcoach dealcoach db restore team.json
@@ -75,4 +85,4 @@ def restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A file wr
         raise DealcoachError(f"{file}: not a JSON backup ({str(exc).splitlines()[0]})") from None
     with open_store() as store:
         deals, history = load(store, data, str(file))
-    typer.echo(f"{file}: restored {deals} deals, {history} history entries", err=True)
+    typer.echo(message("db.restored", language(lang), file=str(file), deals=deals, history=history), err=True)
