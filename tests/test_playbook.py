@@ -324,3 +324,34 @@ def test_grading_table_must_be_monotone(run, tmp_path):
     result = run("playbook", "validate", str(path))
     assert result.exit_code == 1
     assert "grading.table.within-1-month: medium (A) grades better than high (C)" in result.stderr
+
+
+def test_cached_playbooks_equal_freshly_parsed_ones(isolated_home):
+    """The cache of validated playbooks gives back exactly what parsing the YAML gives."""
+    from dealcoach.playbook import loader
+
+    for playbook_id in [*playbook_ids(), "roles"]:
+        path = loader.sources()[playbook_id].path
+        fresh = loader._parse_file(path)
+        loader._load_file.cache_clear()
+        first = loader.load_file(path)       # parses and writes the cache
+        loader._load_file.cache_clear()
+        cached = loader.load_file(path)      # reads the cache
+        assert any((isolated_home / "cache").glob("playbook-*.json"))
+        assert first == fresh and cached == fresh
+        assert cached.model_dump() == fresh.model_dump()
+
+
+def test_a_broken_cache_entry_is_ignored(isolated_home):
+    from dealcoach.playbook import loader
+
+    path = loader.sources()["six-step"].path
+    loader._load_file.cache_clear()
+    loader.load_file(path)
+    entries = list((isolated_home / "cache").glob("playbook-*.json"))
+    assert entries
+    for damage in ('{"kind": "playbook", "sha256": "0", "body": "{\\"id\\": 5}"}', "{trunc", ""):
+        for cached in entries:
+            cached.write_text(damage)
+        loader._load_file.cache_clear()
+        assert loader.load_file(path) == loader._parse_file(path)

@@ -107,28 +107,36 @@ def load_file(path: Path) -> Playbook | RoleCatalog:
     return _load_file(path, (info.st_mtime_ns, info.st_size))
 
 
-# Parsing YAML costs ~50 ms per playbook; validating the cached JSON of an unchanged file ~2 ms.
-# The cache holds only what the YAML already said (no code); a stale or broken entry is ignored.
+# Parsing YAML costs ~50 ms per playbook; rebuilding the models from a cached JSON of the validated
+# file costs a few. The cache holds only what the YAML already said (no code). An entry is used only
+# if its checksum matches and it was written by this version of the models for this exact file
+# (path, mtime, size); anything else is ignored and the YAML is parsed again.
 
 def _cache_file(path: Path, stamp: tuple[int, int]) -> Path:
     import hashlib
 
-    key = f"{__version__}|{path.resolve()}|{stamp[0]}|{stamp[1]}"
+    from dealcoach.playbook import models
+
+    models_stamp = Path(models.__file__).stat().st_mtime_ns
+    key = f"{__version__}|{models_stamp}|{path.resolve()}|{stamp[0]}|{stamp[1]}"
     return settings.cache_dir() / f"playbook-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
+def _checksum(body: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def _read_cache(path: Path, stamp: tuple[int, int]) -> Playbook | RoleCatalog | None:
-    cache = _cache_file(path, stamp)
     try:
-        text = cache.read_bytes()
-    except OSError:
-        return None
-    try:
-        wrapper = json.loads(text)
-        if "catalog" in wrapper:
-            return construct(RoleCatalog, wrapper["catalog"])  # type: ignore[return-value]
-        return construct(Playbook, wrapper["playbook"])  # type: ignore[return-value]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        wrapper = json.loads(_cache_file(path, stamp).read_bytes())
+        body = wrapper["body"]
+        if not isinstance(body, str) or wrapper.get("sha256") != _checksum(body):
+            return None
+        model = {"catalog": RoleCatalog, "playbook": Playbook}[wrapper["kind"]]
+        return construct(model, json.loads(body))  # type: ignore[return-value]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -137,13 +145,14 @@ def _write_cache(path: Path, stamp: tuple[int, int], loaded: Playbook | RoleCata
     import tempfile
 
     cache = _cache_file(path, stamp)
-    key = "catalog" if isinstance(loaded, RoleCatalog) else "playbook"
-    body = f'{{"{key}":{loaded.model_dump_json(by_alias=True)}}}'
+    body = loaded.model_dump_json(by_alias=True)
+    wrapper = json.dumps({"kind": "catalog" if isinstance(loaded, RoleCatalog) else "playbook",
+                          "sha256": _checksum(body), "body": body}, ensure_ascii=False)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(body)
+            out.write(wrapper)
         os.replace(temporary, cache)
     except OSError:
         pass  # a cache that cannot be written only costs speed
