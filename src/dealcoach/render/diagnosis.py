@@ -8,12 +8,24 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dealcoach.coaching.diagnosis import Diagnosis
+from dealcoach.coaching.diagnosis import Diagnosis, Warning
 from dealcoach.i18n import Lang, message
 from dealcoach.render.playbook import confidence_label
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 MAX_ACTIONS_SHOWN = 8
+
+
+def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
+    """Warnings by severity; a grid keeps the label in its own column, so long CJK lines wrap under
+    the text, not under the label."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for warning in warnings:
+        grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
+                     Text.assemble(warning.message, (f" ({warning.id})", "dim")))
+    return Panel(grid, title=title, title_align="left", border_style="red")
 
 
 def processes_table(diagnosis: Diagnosis, lang: Lang) -> Table:
@@ -61,14 +73,7 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang) -> None
         console.print(Panel(grid, title=message("label.missing", lang), title_align="left", border_style="yellow"))
 
     if diagnosis.warnings:
-        # a grid keeps the label in its own column, so long CJK lines wrap under the text, not the label
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
-        for warning in diagnosis.warnings:
-            grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
-                         Text.assemble(warning.message, (f" ({warning.id})", "dim")))
-        console.print(Panel(grid, title=message("label.warnings", lang), title_align="left", border_style="red"))
+        console.print(warnings_panel(diagnosis.warnings, message("label.warnings", lang), lang))
 
     if diagnosis.next_actions:
         shown = diagnosis.next_actions[:MAX_ACTIONS_SHOWN]

@@ -12,7 +12,7 @@ from rich.tree import Tree
 from dealcoach.coaching.people import MapNode, PersonCoaching, PowerMap
 from dealcoach.deals.models import Person
 from dealcoach.i18n import Lang, message
-from dealcoach.render.diagnosis import SEVERITY_STYLE
+from dealcoach.render.diagnosis import SEVERITY_STYLE, warnings_panel
 
 ATTITUDE_STYLE = {"supporter": "green", "neutral": "white", "opponent": "bold red", "unknown": "dim"}
 INFLUENCE_MARK = {"high": "▲▲▲", "medium": "▲▲", "low": "▲", "unknown": "?"}
@@ -118,10 +118,4 @@ def render_map(console: Console, power: PowerMap, lang: Lang) -> None:
     console.print(table)
     console.print(Text(message("map.star_note", lang), style="dim"))
     if power.gaps:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
-        for warning in power.gaps:
-            grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
-                         Text.assemble(warning.message, (f" ({warning.id})", "dim")))
-        console.print(Panel(grid, title=message("map.gaps", lang), title_align="left", border_style="red"))
+        console.print(warnings_panel(power.gaps, message("map.gaps", lang), lang))
