@@ -292,3 +292,20 @@ def test_weakest_step_points_at_what_to_work_on(run):
     assert "pain step" in funnel.work_on
     zh = compute_funnel(deals, SIX, "zh")
     assert zh.rates[1].name == "预约面谈率" and "试探对方的痛苦体验" in zh.work_on
+
+
+def test_owner_filters_for_a_team(run):
+    """Each rep's name is recorded on what they create; list, follow-ups and funnel filter by it."""
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"), env={"DEALCOACH_USER": "amy"})
+    run("deal", "import", str(EXAMPLES / "auto-parts-supplier.yaml"), env={"DEALCOACH_USER": "bob"})
+    run("log", "add", "2", "--kind", "call", "--outcome", "connected", "--date", "2026-11-01",
+        env={"DEALCOACH_USER": "bob"})
+    assert [d["owner"] for d in json.loads(run("deal", "list", "--json").stdout)] == ["amy", "bob"]
+    assert [d["name"] for d in json.loads(run("deal", "list", "--owner", "bob", "--json").stdout)] == ["汽车集团配件供货"]
+    plan = json.loads(run("followup", "--owner", "amy", "--days", "60", "--today", "2026-11-25", "--json").stdout)
+    assert [item["owner"] for item in plan] == ["amy"]
+    bob = json.loads(run("funnel", "--owner", "bob", "--json").stdout)
+    amy = json.loads(run("funnel", "--owner", "amy", "--json").stdout)
+    assert (bob["effective_call_rate"]["denominator"], amy["effective_call_rate"]["denominator"]) == (1, 0)
+    history = json.loads(run("deal", "show", "2", "--json").stdout)["history"]
+    assert [h["who"] for h in history] == ["bob", "bob"]
