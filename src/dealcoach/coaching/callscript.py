@@ -192,15 +192,13 @@ class CallScript(BaseModel):
 
 
 def find_contact(deal: Deal, name: str) -> Person:
-    exact = deal.person(name)
-    if exact is not None:
-        return exact
-    matches = [p for p in deal.people if name.lower() in p.name.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    known = ", ".join(p.name for p in deal.people) or "nobody yet"
-    raise NotFoundError(f"no person {name!r} on deal {deal.name} (people: {known}); add them with "
-                        f"`dealcoach people add {deal.id or deal.name} --name ...`, or leave out --contact")
+    from dealcoach.coaching.people import find_person
+
+    try:
+        return find_person(deal, name)
+    except NotFoundError as exc:
+        raise NotFoundError(f"{exc.message}; add them with `dealcoach people add {deal.id or deal.name} "
+                            "--name ...`, or leave out --contact") from None
 
 
 def default_contact(deal: Deal, stage: Stage, catalog: RoleCatalog) -> Person | None:

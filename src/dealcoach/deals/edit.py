@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from dealcoach.deals.checks import check_deal
-from dealcoach.deals.models import Deal, DoneMark, Person
+from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, Playbook, RoleCatalog
 
@@ -32,9 +32,7 @@ class StageAnswers(BaseModel):
     @field_validator("done", mode="before")
     @classmethod
     def _short_form(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [{"id": item} if isinstance(item, str) else item for item in value]
-        return value
+        return expand_short_form(value, "id")
 
     def is_empty(self) -> bool:
         return not (self.done or self.undone or self.customer_step or self.signals)

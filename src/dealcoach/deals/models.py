@@ -157,6 +157,13 @@ class HistoryEntry(BaseModel):
     what: str
 
 
+def expand_short_form(value: object, key: str) -> object:
+    """A list item written as a bare string stands for {key: string}."""
+    if isinstance(value, list):
+        return [{key: item} if isinstance(item, str) else item for item in value]
+    return value
+
+
 def parse_probability(value: object) -> float | None:
     """0..1 as a number, or a percentage string like "20%"."""
     if value is None or value == "":
@@ -232,20 +239,16 @@ class Deal(DealModel):
                 raise ValueError(f"{value!r} is not an amount") from None
         return value
 
+    # the short forms of a hand-written file: done: [a, b], pains: [交货不及时], competitors: [B公司]
     @field_validator("done", mode="before")
     @classmethod
     def _done(cls, value: object) -> object:
-        # a plain list of ids is the short form: done: [a, b]
-        if isinstance(value, list):
-            return [{"id": item} if isinstance(item, str) else item for item in value]
-        return value
+        return expand_short_form(value, "id")
 
     @field_validator("pains", mode="before")
     @classmethod
     def _pains(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [{"text": item} if isinstance(item, str) else item for item in value]
-        return value
+        return expand_short_form(value, "text")
 
     @field_validator("activities", mode="after")
     @classmethod
@@ -255,9 +258,7 @@ class Deal(DealModel):
     @field_validator("competitors", mode="before")
     @classmethod
     def _competitors(cls, value: object) -> object:
-        if isinstance(value, list):
-            return [{"name": item} if isinstance(item, str) else item for item in value]
-        return value
+        return expand_short_form(value, "name")
 
     def done_ids(self) -> set[str]:
         return {mark.id for mark in self.done}
