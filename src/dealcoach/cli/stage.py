@@ -48,10 +48,7 @@ def stage(
         customer_step=customer_step, signals=signal or [],
     )
     if answers is not None:
-        from_file = load_answers(answers)
-        given = StageAnswers(done=from_file.done + given.done, undone=from_file.undone + given.undone,
-                             customer_step=given.customer_step or from_file.customer_step,
-                             signals=from_file.signals + given.signals)
+        given = load_answers(answers).then(given)
     catalog = load_catalog()
 
     if deal_file is not None or example is not None:

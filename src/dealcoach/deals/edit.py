@@ -34,6 +34,12 @@ class StageAnswers(BaseModel):
     def _short_form(cls, value: object) -> object:
         return expand_short_form(value, "id")
 
+    def then(self, later: "StageAnswers") -> "StageAnswers":
+        """These answers followed by `later` ones (flags after an --answers file): later wins."""
+        return StageAnswers(done=self.done + later.done, undone=self.undone + later.undone,
+                            customer_step=later.customer_step or self.customer_step,
+                            signals=self.signals + later.signals)
+
     def is_empty(self) -> bool:
         return not (self.done or self.undone or self.customer_step or self.signals)
 

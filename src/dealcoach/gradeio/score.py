@@ -191,14 +191,18 @@ def score_table(raw: RawTable, cmap: ColumnMap, grading: Grading, today: dt.date
     columns[NAME] = name
     columns[ACCOUNT] = account if account is not None else _missing(len(frame), pl.String)
 
-    for key, target in (("close", CLOSE), ("last_activity", LAST)):
+    def parsed(key: str, target: str, parse, dtype, why: str) -> None:
+        """Column `key` parsed into `target`; a cell that does not parse is a bad row, not a crash."""
         texts = _text(frame, cmap.header(key))
         if texts is None:
-            columns[target] = _missing(len(frame), pl.Date)
-            continue
-        dates = parse_dates(texts)
-        problem(texts.is_not_null() & dates.is_null(), cmap.fields[key], "unparseable date", texts)
-        columns[target] = dates
+            columns[target] = _missing(len(frame), dtype)
+            return
+        values = parse(texts)
+        problem(texts.is_not_null() & values.is_null(), cmap.fields[key], why, texts)
+        columns[target] = values
+
+    parsed("close", CLOSE, parse_dates, pl.Date, "unparseable date")
+    parsed("last_activity", LAST, parse_dates, pl.Date, "unparseable date")
 
     texts = _text(frame, cmap.header("probability"))
     if texts is None:
@@ -211,23 +215,11 @@ def score_table(raw: RawTable, cmap: ColumnMap, grading: Grading, today: dt.date
                 "probability out of range (use 0-1, 0-100 or 35%):", texts)
         columns[PROB] = values
 
-    texts = _text(frame, cmap.header("amount"))
-    if texts is None:
-        columns[AMOUNT] = _missing(len(frame), pl.Float64)
-    else:
-        amounts = parse_amounts(texts)
-        problem(texts.is_not_null() & amounts.is_null(), cmap.fields["amount"], "not an amount", texts)
-        columns[AMOUNT] = amounts
+    parsed("amount", AMOUNT, parse_amounts, pl.Float64, "not an amount")
     currency = _text(frame, cmap.header("currency"))
     columns[CURRENCY] = currency if currency is not None else _missing(len(frame), pl.String)
 
-    texts = _text(frame, cmap.header("manual_grade"))
-    if texts is None:
-        columns[MANUAL] = _missing(len(frame), pl.String)
-    else:
-        grades = parse_grades(texts)
-        problem(texts.is_not_null() & grades.is_null(), cmap.fields["manual_grade"], "not a grade A-D", texts)
-        columns[MANUAL] = grades
+    parsed("manual_grade", MANUAL, parse_grades, pl.String, "not a grade A-D")
     reason = _text(frame, cmap.header("manual_reason"))
     columns[REASON] = reason if reason is not None else _missing(len(frame), pl.String)
 
