@@ -105,7 +105,7 @@ def call_script(
         chosen = load_playbook(deal.playbook)
         script = build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact)
         if live:
-            from dealcoach.cli.call_walk import live_call
+            from dealcoach.interactive.live_call import live_call
 
             plan = live_call(store, deal, chosen, catalog, script, lang_, no_color)
         elif outcome is not None:

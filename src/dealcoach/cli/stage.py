@@ -84,7 +84,7 @@ def stage(
         from dealcoach.prompts import require_terminal
 
         require_terminal(message("hint.stage_no_tty", lang_))
-        from dealcoach.cli.walk import stage_walk
+        from dealcoach.interactive.stage_walk import stage_walk
 
         deal, playbook = stage_walk(store, deal_ref, catalog, lang_, no_color)
         _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color)

@@ -1,29 +1,30 @@
-"""The phone invitation (电话邀约, seed 000) made for one contact on one deal. Pure; no terminal.
-
-`build_call_script` takes the playbook's script data, the deal (or a cold-call deal made by
-`cold_call_deal`), the rep's profile and a language, and returns a `CallScript`:
-
-- the pre-call check (客户规划): which facts are known, which are missing and where to find them;
-- the purposes of the call and the commitment to aim for / the minimum to accept;
-- the three steps `rapport`, `pain`, `meeting`, adapted to who is called (the audience is matched by
-  the contact's roles, with the catalog's equivalents, then by level; seed 004) and to the stage;
-- the pain questions, built from the deal's pains (confirmed first) and the likely pains of the
-  account's industry; the meeting proposal (time, place, attendees from the power map, topics, what
-  each side prepares); the objections by cause (seed 003); the visit plan (seed 000).
-
-Every line goes through `textfill.fill` with the whitelisted fields only, so a name such as
-`{contact.__class__}` or `{{ 7*7 }}` is printed exactly as written and never evaluated.
-"""
+"""Building the call script for one contact on one deal: whom to call, the audience, the steps, the
+pains, the meeting and the visit. Every line goes through `textfill.fill` with whitelisted fields."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel
-
+from dealcoach.coaching.callscript.model import (
+    Attendee,
+    AudienceRef,
+    CallScript,
+    CallStep,
+    CheckItem,
+    CommitmentsOut,
+    ContactInfo,
+    MeetingProposal,
+    ObjectionGroup,
+    ObjectionOut,
+    PainProbe,
+    Purpose,
+    RepInfo,
+    StageRef,
+    VisitPlan,
+)
 from dealcoach.coaching.diagnosis import current_stage_index
-from dealcoach.deals.models import Deal, Meeting, Pain, Person
+from dealcoach.deals.models import Deal, Pain, Person
 from dealcoach.errors import DealcoachError, NotFoundError
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import (
@@ -43,149 +44,6 @@ from dealcoach.textfill import fill
 
 MAX_OTHER_ATTENDEES = 3
 MAX_PAIN_TOPICS = 2
-
-
-# --- the result --------------------------------------------------------------------------------
-
-
-class RepInfo(BaseModel):
-    name: str | None = None
-    company: str | None = None
-    offer: str | None = None
-    phone: str | None = None
-
-
-class ContactInfo(BaseModel):
-    name: str | None
-    title: str | None = None
-    phone: str | None = None
-    level: str | None = None
-    roles: list[str] = []
-    role_names: list[str] = []
-    met: bool = False
-    on_deal: bool = False
-
-
-class AudienceRef(BaseModel):
-    id: str
-    name: str
-    approach: str
-    source: str
-
-
-class StageRef(BaseModel):
-    id: str
-    name: str
-    note: str | None = None
-
-
-class CheckItem(BaseModel):
-    """One fact of the pre-call check: known (with its value) or missing (with where to find it)."""
-
-    id: str
-    fact: str
-    text: str
-    known: bool
-    value: str | None = None
-    where: str
-
-
-class Purpose(BaseModel):
-    id: str
-    text: str
-    detail: str | None = None
-
-
-class CommitmentsOut(BaseModel):
-    aim: str
-    minimum: str
-
-
-class PainProbe(BaseModel):
-    text: str
-    source: Literal["confirmed", "noted", "likely"]
-    since: str | None = None
-    tried: str | None = None
-    questions: list[str]
-
-
-class Attendee(BaseModel):
-    name: str
-    title: str | None = None
-    why: str
-
-
-class MeetingProposal(BaseModel):
-    time: str
-    slots: list[str]
-    place: str
-    attendees: list[Attendee]
-    ask_for: list[str]
-    topics: list[str]
-    we_prepare: list[str]
-    they_prepare: list[str]
-
-
-class CallStep(BaseModel):
-    id: str
-    name: str
-    goal: str
-    lines: list[str]
-    questions: list[str]
-    avoid: list[str]
-    move_on_when: str
-    pains: list[PainProbe] = []
-    meeting: MeetingProposal | None = None
-
-
-class ObjectionOut(BaseModel):
-    id: str
-    says: str
-    response: str
-    evidence: str | None = None
-
-
-class ObjectionGroup(BaseModel):
-    id: str
-    name: str
-    objections: list[ObjectionOut]
-    source: str
-
-
-class VisitPlan(BaseModel):
-    customer_expects: str
-    purposes: list[Purpose]
-    bring: list[str]
-    ask_for: list[str]
-    people: list[Attendee]
-
-
-class CallScript(BaseModel):
-    deal: str | None
-    deal_id: int | None = None
-    cold: bool = False
-    account: str | None
-    industry: str | None
-    playbook: str
-    stage: StageRef
-    rep: RepInfo
-    contact: ContactInfo
-    audience: AudienceRef | None
-    pre_call: list[CheckItem]
-    planning: str
-    purposes: list[Purpose]
-    commitments: CommitmentsOut | None
-    steps: list[CallStep]
-    objections: list[ObjectionGroup]
-    objection_advice: list[str]
-    visit: VisitPlan | None
-    source: str
-
-    def step(self, step_id: str) -> CallStep:
-        return next(s for s in self.steps if s.id == step_id)
-
-    def pain_texts(self) -> list[str]:
-        return [probe.text for probe in self.step("pain").pains] if any(s.id == "pain" for s in self.steps) else []
 
 
 # --- choosing whom to call ---------------------------------------------------------------------
@@ -512,43 +370,3 @@ def _pre_call(invitation: PhoneInvitation, deal: Deal, contact: Person | None, p
                       known=values[check.fact] is not None, value=values[check.fact],
                       where=fill(check.where.get(lang), fields))
             for check in invitation.pre_call]
-
-
-# --- after the call ------------------------------------------------------------------------------
-
-
-class AfterCallPlan(BaseModel):
-    """What to do next, printed when a call is recorded: the visit plan when a meeting was booked,
-    else the advice for this outcome and a few follow-up pretexts (seed 003)."""
-
-    deal: str
-    outcome: str
-    outcome_name: str
-    contact: str | None
-    advice: str | None
-    confirmed_pains: list[str]
-    done: list[str]
-    meeting: Meeting | None
-    visit: VisitPlan | None
-    pretexts: list[str]
-
-
-def after_call(script: CallScript, deal: Deal, playbook: Playbook, outcome: str, confirmed_pains: list[str],
-               meeting: Meeting | None, done_ids: list[str], lang: Lang) -> AfterCallPlan:
-    invitation = playbook.phone_invitation
-    advice = next((a.advice.get(lang) for a in invitation.after_call if a.outcome == outcome), None) \
-        if invitation else None
-    items = {item_id: text for stage in playbook.stages
-             for item_id, text in [(w.id, w.text.get(lang)) for w in stage.work_items]
-             + [(stage.key_milestone.id, stage.key_milestone.text.get(lang))]
-             + [(c.id, c.text.get(lang)) for c in stage.exit_criteria]}
-    booked = outcome == "meeting-booked"
-    pretexts = []
-    if not booked and playbook.grading:
-        colon = ": " if lang == "en" else "："
-        pretexts = [f"{p.text.get(lang)}{colon}{p.detail.get(lang)}" if p.detail else p.text.get(lang)
-                    for p in playbook.grading.follow_up_pretexts[:3]]
-    return AfterCallPlan(deal=deal.name, outcome=outcome, outcome_name=message(f"call.outcome.{outcome}", lang),
-                         contact=script.contact.name, advice=advice, confirmed_pains=confirmed_pains,
-                         done=[items.get(i, i) for i in done_ids], meeting=meeting,
-                         visit=script.visit if booked else None, pretexts=pretexts)

@@ -1,0 +1,230 @@
+"""Cross-references the models cannot see: unique ids, the 1:1 ordered step<->stage mapping, known
+roles, stages and items in rules and scripts, a consistent grading table, known placeholders.
+
+Each check returns (path, message) pairs; the loader turns the path into `file:line:col: a.b.c`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from dealcoach.playbook.models import SCRIPT_PLACEHOLDERS, SCRIPT_STEP_IDS, Playbook, RoleCatalog, Text
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in ids if i in seen or seen.add(i)]  # type: ignore[func-returns-value]
+
+
+def check_catalog(catalog: RoleCatalog) -> list[str]:
+    problems = []
+    role_ids = [r.id for r in catalog.roles]
+    for dup in _duplicates(role_ids):
+        problems.append(f"roles: duplicate id {dup!r}")
+    model_ids = {m.id for m in catalog.models}
+    for index, role in enumerate(catalog.roles):
+        if role.model not in model_ids:
+            problems.append(f"roles.{index}.model: unknown role model {role.model!r}")
+    departments = {d.id for d in catalog.departments}
+    for index, role in enumerate(catalog.roles):
+        if role.department and role.department not in departments:
+            problems.append(f"roles.{index}.department: unknown department {role.department!r}")
+    for index, group in enumerate(catalog.equivalences):
+        for role_id in group.roles:
+            if role_id not in role_ids:
+                problems.append(f"equivalences.{index}.roles: unknown role {role_id!r}")
+    return problems
+
+
+def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple, str]]:
+    """Cross-references the models cannot see: unique ids, the 1:1 ordered mapping, known roles."""
+    problems: list[tuple[tuple, str]] = []
+    step_ids = [s.id for s in playbook.customer_steps]
+    for index, step in enumerate(playbook.customer_steps):
+        if step_ids.index(step.id) != index:
+            problems.append((("customer_steps", index, "id"), f"duplicate id {step.id!r}"))
+    seen_ids: dict[str, tuple] = {}
+    for s_index, stage in enumerate(playbook.stages):
+        owned = [(("stages", s_index, "id"), stage.id)]
+        owned += [(("stages", s_index, "work_items", i, "id"), w.id) for i, w in enumerate(stage.work_items)]
+        owned.append((("stages", s_index, "key_milestone", "id"), stage.key_milestone.id))
+        owned += [(("stages", s_index, "exit_criteria", i, "id"), c.id) for i, c in enumerate(stage.exit_criteria)]
+        for loc, item_id in owned:
+            if item_id in seen_ids:
+                problems.append((loc, f"duplicate id {item_id!r} (also at {'.'.join(map(str, seen_ids[item_id]))})"))
+            else:
+                seen_ids[item_id] = loc
+    # the mapping: stage i <-> customer step i, one to one, in order
+    if len(playbook.stages) != len(playbook.customer_steps):
+        problems.append((("stages",), f"{len(playbook.stages)} sales stages for "
+                         f"{len(playbook.customer_steps)} customer steps; the mapping must be one to one"))
+    for index, stage in enumerate(playbook.stages):
+        loc = ("stages", index, "customer_step")
+        if stage.customer_step not in step_ids:
+            problems.append((loc, f"unknown customer step {stage.customer_step!r}"))
+        elif index < len(step_ids) and stage.customer_step != step_ids[index]:
+            problems.append((loc, f"stage {index + 1} maps to {stage.customer_step!r}, expected "
+                             f"{step_ids[index]!r}: stages must follow the customer steps one to one, in order"))
+    role_ids = {r.id for r in catalog.roles} | {g.id for g in catalog.equivalences}
+    for s_index, stage in enumerate(playbook.stages):
+        for r_index, focus in enumerate(stage.key_roles):
+            if focus.role not in role_ids:
+                problems.append((("stages", s_index, "key_roles", r_index, "role"), f"unknown role {focus.role!r}"))
+    rule_ids = [r.id for r in playbook.rules]
+    stage_ids = {s.id for s in playbook.stages}
+    for index, rule in enumerate(playbook.rules):
+        if rule_ids.index(rule.id) != index:
+            problems.append((("rules", index, "id"), f"duplicate id {rule.id!r}"))
+        for loc, problem in _check_condition(rule.when, ("rules", index, "when"), playbook, role_ids, stage_ids):
+            problems.append((loc, problem))
+        for f_index, person_filter in enumerate(rule.names):
+            problems += _check_filter(person_filter, ("rules", index, "names", f_index), role_ids)
+    if playbook.grading:
+        problems += _check_grading(playbook)
+    if playbook.phone_invitation:
+        problems += _check_phone_invitation(playbook, role_ids, stage_ids)
+    if playbook.visit:
+        problems += _check_placeholders(playbook.visit, ("visit",))
+    case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}
+    if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
+        if playbook.opportunity_analysis.case not in case_ids:
+            problems.append((("opportunity_analysis", "case"), f"unknown case {playbook.opportunity_analysis.case!r}"))
+    return problems
+
+
+def _check_condition(cond, loc, playbook: Playbook, role_ids, stage_ids):
+    kind = cond.kind()
+    value = getattr(cond, kind)
+    step_ids = {s.id for s in playbook.customer_steps}
+    checkable = playbook.checkable_ids()
+    key = "not" if kind == "not_" else kind
+    if kind in ("all", "any"):
+        for index, child in enumerate(value):
+            yield from _check_condition(child, (*loc, key, index), playbook, role_ids, stage_ids)
+    elif kind == "not_":
+        yield from _check_condition(value, (*loc, key), playbook, role_ids, stage_ids)
+    elif kind == "customer_at_or_after" and value not in step_ids:
+        yield ((*loc, key), f"unknown customer step {value!r}")
+    elif kind in ("stage_at_or_after", "stage_before") and value not in stage_ids:
+        yield ((*loc, key), f"unknown sales stage {value!r}")
+    elif kind in ("done", "not_done") and value not in checkable:
+        yield ((*loc, key), f"unknown work item, key milestone or exit criterion {value!r}")
+    elif kind in ("exists", "none"):
+        yield from _check_filter(value, (*loc, key), role_ids)
+    elif kind in ("count_at_most", "count_at_least"):
+        yield from _check_filter(value.where, (*loc, key, "where"), role_ids)
+
+
+def _check_filter(person_filter, loc, role_ids):
+    problems = []
+    for index, role in enumerate(person_filter.roles):
+        if role not in role_ids:
+            problems.append(((*loc, "roles", index), f"unknown role {role!r}"))
+    for key in ("linked_to", "not_linked_to"):
+        role = getattr(person_filter, key)
+        if role and role not in role_ids:
+            problems.append(((*loc, key), f"unknown role {role!r}"))
+    return problems
+
+
+def _check_grading(playbook: Playbook) -> list[tuple[tuple, str]]:
+    grading = playbook.grading
+    assert grading is not None
+    problems = []
+    if sorted(g.id for g in grading.grades) != ["A", "B", "C", "D"]:
+        problems.append((("grading", "grades"), "grades must define A, B, C and D once each"))
+    windows = [w.id for w in grading.close_windows]
+    if set(grading.table) != set(windows):
+        problems.append((("grading", "table"), f"the table needs one row per close window: {', '.join(windows)}"))
+    for window, row in grading.table.items():
+        if len(row) != len(grading.probability_bands):
+            problems.append((("grading", "table", window),
+                             f"{len(row)} grades for {len(grading.probability_bands)} probability bands"))
+    bounds = [w.max_days for w in grading.close_windows]
+    if any(b is None for b in bounds[:-1]) or bounds[:-1] != sorted(bounds[:-1]):  # type: ignore[type-var]
+        problems.append((("grading", "close_windows"), "windows must be in order of max_days, open-ended last"))
+    mins = [b.min for b in grading.probability_bands]
+    if mins != sorted(mins, reverse=True) or mins[-1] != 0:
+        problems.append((("grading", "probability_bands"), "bands must go from the highest min down to min 0"))
+    if not problems:
+        from dealcoach.coaching.grading import table_problems  # sooner / likelier never grades worse
+
+        for problem in table_problems(grading):
+            field, _, message = problem.partition(": ")
+            problems.append((tuple(field.split(".")), message))
+    factor_ids = [f.id for f in grading.assessment.factors]
+    for dup in _duplicates(factor_ids):
+        problems.append((("grading", "assessment", "factors"), f"duplicate id {dup!r}"))
+    return problems
+
+
+def _check_phone_invitation(playbook: Playbook, role_ids: set[str], stage_ids: set[str]) -> list[tuple[tuple, str]]:
+    """The call script relies on these: the three step ids, known roles, stages and items, known placeholders."""
+    invitation = playbook.phone_invitation
+    assert invitation is not None
+    base = ("phone_invitation",)
+    problems: list[tuple[tuple, str]] = []
+    step_ids = [s.id for s in invitation.steps]
+    if step_ids != list(SCRIPT_STEP_IDS):
+        problems.append(((*base, "steps"), f"the steps must be {', '.join(SCRIPT_STEP_IDS)} in this order "
+                         f"(found: {', '.join(step_ids)})"))
+    for key, ids in (("pre_call", [c.id for c in invitation.pre_call]),
+                     ("pain_questions", [q.id for q in invitation.pain_questions]),
+                     ("audiences", [a.id for a in invitation.audiences]),
+                     ("objections", [c.id for c in invitation.objections]),
+                     ("after_call", [a.outcome for a in invitation.after_call])):
+        for dup in _duplicates(ids):
+            problems.append(((*base, key), f"duplicate id {dup!r}"))
+    defaults = [a.id for a in invitation.audiences if not a.roles and not a.levels]
+    if len(defaults) > 1:
+        problems.append(((*base, "audiences"), f"only one audience may match everyone (no roles, no levels): "
+                         f"{', '.join(defaults)}"))
+    for a_index, audience in enumerate(invitation.audiences):
+        loc = (*base, "audiences", a_index)
+        for r_index, role in enumerate(audience.roles):
+            if role not in role_ids:
+                problems.append(((*loc, "roles", r_index), f"unknown role {role!r}"))
+        for s_index, adaptation in enumerate(audience.steps):
+            if adaptation.step not in step_ids:
+                problems.append(((*loc, "steps", s_index, "step"), f"unknown script step {adaptation.step!r}"))
+    seen_stages: set[str] = set()
+    for a_index, adaptation in enumerate(invitation.stages):
+        for s_index, stage_id in enumerate(adaptation.stages):
+            loc = (*base, "stages", a_index, "stages", s_index)
+            if stage_id not in stage_ids:
+                problems.append((loc, f"unknown sales stage {stage_id!r}"))
+            elif stage_id in seen_stages:
+                problems.append((loc, f"stage {stage_id!r} is adapted twice"))
+            seen_stages.add(stage_id)
+    checkable = playbook.checkable_ids()
+    for index, item_id in enumerate(invitation.on_meeting_booked):
+        if item_id not in checkable:
+            problems.append(((*base, "on_meeting_booked", index),
+                             f"unknown work item, key milestone or exit criterion {item_id!r}"))
+    if invitation.likely_pains:
+        for dup in _duplicates([i.id for i in invitation.likely_pains.industries]):
+            problems.append(((*base, "likely_pains", "industries"), f"duplicate id {dup!r}"))
+    objection_ids = [o.id for cause in invitation.objections for o in cause.objections]
+    for dup in _duplicates(objection_ids):
+        problems.append(((*base, "objections"), f"duplicate objection id {dup!r}"))
+    return problems + _check_placeholders(invitation, base)
+
+
+def _check_placeholders(node, loc: tuple) -> list[tuple[tuple, str]]:
+    """Every `{name}` in a script text must be one the call script fills (a typo would print as is)."""
+    from dealcoach.textfill import placeholders
+
+    problems: list[tuple[tuple, str]] = []
+    if isinstance(node, Text):
+        for lang in ("zh", "en"):
+            unknown = sorted(placeholders(getattr(node, lang)) - SCRIPT_PLACEHOLDERS)
+            if unknown:
+                problems.append(((*loc, lang), f"unknown placeholder {{{unknown[0]}}} (allowed: "
+                                 f"{', '.join('{' + p + '}' for p in sorted(SCRIPT_PLACEHOLDERS))})"))
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            problems += _check_placeholders(getattr(node, name), (*loc, name))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            problems += _check_placeholders(item, (*loc, index))
+    return problems

@@ -1,0 +1,43 @@
+"""What every section of a playbook is built from: ids, the closed vocabularies, `Text` in zh and en.
+
+Every model forbids unknown keys, so a typo in a playbook fails loudly.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from dealcoach.i18n import Lang, pick
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Confidence = Literal["confirmed", "supported", "inferred"]
+Severity = Literal["high", "medium", "low"]
+Attitude = Literal["supporter", "neutral", "opponent", "unknown"]
+Influence = Literal["high", "medium", "low", "unknown"]
+Contact = Literal["none", "brief", "regular", "deep"]
+Level = Literal["senior", "middle", "staff"]
+GradeId = Literal["A", "B", "C", "D"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+
+class Text(Strict):
+    """A text in Chinese (zh) and English (en); zh-Hant is converted from zh."""
+
+    zh: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: Lang) -> str:
+        return pick(self.zh, self.en, lang)
+
+
+class Item(Strict):
+    """A named piece of text with a stable id (a purpose, a piece of information, a signal)."""
+
+    id: Id
+    text: Text
+    detail: Text | None = None

@@ -1,0 +1,52 @@
+"""The whole playbook file: its sections, and lookups by id used everywhere."""
+
+from pydantic import Field
+
+from dealcoach.playbook.schema.common import Id, NonEmpty, Strict, Text
+from dealcoach.playbook.schema.funnel import FunnelStep
+from dealcoach.playbook.schema.grading import Grading
+from dealcoach.playbook.schema.opportunity import OpportunityAnalysis
+from dealcoach.playbook.schema.phone_invitation import PhoneInvitation, Visit
+from dealcoach.playbook.schema.rules import Rule
+from dealcoach.playbook.schema.stages import CustomerStep, Stage, WorkedCase
+
+
+class Playbook(Strict):
+    id: Id
+    name: Text
+    description: Text
+    source: NonEmpty
+    version: NonEmpty
+    roles: Id = "roles"
+    customer_steps: list[CustomerStep] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1)
+    rules: list[Rule] = []
+    grading: Grading | None = None
+    opportunity_analysis: OpportunityAnalysis | None = None
+    phone_invitation: PhoneInvitation | None = None
+    visit: Visit | None = None
+    cases: list[WorkedCase] = []
+    funnel: list[FunnelStep] = []
+
+    def pair_confidence(self, stage: Stage) -> str:
+        """The weaker confidence of a stage and the customer step it maps to."""
+        step = next(s for s in self.customer_steps if s.id == stage.customer_step)
+        order = ["inferred", "supported", "confirmed"]
+        return min(stage.confidence, step.confidence, key=order.index)
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def stage_index(self, stage_id: str) -> int:
+        return next(i for i, s in enumerate(self.stages) if s.id == stage_id)
+
+    def step_index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.customer_steps) if s.id == step_id)
+
+    def checkable_ids(self) -> dict[str, str]:
+        """Every id a rep can mark done (work items, key milestones, exit criteria) -> its stage."""
+        owner: dict[str, str] = {}
+        for stage in self.stages:
+            for item_id in [w.id for w in stage.work_items] + stage.gate_ids():
+                owner[item_id] = stage.id
+        return owner

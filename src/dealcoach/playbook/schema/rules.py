@@ -1,0 +1,71 @@
+"""`rules:`: warning rules and the typed condition language (interpreted only by coaching/rules.py)."""
+
+from pydantic import Field, model_validator
+
+from dealcoach.playbook.schema.common import Attitude, Contact, Id, Influence, Level, NonEmpty, Severity, Strict, Text
+
+
+class PersonFilter(Strict):
+    """Which people on the deal a condition is about. Empty lists mean 'any'."""
+
+    roles: list[Id] = []
+    attitude: list[Attitude] = []
+    influence: list[Influence] = []
+    contact: list[Contact] = []
+    level: list[Level] = []
+    new: bool | None = None
+    has_plan: bool | None = None
+    linked_to: Id | None = Field(default=None, description="a boss up the reporting line has this role")
+    not_linked_to: Id | None = None
+
+
+class PeopleCount(Strict):
+    where: PersonFilter = PersonFilter()
+    n: int = Field(ge=0)
+
+
+_CONDITION_KEYS = (
+    "all", "any", "not_", "customer_ahead", "customer_at_or_after", "stage_at_or_after",
+    "stage_before", "done", "not_done", "later_stage_work_done", "exists", "none",
+    "count_at_most", "count_at_least",
+)
+
+
+class Condition(Strict):
+    """A typed condition. Exactly one key is set; `all`/`any`/`not` combine others."""
+
+    all: "list[Condition] | None" = None
+    any: "list[Condition] | None" = None
+    not_: "Condition | None" = Field(default=None, alias="not")
+    customer_ahead: bool | None = None
+    customer_at_or_after: Id | None = None
+    stage_at_or_after: Id | None = None
+    stage_before: Id | None = None
+    done: Id | None = None
+    not_done: Id | None = None
+    later_stage_work_done: bool | None = None
+    exists: PersonFilter | None = None
+    none: PersonFilter | None = None
+    count_at_most: PeopleCount | None = None
+    count_at_least: PeopleCount | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "Condition":
+        set_keys = [key for key in _CONDITION_KEYS if getattr(self, key) is not None]
+        if len(set_keys) != 1:
+            names = ", ".join(k.rstrip("_") for k in _CONDITION_KEYS)
+            raise ValueError(f"a condition needs exactly one of: {names}")
+        return self
+
+    def kind(self) -> str:
+        return next(key for key in _CONDITION_KEYS if getattr(self, key) is not None)
+
+
+class Rule(Strict):
+    id: Id
+    severity: Severity
+    when: Condition
+    message: Text
+    action: Text | None = None
+    names: list[PersonFilter] = Field(default=[], description="who {people} names in the texts (any filter)")
+    source: NonEmpty

@@ -1,0 +1,102 @@
+"""`customer_steps:` and `stages:`: the customer's buying steps and the sales stages mapped onto them."""
+
+from pydantic import Field
+
+from dealcoach.playbook.schema.common import Confidence, Id, Item, NonEmpty, Strict, Text
+
+
+class CustomerStep(Strict):
+    id: Id
+    name: Text
+    what_happens: Text
+    start_condition: Text
+    end_marker: Text
+    signals: list[Item] = Field(min_length=1)
+    confidence: Confidence
+    source: NonEmpty
+
+
+# --- sales side ------------------------------------------------------------------------------
+
+
+class WorkItem(Strict):
+    id: Id
+    text: Text
+    how_to: Text
+
+
+class KeyMilestone(Strict):
+    """The 关键节点: the event that must happen before the deal may move to the next stage."""
+
+    id: Id
+    text: Text
+    verify: Text
+
+
+class ExitCriterion(Strict):
+    """One of the 完成标准 of a stage."""
+
+    id: Id
+    text: Text
+    verify: Text | None = None
+
+
+class ToolField(Strict):
+    id: Id
+    label: Text
+    hint: Text | None = None
+
+
+class HelperTool(Strict):
+    """A 辅助工具, e.g. the visit summary form, as a list of fields to fill."""
+
+    id: Id
+    name: Text
+    purpose: Text | None = None
+    fields: list[ToolField] = Field(min_length=1)
+
+
+class WorkedCase(Strict):
+    id: Id
+    title: Text
+    situation: Text
+    analysis: Text
+    lesson: Text | None = None
+    source: NonEmpty
+
+
+class Advice(Strict):
+    id: Id
+    text: Text
+    when: Text | None = None
+    source: NonEmpty | None = None
+
+
+class RoleFocus(Strict):
+    """A buying role that matters in a stage, and why (issue: people coaching)."""
+
+    role: Id
+    why: Text
+    action: Text
+
+
+class Stage(Strict):
+    id: Id
+    customer_step: Id
+    name: Text
+    goal: Text
+    work_items: list[WorkItem] = Field(min_length=1)
+    key_milestone: KeyMilestone
+    exit_criteria: list[ExitCriterion] = []
+    success_questions: list[Text] = []
+    information_to_collect: list[Item] = []
+    tools: list[HelperTool] = []
+    cases: list[WorkedCase] = []
+    advice: list[Advice] = []
+    key_roles: list[RoleFocus] = []
+    confidence: Confidence
+    source: NonEmpty
+
+    def gate_ids(self) -> list[str]:
+        """What must be done to leave this stage: the key milestone and every exit criterion."""
+        return [self.key_milestone.id, *(c.id for c in self.exit_criteria)]
