@@ -254,7 +254,7 @@ def test_language_from_environment_and_locale(monkeypatch):
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     assert resolve_language() == "zh-Hant"
     assert language_from_locale("zh_CN.UTF-8") == "zh"
-    assert language_from_locale("zh_HK") == "zh-Hant"
+    assert language_from_locale("zh_HK") == "zh-HK"
     assert language_from_locale("de_DE.UTF-8") == "en"
     monkeypatch.setenv("DEALCOACH_LANG", "zh")
     assert resolve_language() == "zh"

@@ -1,34 +1,63 @@
-"""The user's language: which of zh, zh-Hant and en, and picking a text for it.
+"""Which language the user reads, and Chinese in the script and phrasing of their region.
 
-zh is written once; zh-Hant is converted from it with OpenCC, so the two never drift apart. Apart
-from the UI message catalogue (`i18n.py`, `messages.py`) so the playbook models can pick a text
-without loading every message.
+zh (Simplified) is written once. zh-Hant (Taiwan) and zh-HK are converted from it with OpenCC's
+phrase-level configurations (`s2twp`: 資訊, 專案, 資料庫, 使用者, 載入, 內建; `s2hk` for Hong Kong),
+never character by character, so the three never drift apart and read as each region writes.
+
+The language is known before any command is built (`--help` is translated too): `language_from_args`
+reads `--lang` from the command line; `resolve_language` then falls back to DEALCOACH_LANG and the
+locale. This module imports nothing heavy: OpenCC is loaded on the first Traditional text.
 """
 
 from __future__ import annotations
 
 import locale
 import os
+import re
 from functools import lru_cache
 from typing import Literal
 
 from dealcoach.errors import UsageError
 
-Lang = Literal["zh", "zh-Hant", "en"]
-LANGS: tuple[str, ...] = ("zh", "zh-Hant", "en")
-_ALIASES = {"zh": "zh", "zh-hans": "zh", "zh-cn": "zh", "zh-hant": "zh-Hant", "zh-tw": "zh-Hant",
-            "zh-hk": "zh-Hant", "en": "en"}
+Lang = Literal["zh", "zh-Hant", "zh-HK", "en"]
+LANGS: tuple[str, ...] = ("zh", "zh-Hant", "zh-HK", "en")
+CHINESE: frozenset[str] = frozenset({"zh", "zh-Hant", "zh-HK"})
+_ALIASES = {"zh": "zh", "zh-hans": "zh", "zh-cn": "zh", "zh-sg": "zh", "cn": "zh",
+            "zh-hant": "zh-Hant", "zh-tw": "zh-Hant", "tw": "zh-Hant",
+            "zh-hk": "zh-HK", "zh-mo": "zh-HK", "hk": "zh-HK", "en": "en"}
+# OpenCC configuration per Traditional variant
+_OPENCC = {"zh-Hant": "s2twp", "zh-HK": "s2hk"}
+
+
+def parse_language(value: str, origin: str) -> Lang:
+    lang = _ALIASES.get(value.strip().lower().replace("_", "-"))
+    if lang is None:
+        raise UsageError(f"{origin}: unknown language {value!r}; use one of zh, zh-Hant, zh-HK, en")
+    return lang  # type: ignore[return-value]
 
 
 def resolve_language(flag: str | None = None) -> Lang:
-    """--lang, else DEALCOACH_LANG, else the locale (zh_TW/zh_HK: zh-Hant, other zh_*: zh), else en."""
+    """--lang, else DEALCOACH_LANG, else the locale (zh_TW: zh-Hant, zh_HK: zh-HK, other zh_*: zh), else en."""
     for value, origin in ((flag, "--lang"), (os.environ.get("DEALCOACH_LANG"), "DEALCOACH_LANG")):
         if value:
-            lang = _ALIASES.get(value.strip().lower().replace("_", "-"))
-            if lang is None:
-                raise UsageError(f"{origin}: unknown language {value!r}; use one of zh, zh-Hant, en")
-            return lang  # type: ignore[return-value]
+            return parse_language(value, origin)
     return language_from_locale(_current_locale())
+
+
+def language_from_args(args: list[str]) -> Lang:
+    """The language for a command line before it is parsed (for `--help`); never fails: en if unsure."""
+    flag = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            flag = args[index + 1]
+        elif arg.startswith("--lang="):
+            flag = arg.split("=", 1)[1]
+    try:
+        return resolve_language(flag)
+    except UsageError:
+        return "en"
 
 
 def _current_locale() -> str:
@@ -44,29 +73,43 @@ def _current_locale() -> str:
 
 def language_from_locale(name: str) -> Lang:
     name = name.lower().replace("-", "_")
-    if name.startswith(("zh_tw", "zh_hk", "zh_mo")) or "hant" in name:
+    if name.startswith(("zh_hk", "zh_mo")):
+        return "zh-HK"
+    if name.startswith("zh_tw") or "hant" in name:
         return "zh-Hant"
     if name.startswith("zh"):
         return "zh"
     return "en"
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc  # only when traditional Chinese is asked for
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc  # only when Traditional Chinese is asked for
 
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC(config)
 
 
-@lru_cache(maxsize=8192)
-def to_traditional(text: str) -> str:
-    return _converter().convert(text)
+# 里 after a noun means "inside" (组织里, 公司里): OpenCC's phrase tables know only common pairs and
+# leave 組織里 in the village sense. Written as 裏 first, each variant then spells it its own way
+# (Taiwan 裡, Hong Kong 裏). Not after measure words (公里, 千里) nor in 里程.
+_INSIDE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![公千万百十邻故乡英海])里(?![程弄长])")
+
+
+@lru_cache(maxsize=16384)
+def to_traditional(text: str, lang: Lang = "zh-Hant") -> str:
+    """Simplified `text` as written in Taiwan (zh-Hant) or Hong Kong (zh-HK)."""
+    return _converter(_OPENCC[lang]).convert(_INSIDE.sub("裏", text))
 
 
 def pick(zh: str, en: str, lang: Lang) -> str:
     """The text for `lang` from a zh/en pair."""
     if lang == "en":
         return en
-    if lang == "zh-Hant":
-        return to_traditional(zh)
+    if lang in _OPENCC:
+        return to_traditional(zh, lang)
     return zh
+
+
+def localize(zh_text: str, lang: Lang) -> str:
+    """Chinese text (a name, a source title, a user's note in Simplified) in the reader's script."""
+    return to_traditional(zh_text, lang) if lang in _OPENCC else zh_text

@@ -69,6 +69,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 class _LazyRoot(_Boundary):
     """The root group: commands are built from their modules on first use."""
 
+    def parse_args(self, ctx, args):  # type: ignore[override]
+        # the language is known before any help is formatted or command built (--help is translated)
+        from dealcoach.cli.help_text import use_language_for_help
+        from dealcoach.language import language_from_args
+
+        use_language_for_help(language_from_args(args))
+        if args[:1] == ["--version"]:
+            # read here, not by a root option: a root callback option costs every `--help` ~100 ms
+            from dealcoach import __version__
+
+            typer.echo(f"dealcoach {__version__}")
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def format_options(self, ctx, formatter) -> None:  # type: ignore[override]
+        rows = [record for param in self.get_params(ctx) if (record := param.get_help_record(ctx))]
+        with formatter.section("Options"):
+            formatter.write_dl([("--version", "Show the version and exit."), *rows])
+        self.format_commands(ctx, formatter)
+
     def list_commands(self, ctx):  # type: ignore[override]
         return list(COMMANDS)
 

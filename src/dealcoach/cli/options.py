@@ -8,7 +8,7 @@ import typer
 
 LangOption = Annotated[
     str | None,
-    typer.Option("--lang", help="Language: zh, zh-Hant or en (default: DEALCOACH_LANG, else the locale).",
+    typer.Option("--lang", help="Language: zh, zh-Hant, zh-HK or en (default: DEALCOACH_LANG, else the locale).",
                  show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")]

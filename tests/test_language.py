@@ -1,0 +1,187 @@
+"""The user's language everywhere a person reads: Traditional Chinese as Taiwan and Hong Kong write it,
+`--help` in Chinese, `--version`, and Chinese typesetting (kinsoku, punctuation per language)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dealcoach.i18n import pick
+from dealcoach.typeset import CLOSING, OPENING, cjk_spaces, colon, join, width, wrap
+
+# mainland term -> how a Taiwan reader writes it (OpenCC s2twp, not character by character)
+TAIWAN = {
+    "信息": "資訊", "项目": "專案", "数据库": "資料庫", "用户": "使用者", "加载": "載入", "内置": "內建",
+    "软件": "軟體", "打印": "列印", "默认": "預設", "网络": "網路", "文件": "檔案", "程序": "程式",
+    "服务器": "伺服器", "支持": "支援", "登录": "登入", "设置": "設定", "菜单": "選單", "视频": "影片",
+    "组织里": "組織裡", "接着": "接著",
+}
+
+
+def test_taiwan_phrases_not_character_by_character():
+    for mainland, taiwan in TAIWAN.items():
+        assert pick(mainland, "", "zh-Hant") == taiwan, mainland
+    assert len(TAIWAN) == 20
+    # 里 as a measure and in 里程碑 stays 里
+    assert pick("一公里的里程碑", "", "zh-Hant") == "一公里的里程碑"
+
+
+def test_hong_kong_variant():
+    assert pick("组织里的信息，接着加载", "", "zh-HK") == "組織裏的信息，接着加載"
+    assert pick("数据库", "database", "en") == "database"
+
+
+def test_language_from_arguments_environment_and_locale(monkeypatch):
+    from dealcoach.language import language_from_args, language_from_locale, resolve_language
+
+    assert language_from_args(["deal", "new", "--lang", "zh-tw", "--help"]) == "zh-Hant"
+    assert language_from_args(["deal", "--lang=zh-HK"]) == "zh-HK"
+    assert language_from_args(["deal", "--lang", "klingon"]) == "en"  # the command reports it
+    assert language_from_args(["deal", "--", "--lang", "zh"]) == "en"
+    monkeypatch.setenv("DEALCOACH_LANG", "zh")
+    assert language_from_args(["deal", "--help"]) == "zh"
+    monkeypatch.delenv("DEALCOACH_LANG")
+    monkeypatch.setenv("LC_ALL", "zh_HK.UTF-8")
+    assert resolve_language() == "zh-HK"
+    assert language_from_locale("zh_TW.UTF-8") == "zh-Hant"
+
+
+def _all_help(lang_args=()):
+    from typer.core import TyperGroup
+
+    from dealcoach.cli import COMMANDS, load_command
+
+    paths = []
+
+    def walk(command, path):
+        paths.append(path)
+        if isinstance(command, TyperGroup):
+            for name, sub in command.commands.items():
+                walk(sub, [*path, name])
+
+    for name in COMMANDS:
+        walk(load_command(name), [name])
+    return paths
+
+
+def test_every_help_paragraph_and_option_has_chinese():
+    """A new option or a changed help text fails here until its Chinese is in cli/help_text.py."""
+    from typer.core import TyperGroup
+
+    from dealcoach.cli import COMMANDS, load_command
+    from dealcoach.cli.help_text import HELP_ZH, help_key
+
+    used, missing = set(), []
+
+    def need(text, where):
+        for paragraph in text.split("\n\n"):
+            key = help_key(paragraph)
+            if key and not key.startswith("Example"):
+                used.add(key)
+                if key not in HELP_ZH:
+                    missing.append(f"{where}: {key!r}")
+
+    def walk(command, path):
+        need(command.help or "", path)
+        for param in command.params:
+            need(getattr(param, "help", None) or "", f"{path} {param.opts[0]}")
+        if isinstance(command, TyperGroup):
+            for name, sub in command.commands.items():
+                walk(sub, f"{path} {name}")
+
+    for name, (_, _, summary) in COMMANDS.items():
+        need(summary, name)
+        walk(load_command(name), name)
+    assert not missing, "add the Chinese to HELP_ZH in cli/help_text.py:\n" + "\n".join(missing)
+    builtin = {"Show this message and exit.", "Show the version and exit.",
+               help_key(__import__("dealcoach.cli", fromlist=["_root"])._root.__doc__)}
+    assert not set(HELP_ZH) - used - builtin, "help texts no command uses any more"
+
+
+# English a Chinese help page may show: what the user types (options, metavars, ids, keys, values),
+# file formats and products
+_TYPED = re.compile(r"示例：.*(\n[^\n]+)*|\w*\.[a-z]+\b|<[^>]*>|\[[^\]]*\]|--?[\w-]+|\b[A-Z][A-Z_0-9=]+\b|[\w.]+[_=/-][\w./=-]*|dealcoach.*|示例：.*(\n[^\n]+)*")
+_ALLOWED = {"B2B", "CRM", "HubSpot", "Salesforce", "SQLite", "PostgreSQL", "iCalendar", "Markdown", "JSON", "YAML",
+            "CSV", "TSV", "XLSX", "VIP", "KPI", "ISO", "CNY", "unknown", "none", "terminal", "mermaid", "markdown",
+            "dot", "svg", "png", "senior", "middle", "staff", "inner", "edge", "outer", "dealcoach", "zh", "en", "paths"}
+
+
+_COMMAND_NAMES = {name for path in _all_help() for name in path}
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant"])
+def test_help_of_every_command_reads_in_chinese(run, lang):
+    for path in [[]] + _all_help():
+        result = run(*path, "--help", env={"DEALCOACH_LANG": lang})
+        assert result.exit_code == 0, (path, result.stderr)
+        words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", _TYPED.sub(" ", result.stdout)))
+        english = sorted(w for w in words - _ALLOWED - _COMMAND_NAMES if len(w) > 1)
+        assert not english, (path, english)
+        assert "用法：" in result.stdout and "选项：" in result.stdout.replace("選項", "选项")
+        assert all(width(line) <= 80 for line in result.stdout.splitlines()), path
+
+
+def test_english_help_unchanged(run):
+    result = run("deal", "new", "--help")
+    assert "Usage: " in result.stdout and "Options" in result.stdout and "Deal name." in result.stdout
+
+
+def test_version(run):
+    from dealcoach import __version__
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout == f"dealcoach {__version__}\n"
+    assert "--version" in run("--help").stdout
+
+
+# --- typesetting ------------------------------------------------------------------------------------
+
+TEXT = ("对前台、助理、各部门中层都要客气、守信，包括采购和商务部门——他们决定你能不能进入下一步。"
+        "金额 1,200,000 CNY，日期 2015-11-30（见《工业油液大客户销售的标准流程》）。")
+
+
+@pytest.mark.parametrize("limit", range(12, 41))
+def test_kinsoku_and_unbroken_numbers(limit):
+    lines = wrap(TEXT, limit)
+    assert "".join(lines).replace(" ", "") == TEXT.replace(" ", "")
+    for number, line in enumerate(lines):
+        assert width(line) <= limit
+        if number:
+            assert line[0] not in CLOSING, (limit, lines)
+        if number < len(lines) - 1:
+            assert line[-1] not in OPENING, (limit, lines)
+    for token in ("1,200,000", "2015-11-30"):
+        assert any(token in line for line in lines), (limit, lines)
+
+
+def test_bullet_stays_with_its_text():
+    assert wrap("• 做法：先核实", 4)[0] != "•"
+    assert wrap("1. 第一步", 4)[0].startswith("1. ")
+
+
+def test_punctuation_per_language():
+    assert join(["项目规模", "资金"], "zh") == "项目规模、资金"
+    assert join(["Project size", "Funding"], "en") == "Project size, Funding"
+    assert colon("做法", "zh") == "做法：" and colon("how", "en") == "how: "
+    assert cjk_spaces("对前台、助理、 各部门") == [7] and cjk_spaces("A 级客户") == []
+
+
+def test_rich_tables_break_cjk_by_kinsoku():
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from dealcoach.render.console import use_cjk_line_breaking
+
+    use_cjk_line_breaking()
+    table = Table()
+    table.add_column("做法")
+    table.add_row("对前台、助理、各部门中层都要客气、守信，包括采购和商务部门。")
+    for cols in range(10, 30):
+        out = Console(width=cols, file=io.StringIO(), record=True)
+        out.print(table)
+        for line in out.export_text().splitlines():
+            inner = line.strip("│┃ ")
+            assert not inner or inner[0] not in CLOSING, (cols, line)
