@@ -150,7 +150,7 @@ def test_restore_refuses_bad_backups(run, tmp_path):
     result = run("db", "restore", str(bad))
     assert result.exit_code == 1 and "not a dealcoach backup" in result.stderr
     bad.write_text("{not json")
-    assert "not a JSON backup" in run("db", "restore", str(bad)).stderr
+    assert "bad.json:1:2: invalid JSON: Expecting property name" in run("db", "restore", str(bad)).stderr
     good = {"format": "dealcoach-backup", "version": 1, "deals": [
         {"id": 1, "version": 1, "created_at": "2026-01-01T00:00:00+00:00", "updated_at": "2026-01-01T00:00:00+00:00",
          "deal": {"name": "x"}}], "history": []}

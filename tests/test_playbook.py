@@ -129,7 +129,7 @@ def _minimal(tmp_path: Path) -> str:
 BAD_CASES = {
     "malformed": ("id: x\nname: [unclosed\n", r"bad\.yaml:3:1: invalid YAML: "),
     "python-tag": ("!!python/object:os.system\nid: x\n",
-                   r"bad\.yaml:1:1: invalid YAML: tag 'tag:yaml.org,2002:python/object:os.system' is not allowed"),
+                   r"bad\.yaml:1:1: tag !!python/object:os.system is not allowed"),
     "empty": ("", r"bad\.yaml: file is empty"),
     "not-a-mapping": ("- a\n- b\n", r"bad\.yaml:1:1: a playbook must be a mapping of keys, not a list"),
 }

@@ -148,7 +148,7 @@ BAD_DEAL_FILES = {
               r"reporting lines form a cycle: A -> B -> A"),
     "no-name": ("account: y\n", r"x\.yaml:1:1: name: Field required"),
     "not-a-mapping": ("- a\n", r"x\.yaml:1:1: a deal file must be a mapping"),
-    "python-tag": ("name: !!python/object/apply:os.system [ls]\n", r"x\.yaml:1:7: invalid YAML: tag .* is not allowed"),
+    "python-tag": ("name: !!python/object/apply:os.system [ls]\n", r"x\.yaml:1:7: tag !!python/object/apply:os.system is not allowed"),
     "store-only": ("name: x\nid: 5\n", r"x\.yaml:2:1: id: is set by the store"),
 }
 

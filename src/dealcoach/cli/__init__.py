@@ -25,9 +25,9 @@ class _Boundary(TyperGroup):
                 raise
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
-        except Exception as exc:
+        except BaseException as exc:  # not only Exception: a Rust library's panic derives from BaseException
             # Typer's own usage errors pass through (exit 2); anything else is our bug: one line,
             # no traceback and no local variables (they hold deal data) unless asked for
             if os.environ.get("DEALCOACH_DEBUG") or type(exc).__module__.startswith("typer"):

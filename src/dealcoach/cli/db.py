@@ -71,18 +71,18 @@ def restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A file wr
 
     Example: DEALCOACH_DATABASE_URL=postgresql://sales@db.local/dealcoach dealcoach db restore team.json
     """
-    import json
-
     from dealcoach.errors import DealcoachError
+    from dealcoach.jsonfile import parse_json
     from dealcoach.store import open_store
     from dealcoach.store.backup import restore as load
 
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DealcoachError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise DealcoachError(f"{file}: not a JSON backup ({str(exc).splitlines()[0]})") from None
+    data = parse_json(text, str(file), DealcoachError)  # bounded: depth, number size, lone surrogates
     with open_store() as store:
         deals, history = load(store, data, str(file))
     typer.echo(message("db.restored", language(lang), file=str(file), deals=deals, history=history), err=True)

@@ -158,38 +158,28 @@ def _read_excel(path: Path) -> RawTable:
 
 
 def _json_records(path: Path, suffix: str) -> list:
+    from dealcoach.jsonfile import parse_json, parse_json_lines
+
+    text = _records_text(path)
+    if suffix in (".jsonl", ".ndjson"):
+        return parse_json_lines(text, str(path), NotATable)
+    return _records_of(parse_json(text, str(path), NotATable), path)
+
+
+def _yaml_records(path: Path) -> list:
+    from dealcoach.yamlfile import parse  # bounded: aliases, depth, tags and numbers are checked
+
+    return _records_of(parse(_records_text(path), str(path), NotATable).data, path)
+
+
+def _records_text(path: Path) -> str:
     raw = path.read_bytes()
     if not raw.strip():
         raise NotATable(f"{path}: is empty")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NotATable(f"{path}: is not UTF-8 text (byte {exc.start})") from None
-    try:
-        if suffix in (".jsonl", ".ndjson"):
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
-        return _records_of(json.loads(text), path)
-    except json.JSONDecodeError as exc:
-        raise NotATable(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
-
-
-def _yaml_records(path: Path) -> list:
-    import yaml
-
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NotATable(f"{path}: is not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise NotATable(f"{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise NotATable(f"{path}: invalid YAML: {exc}") from None
-    return _records_of(data, path)
 
 
 def _records_of(data: object, path: Path) -> list:
