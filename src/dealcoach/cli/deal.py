@@ -202,7 +202,7 @@ def remove(deal_ref: DealArg, yes: Annotated[bool, typer.Option("--yes", "-y", h
            lang: LangOption = None) -> None:
     """Remove a deal and its history (asks first; --yes to skip the question).
 
-    Example: dealcoach deal rm 12 --yes
+    Example: dealcoach deal rm 宁夏 --yes
     """
     from dealcoach.i18n import message
     from dealcoach.store import open_store

@@ -113,7 +113,7 @@ def show(deal_ref: DealArg, person: PersonArg, lang: LangOption = None, json: Js
     """How to work with one person: role traits and strategy, what their department cares about,
     and the questions on their organisational need, personal desire and pressure points.
 
-    Example: dealcoach people show 宁夏 涂主任
+    Example: dealcoach people show 宁夏 项目经理
     """
     from dealcoach.coaching.people import coach_person
     from dealcoach.store import open_store
