@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -34,3 +36,31 @@ def test_root_help_lists_every_command_without_importing_them():
 def test_unknown_command_is_a_usage_error(run):
     result = run("stagee")
     assert result.exit_code == 2 and "No such command 'stagee'" in result.stderr
+
+
+def _main(monkeypatch, *args: str) -> int:
+    from dealcoach.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["dealcoach", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    return exited.value.code
+
+
+def test_debug_before_the_command_shows_the_traceback(monkeypatch):
+    from dealcoach.errors import DealcoachError
+
+    monkeypatch.setenv("DEALCOACH_DEBUG", "")  # restored after the test: main() sets it
+    assert _main(monkeypatch, "deal", "show", "no-such-deal") == 1
+    with pytest.raises(DealcoachError, match="no-such-deal"):
+        _main(monkeypatch, "--debug", "deal", "show", "no-such-deal")
+
+
+def test_debug_after_the_command_belongs_to_the_command(monkeypatch, run):
+    monkeypatch.setenv("DEALCOACH_DEBUG", "")
+    code = _main(monkeypatch, "deal", "new", "--name", "--debug", "--account", "宁夏某新工程项目",
+                 "--amount", "800000", "--close", "2015-11-30")
+    assert code in (0, None)
+    assert os.environ["DEALCOACH_DEBUG"] == ""
+    shown = json.loads(run("deal", "list", "--json").stdout)
+    assert [deal["name"] for deal in shown] == ["--debug"]

@@ -284,7 +284,7 @@ def test_an_unexpected_error_is_one_line_without_traceback(monkeypatch):
     result = CliRunner().invoke(app, ["stage", "--example", "ningxia-industrial-oil"])
     assert result.exit_code == 1
     assert result.stderr.strip() == ("internal error: ValueError: something nobody expected; please report it, "
-                                     "with the output of the same command run with --debug")
+                                     "with the output of the same command run as `dealcoach --debug ...`")
     monkeypatch.setenv("DEALCOACH_DEBUG", "1")
     assert isinstance(CliRunner().invoke(app, ["stage", "--example", "ningxia-industrial-oil"]).exception, ValueError)
 

@@ -33,7 +33,7 @@ class _Boundary(TyperGroup):
             if os.environ.get("DEALCOACH_DEBUG") or type(exc).__module__.startswith("typer"):
                 raise
             typer.echo(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}; "
-                       "please report it, with the output of the same command run with --debug", err=True)
+                       "please report it, with the output of the same command run as `dealcoach --debug ...`", err=True)
             raise typer.Exit(1) from None
 
 
@@ -141,7 +141,17 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """A coach for B2B big-account sales: where a deal stands, what to say, whom to work first.
-    Add --debug anywhere to see a traceback (for bug reports)."""
+    Put --debug before the command to see a traceback (for bug reports): dealcoach --debug stage 宁夏"""
+
+
+def split_debug_flag(args: list[str]) -> tuple[list[str], bool]:
+    """dealcoach's own --debug stands before the command (`dealcoach --debug stage 宁夏`); after the
+    command name every word is the command's, so `deal new --name --debug` names a deal "--debug"."""
+    leading = 0
+    while leading < len(args) and args[leading].startswith("-"):
+        leading += 1
+    debug = "--debug" in args[:leading]
+    return [arg for arg in args[:leading] if arg != "--debug"] + args[leading:], debug
 
 
 def main() -> None:
@@ -149,10 +159,10 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     # --debug is read here rather than by a root callback: a callback with an option makes Typer
     # build Pydantic adapters for every `GROUP --help` (~100 ms)
-    if "--debug" in sys.argv[1:]:
-        sys.argv.remove("--debug")
+    args, debug = split_debug_flag(sys.argv[1:])
+    if debug:
         os.environ["DEALCOACH_DEBUG"] = "1"
-    app(prog_name="dealcoach")
+    app(args=args, prog_name="dealcoach")
 
 
 if __name__ == "__main__":  # pragma: no cover
