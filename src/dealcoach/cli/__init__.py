@@ -141,7 +141,7 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """A coach for B2B big-account sales: where a deal stands, what to say, whom to work first.
-    Put --debug before the command to see a traceback (for bug reports): dealcoach --debug stage 宁夏"""
+    Put --debug before the command to see a traceback (for bug reports), e.g. dealcoach --debug stage 宁夏."""
 
 
 def split_debug_flag(args: list[str]) -> tuple[list[str], bool]:

@@ -19,8 +19,8 @@ HELP_ZH: dict[str, str] = {
         "界面语言：zh、zh-Hant、zh-HK 或 en（默认取 DEALCOACH_LANG，其次取系统区域设置）。",
     "Print JSON on stdout instead of tables.": "在标准输出打印 JSON，而不是表格。",
     "No colours (also: NO_COLOR=1).": "不用颜色（也可设 NO_COLOR=1）。",
-    "A coach for B2B big-account sales: where a deal stands, what to say, whom to work first. Add --debug anywhere to see a traceback (for bug reports).":
-        "B2B 大客户销售教练：商机走到了哪一步、该说什么、先做谁的工作。任意位置加 --debug 可显示完整的出错追踪（报告问题时用）。",
+    "A coach for B2B big-account sales: where a deal stands, what to say, whom to work first. Put --debug before the command to see a traceback (for bug reports), e.g. dealcoach --debug stage 宁夏.":
+        "B2B 大客户销售教练：商机走到了哪一步、该说什么、先做谁的工作。在命令前加 --debug 可显示完整的出错追踪（报告问题时用），如 dealcoach --debug stage 宁夏。",
     # stage
     "Where a deal really stands in both processes, what is missing, what to do next.":
         "商机在双方流程中的真实位置、还缺什么、下一步做什么。",
