@@ -1,23 +1,35 @@
 """Where a deal really stands, what is missing, what to do next. Pure functions; no terminal.
 
+- An item is done when the rep ticked it, or when the facts on record evidence it (the item's
+  `evidence:` condition in the playbook holds) and the rep has not overruled that (`overruled`).
 - Our sales stage is the first stage whose key milestone or exit criteria are not all met.
 - The customer's step is what the rep observed, else the latest step whose signals were seen, else
   assumed to match our stage (the output says which).
 - Warnings come from the playbook's declarative rules (coaching/rules.py).
-- Next actions are ordered: what the warnings demand first, then the missing key milestone, exit
-  criteria and work items of the current stage, then the people the stage needs.
+- Next actions are one ranked list, by what unblocks the deal: a high warning or a missing key
+  milestone, then medium warnings, exit criteria and the people the stage needs by name, then work
+  items and roles nobody holds yet; within a rank an action naming a person comes before one naming
+  a role. An action a rule `covers` (or a milestone its text already names) is not said twice.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from dealcoach.coaching.rules import Situation, describe, holds, later_stage_work, people_matching
+from dealcoach.coaching.rules import (
+    Situation,
+    describe,
+    evidence_for,
+    holds,
+    later_stage_work,
+    people_matching,
+    role_name,
+)
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
+from dealcoach.playbook.models import PersonFilter, Playbook, RoleCatalog, Stage
 from dealcoach.textfill import fill
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -73,10 +85,22 @@ class Warning(BaseModel):
     source: str
 
 
+class EvidencedItem(BaseModel):
+    """An item the recorded facts show done, and those facts (the rep may overrule it)."""
+
+    id: str
+    kind: Literal["work_item", "key_milestone", "exit_criterion"]
+    stage: str
+    text: str
+    facts: list[str]
+
+
 class NextAction(BaseModel):
     text: str
     why: str
     how: str | None = None
+    who: list[str] = []
+    rank: int = Field(description="0 unblocks the deal (high warning, key milestone) .. 2 routine work")
     source: str
 
 
@@ -89,9 +113,11 @@ class Diagnosis(BaseModel):
     customer_step: CustomerStepRef
     processes: list[ProcessRow]
     missing: list[MissingItem]
+    evidenced: list[EvidencedItem]
     warnings: list[Warning]
     next_actions: list[NextAction]
     advice: list[str]
+    advice_now: list[str] = Field(default=[], description="the stage's advice that applies to this deal now")
     reconstructed: bool
     notes: list[str]
 
@@ -118,10 +144,34 @@ def customer_position(deal: Deal, playbook: Playbook, stage_index: int) -> tuple
     return stage_index, "assumed", []
 
 
+def evidenced_items(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> dict[str, list[str]]:
+    """Items the rep has not ticked but the recorded facts evidence: id -> the facts, in the user's
+    language. Ticks stay the rep's; an item the rep overruled is never evidenced."""
+    # evidence conditions are about facts, not positions (the loader rejects stage/step conditions
+    # in them), so the position given here does not matter
+    situation = Situation(deal, playbook, catalog, 0, 0, frozenset(deal.done_ids()))
+    ticked, overruled = deal.done_ids(), set(deal.overruled)
+    found: dict[str, list[str]] = {}
+    for stage in playbook.stages:
+        for item in [*stage.work_items, stage.key_milestone, *stage.exit_criteria]:
+            if item.evidence is None or item.id in ticked or item.id in overruled:
+                continue
+            facts = evidence_for(item.evidence, situation, lang)
+            if facts is not None:
+                found[item.id] = facts
+    return found
+
+
+def done_ids(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> set[str]:
+    """What counts as done: the rep's ticks and what the facts evidence."""
+    return deal.done_ids() | set(evidenced_items(deal, playbook, catalog, "en"))
+
+
 def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> Diagnosis:
-    done = deal.done_ids()
+    evidence = evidenced_items(deal, playbook, catalog, lang)
+    done = deal.done_ids() | set(evidence)
     stage_index, completed = current_stage_index(playbook, done)
-    customer_index, customer_source, evidence = customer_position(deal, playbook, stage_index)
+    customer_index, customer_source, signals_seen = customer_position(deal, playbook, stage_index)
     situation = Situation(deal, playbook, catalog, stage_index, customer_index, frozenset(done))
     stage = playbook.stages[stage_index]
     step = playbook.customer_steps[customer_index]
@@ -145,6 +195,10 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
     missing = _missing(playbook, done, stage_index, customer_index, lang) if not completed else []
     warnings = _warnings(situation, lang)
     actions = _next_actions(situation, stage, missing, warnings, completed, lang)
+    owner = playbook.checkable_ids()
+    evidenced = [EvidencedItem(id=item_id, kind=_item_kind(playbook, item_id), stage=owner[item_id],
+                               text=_item_text(playbook, item_id, lang), facts=facts)
+                 for item_id, facts in evidence.items()]
 
     notes = []
     if customer_source == "assumed":
@@ -162,12 +216,14 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
         playbook_name=playbook.name.get(lang),
         sales_stage=SalesStageRef(**_ref(stage, stage_index, lang).model_dump(), completed=completed),
         customer_step=CustomerStepRef(**_ref(step, customer_index, lang).model_dump(), source=customer_source,
-                                      signals=evidence),
+                                      signals=signals_seen),
         processes=rows,
         missing=missing,
+        evidenced=evidenced,
         warnings=warnings,
         next_actions=actions,
         advice=[a.text.get(lang) for a in stage.advice],
+        advice_now=[a.text.get(lang) for a in stage.advice if a.applies is not None and holds(a.applies, situation)],
         reconstructed=reconstructed,
         notes=notes,
     )
@@ -197,16 +253,55 @@ def _missing(playbook: Playbook, done: set[str], stage_index: int, customer_inde
     return missing
 
 
+def _item_kind(playbook: Playbook, item_id: str) -> Literal["work_item", "key_milestone", "exit_criterion"]:
+    stage = playbook.stage(playbook.checkable_ids()[item_id])
+    if item_id == stage.key_milestone.id:
+        return "key_milestone"
+    return "exit_criterion" if any(c.id == item_id for c in stage.exit_criteria) else "work_item"
+
+
+def _item_text(playbook: Playbook, item_id: str, lang: Lang) -> str:
+    stage = playbook.stage(playbook.checkable_ids()[item_id])
+    item = next(i for i in [*stage.work_items, stage.key_milestone, *stage.exit_criteria] if i.id == item_id)
+    return item.text.get(lang)
+
+
+def skipped_stages(situation: Situation) -> list[tuple[Stage, list[str]]]:
+    """From our stage to the customer's, each stage with the gate items still open, in order."""
+    playbook = situation.playbook
+    last = min(situation.customer_index, len(playbook.stages) - 1)
+    found = []
+    for stage in playbook.stages[situation.stage_index:last + 1]:
+        open_items = [item for item in stage.gate_ids() if item not in situation.done]
+        if open_items:
+            found.append((stage, open_items))
+    return found
+
+
+def _skipped_text(situation: Situation, lang: Lang) -> str:
+    parts = []
+    for stage, open_items in skipped_stages(situation):
+        if stage.key_milestone.id in open_items:
+            what = stage.key_milestone.text.get(lang)
+        else:
+            what = message("skipped.criteria", lang, count=len(open_items))
+        parts.append(f"{stage.name.get(lang)}（{what}）" if lang != "en" else f"{stage.name.get(lang)} ({what})")
+    return " → ".join(parts)
+
+
 def _fields(situation: Situation, people: list[str], lang: Lang) -> dict[str, str]:
     playbook = situation.playbook
     stage = playbook.stages[situation.stage_index]
     step = playbook.customer_steps[situation.customer_index]
     separator = "、" if lang != "en" else ", "
+    insiders = sorted(people_matching(PersonFilter(roles=["insider"]), situation), key=lambda p: not p.met)
     return {
-        "people": separator.join(people) if people else message("people.none", lang),
+        "people": separator.join(people) if people else message("people.nobody_known", lang),
         "stage": stage.name.get(lang),
         "customer_step": step.name.get(lang),
-        "later_work": separator.join(later_stage_work(situation)),
+        "later_work": separator.join(later_stage_work(situation)) or message("people.nobody_known", lang),
+        "insiders": separator.join(p.name for p in insiders) if insiders else message("insider.fallback", lang),
+        "skipped": _skipped_text(situation, lang) or stage.name.get(lang),
     }
 
 
@@ -228,56 +323,87 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
                   completed: bool, lang: Lang) -> list[NextAction]:
     rules = {r.id: r for r in situation.playbook.rules}
     actions: list[NextAction] = []
+    covered: set[str] = set()
     for warning in warnings:
         rule = rules[warning.rule]
-        if rule.action:
-            text = fill(rule.action.get(lang), _fields(situation, warning.people, lang))
-            why = message("why.rule", lang, id=rule.id, source=rule.source)
-            actions.append(NextAction(text=text, why=why, source=f"rule:{rule.id}"))
-    if completed:
-        return actions
-    for item in missing:
-        if item.stage != stage.id:
+        if not rule.action:
             continue
-        label = "action.reach_milestone" if item.kind == "key_milestone" else "action.meet_criterion"
-        why = "why.milestone_gates" if item.kind == "key_milestone" else "why.criterion_gates"
-        actions.append(NextAction(text=message(label, lang, text=item.text), how=item.verify,
-                                  why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}"))
-    for work in stage.work_items:
-        if work.id not in situation.done:
-            actions.append(NextAction(text=work.text.get(lang), how=work.how_to.get(lang),
-                                      why=message("why.work_item", lang, stage=stage.name.get(lang)),
-                                      source=f"work_item:{work.id}"))
-    actions += _people_actions(situation, stage, lang)
-    return actions
+        template = rule.action.get(lang)
+        covered |= set(rule.covers)
+        if "{skipped}" in template:  # the catch-up names the open milestones: they need no line of their own
+            covered |= {item for _, items in skipped_stages(situation) for item in items}
+        named = [situation.deal.person(name) for name in warning.people]
+        how = _how_for(named, lang)
+        who = warning.people + [name for name in _insider_names(situation) if "{insiders}" in template
+                                and name not in warning.people]
+        actions.append(NextAction(text=fill(template, _fields(situation, warning.people, lang)), how=how, who=who,
+                                  why=message("why.rule", lang, id=rule.id, source=rule.source),
+                                  rank={"high": 0, "medium": 1, "low": 2}[rule.severity], source=f"rule:{rule.id}"))
+    if not completed:
+        for item in missing:
+            if item.stage != stage.id or item.id in covered:
+                continue
+            milestone = item.kind == "key_milestone"
+            label = "action.reach_milestone" if milestone else "action.meet_criterion"
+            why = "why.milestone_gates" if milestone else "why.criterion_gates"
+            actions.append(NextAction(text=message(label, lang, text=item.text), how=item.verify, rank=0 if milestone else 1,
+                                      why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}"))
+        for work in stage.work_items:
+            if work.id not in situation.done and work.id not in covered:
+                actions.append(NextAction(text=work.text.get(lang), how=work.how_to.get(lang), rank=2,
+                                          why=message("why.work_item", lang, stage=stage.name.get(lang)),
+                                          source=f"work_item:{work.id}"))
+        actions += [a for a in _people_actions(situation, stage, lang) if a.source.removeprefix("role:") not in covered]
+    return rank_actions(actions)
+
+
+def rank_actions(actions: list[NextAction]) -> list[NextAction]:
+    """Best first: by rank, then naming a person before naming a role; nothing said twice."""
+    order = {id(a): n for n, a in enumerate(actions)}
+    ranked = sorted(actions, key=lambda a: (a.rank, not a.who, order[id(a)]))
+    said: set[str] = set()
+    named: set[str] = set()
+    kept = []
+    for action in ranked:
+        if action.text in said:
+            continue
+        # a lower-ranked action about people an earlier one already covers ("meet the GM" after
+        # "learn through the coach where the GM stands") would say it twice
+        if action.who and set(action.who) <= named and action.source.startswith(("rule:", "role:")):
+            continue
+        said.add(action.text)
+        named |= set(action.who)
+        kept.append(action)
+    return kept
+
+
+def _insider_names(situation: Situation) -> list[str]:
+    return [p.name for p in people_matching(PersonFilter(roles=["insider"]), situation)]
+
+
+def _how_for(people: list, lang: Lang) -> str | None:
+    """What the deal records about the people an action names: our plan for them, else the notes."""
+    separator = "；" if lang != "en" else "; "
+    colon = "：" if lang != "en" else ": "
+    lines = [f"{p.name}{colon}{p.plan or p.notes}" for p in people if p is not None and (p.plan or p.notes)]
+    return separator.join(lines) or None
 
 
 def _people_actions(situation: Situation, stage: Stage, lang: Lang) -> list[NextAction]:
     """The roles this stage needs, naming the people who hold them, or asking to find them."""
-    from dealcoach.playbook.models import PersonFilter
-
     actions = []
     for focus in stage.key_roles:
         holders = people_matching(PersonFilter(roles=[focus.role]), situation)
-        role_name = _role_name(situation.catalog, focus.role, lang)
+        name = role_name(situation.catalog, focus.role, lang)
         if not holders:
-            actions.append(NextAction(text=message("action.find_role", lang, role=role_name),
+            actions.append(NextAction(text=message("action.find_role", lang, role=name), rank=2,
                                       why=focus.why.get(lang), source=f"role:{focus.role}"))
             continue
         unmet = [p for p in holders if not p.met or p.contact == "brief"]
         if unmet:
-            names = [f"{p.name} ({role_name})" for p in unmet]
+            names = [f"{p.name} ({name})" for p in unmet]
             fields = _fields(situation, names, lang)
-            actions.append(NextAction(text=fill(focus.action.get(lang), fields), why=focus.why.get(lang),
+            actions.append(NextAction(text=fill(focus.action.get(lang), fields), why=focus.why.get(lang), rank=1,
+                                      who=[p.name for p in unmet], how=_how_for(unmet, lang),
                                       source=f"role:{focus.role}"))
     return actions
-
-
-def _role_name(catalog: RoleCatalog, role_id: str, lang: Lang) -> str:
-    for role in catalog.roles:
-        if role.id == role_id:
-            return role.name.get(lang)
-    for group in catalog.equivalences:
-        if group.id == role_id:
-            return group.name.get(lang)
-    return role_id

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dealcoach.deals.models import Deal, Person
-from dealcoach.playbook.models import Condition, PersonFilter, Playbook, RoleCatalog
+from dealcoach.deals.models import Activity, Deal, Person
+from dealcoach.playbook.models import ActivityFilter, Condition, PersonFilter, Playbook, RoleCatalog
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ def matches(person: Person, where: PersonFilter, situation: Situation) -> bool:
         allowed = getattr(where, field)
         if allowed and getattr(person, field) not in allowed:
             return False
+    if where.level_recorded is not None and (person.level is not None) != where.level_recorded:
+        return False
+    if where.reports_to is not None:
+        boss = situation.deal.person(person.reports_to) if person.reports_to else None
+        if boss is None or not matches(boss, where.reports_to, situation):
+            return False
     if where.new is not None and person.new != where.new:
         return False
     if where.has_plan is not None and bool(person.plan) != where.has_plan:
@@ -78,6 +84,41 @@ def _linked(person: Person, role: str, situation: Situation) -> bool:
 
 def people_matching(where: PersonFilter, situation: Situation) -> list[Person]:
     return [p for p in situation.deal.people if matches(p, where, situation)]
+
+
+def activities_matching(where: ActivityFilter, situation: Situation) -> list[Activity]:
+    found = []
+    for activity in situation.deal.activities:
+        if where.kind and activity.kind not in where.kind:
+            continue
+        if where.outcome and activity.outcome not in where.outcome:
+            continue
+        if where.form_filled is not None and bool(activity.form) != where.form_filled:
+            continue
+        if where.with_ is not None:
+            person = situation.deal.person(activity.contact) if activity.contact else None
+            if person is None or not matches(person, where.with_, situation):
+                continue
+        found.append(activity)
+    return found
+
+
+def fact_recorded(fact: str, deal: Deal) -> bool:
+    """Whether a deal fact named by an evidence condition (`known: [...]`) is on record."""
+    value = {
+        "amount": deal.amount, "budget": deal.budget, "our-cost": deal.our_cost,
+        "expected-close": deal.expected_close, "industry": deal.industry, "pains": deal.pains,
+        "confirmed-pains": [p for p in deal.pains if p.confirmed], "competitors": deal.competitors,
+        "competitor-comparison": [c for c in (deal.opportunity.comparisons if deal.opportunity else []) if c.scores],
+        "assessment": deal.assessment, "grade": deal.manual_grade or deal.computed_grade,
+        "opportunity-information": deal.opportunity.information if deal.opportunity else None,
+    }[fact]
+    return value is not None and value != [] and value != {} and value != ""
+
+
+def customer_process_started(situation: Situation) -> bool:
+    """stable-ids.md: the customer's step is past the first, or anyone on the buying side has been met."""
+    return situation.customer_index > 0 or any(p.met for p in situation.deal.people)
 
 
 def holds(condition: Condition, situation: Situation) -> bool:
@@ -112,13 +153,22 @@ def holds(condition: Condition, situation: Situation) -> bool:
         return len(people_matching(value.where, situation)) <= value.n
     if kind == "count_at_least":
         return len(people_matching(value.where, situation)) >= value.n
+    if kind == "customer_process_started":
+        return customer_process_started(situation) == value
+    if kind == "activity":
+        return len(activities_matching(value, situation)) >= value.at_least
+    if kind == "competitors_recorded":
+        return bool(situation.deal.competitors) == value
+    if kind == "known":
+        return all(fact_recorded(fact, situation.deal) for fact in value)
     raise AssertionError(f"unhandled condition {kind}")  # the model admits no other kind
 
 
 def later_stage_work(situation: Situation) -> list[str]:
-    """Ids marked done that belong to a stage after the one we are really in."""
+    """Ids the rep ticked that belong to a stage after the one we are really in. Facts that evidence
+    a later item (people met early, say) are not work done out of order."""
     owner = situation.playbook.checkable_ids()
-    return sorted(item for item in situation.done
+    return sorted(item for item in situation.deal.done_ids()
                   if item in owner and situation.playbook.stage_index(owner[item]) > situation.stage_index)
 
 
@@ -136,11 +186,59 @@ def describe(condition: Condition) -> str:
         return f"{kind}(people {_describe_filter(value)})"
     if hasattr(value, "where"):
         return f"{kind}({value.n}, people {_describe_filter(value.where)})"
+    if isinstance(value, ActivityFilter):
+        return f"{kind}{_describe_filter(value)}"
+    if isinstance(value, list):
+        return f"{kind}: {', '.join(value)}"
     return f"{kind}: {value}"
 
 
-def _describe_filter(where: PersonFilter) -> str:
+def _describe_filter(where: PersonFilter | ActivityFilter) -> str:
     parts = []
-    for key, item in where.model_dump(exclude_defaults=True).items():
+    for key, item in where.model_dump(exclude_defaults=True, by_alias=True).items():
+        if isinstance(item, dict):  # a nested filter: `with` of an activity, `reports_to` of a person
+            item = _describe_filter(getattr(where, "with_" if key == "with" else key))
         parts.append(f"{key}={'|'.join(item) if isinstance(item, list) else item}")
     return "[" + " ".join(parts) + "]" if parts else "[any]"
+
+
+def evidence_for(condition: Condition, situation: Situation, lang) -> list[str] | None:
+    """The recorded facts that make an evidence condition hold, as lines a rep can check
+    ("业务部经理：教练买家，接触：常联系"), or None when it does not hold."""
+    from dealcoach.i18n import message
+
+    if not holds(condition, situation):
+        return None
+    kind = condition.kind()
+    value = getattr(condition, kind)
+    if kind == "all":
+        return [fact for child in value for fact in evidence_for(child, situation, lang) or []]
+    if kind == "any":
+        return next(facts for child in value if (facts := evidence_for(child, situation, lang)) is not None)
+    separator = "、" if lang != "en" else ", "
+    if kind in ("exists", "count_at_least"):
+        where = value if kind == "exists" else value.where
+        return [message("evidence.person", lang, name=p.name, contact=message(f"value.{p.contact}", lang),
+                        roles=separator.join(role_name(situation.catalog, r, lang) for r in p.roles)
+                        or message("people.nobody_known", lang))
+                for p in people_matching(where, situation)]
+    if kind == "activity":
+        return [message("evidence.activity", lang, date=a.date.date().isoformat(), kind=message(f"kind.{a.kind}", lang),
+                        outcome=message(f"outcome.{a.outcome}", lang),
+                        contact=a.contact or message("people.nobody_known", lang))
+                for a in activities_matching(value, situation)]
+    if kind == "competitors_recorded" and value:
+        return [message("evidence.competitors", lang, names=separator.join(c.name for c in situation.deal.competitors))]
+    if kind == "known":
+        return [message("evidence.known", lang, facts=separator.join(message(f"fact.{f}", lang) for f in value))]
+    return []
+
+
+def role_name(catalog: RoleCatalog, role_id: str, lang) -> str:
+    for role in catalog.roles:
+        if role.id == role_id:
+            return role.name.get(lang)
+    for group in catalog.equivalences:
+        if group.id == role_id:
+            return group.name.get(lang)
+    return role_id

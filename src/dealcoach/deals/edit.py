@@ -60,11 +60,15 @@ def apply_answers(deal: Deal, answers: StageAnswers, playbook: Playbook, catalog
         previous = marks.get(mark.id)
         marks[mark.id] = DoneMark(id=mark.id, date=mark.date or (previous.date if previous else today),
                                   evidence=mark.evidence or (previous.evidence if previous else None))
+    overruled = [item for item in deal.overruled if item not in {mark.id for mark in answers.done}]
     for item_id in answers.undone:
         if item_id not in playbook.checkable_ids():
             raise DealcoachError(f"--undone {item_id}: unknown work item, exit criterion or key milestone "
                                  f"for playbook {playbook.id}")
         marks.pop(item_id, None)
+        # the rep's word beats the facts: an item the records evidence stays open until ticked again
+        if item_id not in overruled:
+            overruled.append(item_id)
     customer_step = deal.customer_step
     if answers.customer_step == UNKNOWN_STEP:
         customer_step = None
@@ -72,7 +76,7 @@ def apply_answers(deal: Deal, answers: StageAnswers, playbook: Playbook, catalog
         customer_step = answers.customer_step
     signals = list(dict.fromkeys([*deal.signals, *answers.signals]))
     updated = deal.model_copy(update={"done": list(marks.values()), "customer_step": customer_step,
-                                      "signals": signals})
+                                      "signals": signals, "overruled": overruled})
     ensure_valid(updated, playbook, catalog)
     return updated
 

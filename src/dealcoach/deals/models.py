@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from dealcoach.playbook.models import Attitude, Contact, GradeId, Id, Influence, Level
+from dealcoach.playbook.models import ActivityKind, ActivityOutcome, Attitude, Contact, GradeId, Id, Influence, Level
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -88,10 +88,6 @@ class ComputedGrade(DealModel):
     on: dt.date
 
 
-ActivityKind = Literal["call", "visit", "email", "meeting", "demo", "other"]
-# Call outcomes feed the telephone funnel (seed 003); visits are held or cancelled.
-ActivityOutcome = Literal["no-answer", "connected", "refused", "call-back", "meeting-booked", "held", "cancelled",
-                          "sent", "replied", "done"]
 OUTCOMES_BY_KIND: dict[str, tuple[str, ...]] = {
     "call": ("no-answer", "connected", "refused", "call-back", "meeting-booked"),
     "visit": ("held", "cancelled"),
@@ -105,7 +101,8 @@ OUTCOMES_BY_KIND: dict[str, tuple[str, ...]] = {
 class Meeting(DealModel):
     """A meeting agreed on a call (seed 000, step 3 of the phone invitation)."""
 
-    when: ShortText | None = None
+    at: dt.datetime | None = Field(default=None, description="when, as a real date and time")
+    when: ShortText | None = Field(default=None, description="what the rep said, kept as typed")
     place: ShortText | None = None
     attendees: list[Name] = []
     topics: list[ShortText] = []
@@ -195,12 +192,15 @@ class Deal(DealModel):
     account: Name | None = None
     playbook: Id = "six-step"
     amount: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    budget: float | None = Field(default=None, ge=0, le=MAX_AMOUNT, description="the customer's budget for it")
+    our_cost: float | None = Field(default=None, ge=0, le=MAX_AMOUNT, description="what delivering it costs us")
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
     expected_close: dt.date | None = None
     probability: float | None = None
     customer_step: Id | None = None
     signals: list[Id] = Field(default=[], description="customer-step signals the rep has observed")
     done: list[DoneMark] = []
+    overruled: list[Id] = Field(default=[], description="items the rep says are not done, whatever the facts show")
     competitors: list[Competitor] = []
     people: list[Person] = []
     notes: LongText | None = None
@@ -226,7 +226,7 @@ class Deal(DealModel):
     def _probability(cls, value: object) -> float | None:
         return parse_probability(value)
 
-    @field_validator("amount", mode="before")
+    @field_validator("amount", "budget", "our_cost", mode="before")
     @classmethod
     def _amount(cls, value: object) -> object:
         if isinstance(value, bool):

@@ -79,6 +79,12 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
             problems.append((loc, problem))
         for f_index, person_filter in enumerate(rule.names):
             problems += _check_filter(person_filter, ("rules", index, "names", f_index), role_ids)
+        problems += _check_rule_texts(rule, ("rules", index))
+        checkable = playbook.checkable_ids()
+        for c_index, covered in enumerate(rule.covers):
+            if covered not in role_ids and covered not in checkable:
+                problems.append((("rules", index, "covers", c_index), f"unknown role or item {covered!r}"))
+    problems += _check_evidence(playbook, role_ids, stage_ids)
     if playbook.grading:
         problems += _check_grading(playbook)
     if playbook.phone_invitation:
@@ -113,6 +119,64 @@ def _check_condition(cond, loc, playbook: Playbook, role_ids, stage_ids):
         yield from _check_filter(value, (*loc, key), role_ids)
     elif kind in ("count_at_most", "count_at_least"):
         yield from _check_filter(value.where, (*loc, key, "where"), role_ids)
+    elif kind == "activity" and value.with_ is not None:
+        yield from _check_filter(value.with_, (*loc, key, "with"), role_ids)
+
+
+# Conditions about where the deal stands: meaningless as evidence that an item is done (and circular:
+# the stage is worked out from what is done).
+_POSITION_CONDITIONS = frozenset({"customer_ahead", "customer_at_or_after", "stage_at_or_after", "stage_before",
+                                  "later_stage_work_done", "customer_process_started"})
+
+
+def _check_evidence(playbook: Playbook, role_ids, stage_ids) -> list[tuple[tuple, str]]:
+    """Evidence conditions name known roles, items and facts, and never a position."""
+    problems: list[tuple[tuple, str]] = []
+    for s_index, stage in enumerate(playbook.stages):
+        located = [(("stages", s_index, "work_items", i), w) for i, w in enumerate(stage.work_items)]
+        located.append((("stages", s_index, "key_milestone"), stage.key_milestone))
+        located += [(("stages", s_index, "exit_criteria", i), c) for i, c in enumerate(stage.exit_criteria)]
+        for loc, item in located:
+            if item.evidence is None:
+                continue
+            problems += list(_check_condition(item.evidence, (*loc, "evidence"), playbook, role_ids, stage_ids))
+            problems += [(where, f"{kind} says where the deal stands, not what is on record: "
+                                 "evidence may only name recorded facts")
+                         for where, kind in _condition_kinds(item.evidence, (*loc, "evidence"))
+                         if kind in _POSITION_CONDITIONS]
+        for a_index, advice in enumerate(stage.advice):
+            if advice.applies is not None:
+                problems += list(_check_condition(advice.applies, ("stages", s_index, "advice", a_index, "applies"),
+                                                  playbook, role_ids, stage_ids))
+    return problems
+
+
+def _condition_kinds(cond, loc):
+    kind = cond.kind()
+    key = "not" if kind == "not_" else kind
+    yield (*loc, key), kind
+    value = getattr(cond, kind)
+    if kind in ("all", "any"):
+        for index, child in enumerate(value):
+            yield from _condition_kinds(child, (*loc, key, index))
+    elif kind == "not_":
+        yield from _condition_kinds(value, (*loc, key))
+
+
+def _check_rule_texts(rule, loc) -> list[tuple[tuple, str]]:
+    """A rule's message and action may use only the placeholders the diagnosis fills."""
+    from dealcoach.playbook.models import RULE_PLACEHOLDERS
+    from dealcoach.textfill import placeholders
+
+    problems = []
+    for key in ("message", "action"):
+        text = getattr(rule, key)
+        for lang in ("zh", "en") if text else ():
+            unknown = sorted(placeholders(getattr(text, lang)) - RULE_PLACEHOLDERS)
+            if unknown:
+                problems.append(((*loc, key, lang), f"unknown placeholder {{{unknown[0]}}} (allowed: "
+                                 f"{', '.join('{' + p + '}' for p in sorted(RULE_PLACEHOLDERS))})"))
+    return problems
 
 
 def _check_filter(person_filter, loc, role_ids):
@@ -124,6 +188,8 @@ def _check_filter(person_filter, loc, role_ids):
         role = getattr(person_filter, key)
         if role and role not in role_ids:
             problems.append(((*loc, key), f"unknown role {role!r}"))
+    if person_filter.reports_to is not None:
+        problems += _check_filter(person_filter.reports_to, (*loc, "reports_to"), role_ids)
     return problems
 
 

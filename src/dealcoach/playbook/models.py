@@ -7,9 +7,12 @@ step<->stage mapping, roles) are checked by `playbook/checks.py` after the model
 """
 
 from dealcoach.playbook.schema.common import (  # noqa: F401
+    ActivityKind,
+    ActivityOutcome,
     Attitude,
     Confidence,
     Contact,
+    DealFact,
     GradeId,
     Id,
     Influence,
@@ -33,6 +36,8 @@ from dealcoach.playbook.schema.stages import (  # noqa: F401
     WorkedCase,
 )
 from dealcoach.playbook.schema.rules import (  # noqa: F401
+    RULE_PLACEHOLDERS,
+    ActivityFilter,
     Condition,
     PeopleCount,
     PersonFilter,

@@ -90,6 +90,6 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang) -> None
         hidden = len(diagnosis.next_actions) - len(shown)
         parts: list = [grid]
         if hidden:
-            parts.append(Text(message("label.more_actions", lang, count=hidden), style="dim"))
+            parts.append(Text(message("label.more_actions_all", lang, count=hidden), style="dim"))
         console.print(Panel(Group(*parts), title=message("label.next_actions", lang), title_align="left",
                             border_style="green"))

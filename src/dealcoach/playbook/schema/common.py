@@ -19,6 +19,13 @@ Influence = Literal["high", "medium", "low", "unknown"]
 Contact = Literal["none", "brief", "regular", "deep"]
 Level = Literal["senior", "middle", "staff"]
 GradeId = Literal["A", "B", "C", "D"]
+ActivityKind = Literal["call", "visit", "email", "meeting", "demo", "other"]
+# Call outcomes feed the telephone funnel (seed 003); visits are held or cancelled.
+ActivityOutcome = Literal["no-answer", "connected", "refused", "call-back", "meeting-booked", "held", "cancelled",
+                          "sent", "replied", "done"]
+# Facts of a deal an evidence condition may ask about (`known: [...]`): each is "recorded" when set.
+DealFact = Literal["amount", "budget", "our-cost", "expected-close", "industry", "pains", "confirmed-pains",
+                   "competitors", "competitor-comparison", "assessment", "grade", "opportunity-information"]
 
 
 class Strict(BaseModel):

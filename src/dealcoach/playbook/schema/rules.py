@@ -2,7 +2,20 @@
 
 from pydantic import Field, model_validator
 
-from dealcoach.playbook.schema.common import Attitude, Contact, Id, Influence, Level, NonEmpty, Severity, Strict, Text
+from dealcoach.playbook.schema.common import (
+    ActivityKind,
+    ActivityOutcome,
+    Attitude,
+    Contact,
+    DealFact,
+    Id,
+    Influence,
+    Level,
+    NonEmpty,
+    Severity,
+    Strict,
+    Text,
+)
 
 
 class PersonFilter(Strict):
@@ -13,10 +26,22 @@ class PersonFilter(Strict):
     influence: list[Influence] = []
     contact: list[Contact] = []
     level: list[Level] = []
+    level_recorded: bool | None = None
     new: bool | None = None
     has_plan: bool | None = None
+    reports_to: "PersonFilter | None" = Field(default=None, description="their direct boss matches this")
     linked_to: Id | None = Field(default=None, description="a boss up the reporting line has this role")
     not_linked_to: Id | None = None
+
+
+class ActivityFilter(Strict):
+    """Which logged activities a condition is about. Empty lists mean 'any'."""
+
+    kind: list[ActivityKind] = []
+    outcome: list[ActivityOutcome] = []
+    with_: PersonFilter | None = Field(default=None, alias="with", description="the contact matches this")
+    form_filled: bool | None = Field(default=None, description="the visit summary form was filled in")
+    at_least: int = Field(default=1, ge=1)
 
 
 class PeopleCount(Strict):
@@ -27,7 +52,7 @@ class PeopleCount(Strict):
 _CONDITION_KEYS = (
     "all", "any", "not_", "customer_ahead", "customer_at_or_after", "stage_at_or_after",
     "stage_before", "done", "not_done", "later_stage_work_done", "exists", "none",
-    "count_at_most", "count_at_least",
+    "count_at_most", "count_at_least", "customer_process_started", "activity", "competitors_recorded", "known",
 )
 
 
@@ -48,6 +73,11 @@ class Condition(Strict):
     none: PersonFilter | None = None
     count_at_most: PeopleCount | None = None
     count_at_least: PeopleCount | None = None
+    # stable-ids.md: the people rules apply once the customer's step is past the first or anyone is met
+    customer_process_started: bool | None = None
+    activity: ActivityFilter | None = None
+    competitors_recorded: bool | None = None
+    known: list[DealFact] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Condition":
@@ -61,6 +91,11 @@ class Condition(Strict):
         return next(key for key in _CONDITION_KEYS if getattr(self, key) is not None)
 
 
+# The placeholders a rule's message and action may use (the diagnosis fills each); the checks
+# reject any other.
+RULE_PLACEHOLDERS = frozenset({"people", "stage", "customer_step", "later_work", "insiders", "skipped"})
+
+
 class Rule(Strict):
     id: Id
     severity: Severity
@@ -68,4 +103,5 @@ class Rule(Strict):
     message: Text
     action: Text | None = None
     names: list[PersonFilter] = Field(default=[], description="who {people} names in the texts (any filter)")
+    covers: list[Id] = Field(default=[], description="roles and items whose own actions this action replaces")
     source: NonEmpty

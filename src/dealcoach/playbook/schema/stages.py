@@ -3,6 +3,7 @@
 from pydantic import Field
 
 from dealcoach.playbook.schema.common import Confidence, Id, Item, NonEmpty, Strict, Text
+from dealcoach.playbook.schema.rules import Condition
 
 
 class CustomerStep(Strict):
@@ -23,6 +24,7 @@ class WorkItem(Strict):
     id: Id
     text: Text
     how_to: Text
+    evidence: Condition | None = Field(default=None, description="recorded facts that show it done")
 
 
 class KeyMilestone(Strict):
@@ -31,6 +33,7 @@ class KeyMilestone(Strict):
     id: Id
     text: Text
     verify: Text
+    evidence: Condition | None = Field(default=None, description="recorded facts that show it met")
 
 
 class ExitCriterion(Strict):
@@ -39,6 +42,7 @@ class ExitCriterion(Strict):
     id: Id
     text: Text
     verify: Text | None = None
+    evidence: Condition | None = Field(default=None, description="recorded facts that show it met")
 
 
 class ToolField(Strict):
@@ -69,6 +73,7 @@ class Advice(Strict):
     id: Id
     text: Text
     when: Text | None = None
+    applies: Condition | None = Field(default=None, description="shown in `stage` only when this holds")
     source: NonEmpty | None = None
 
 
