@@ -32,7 +32,9 @@ def test_ningxia_case_customer_ahead_develop_stage_missing():
     first = result.next_actions[0]
     assert first.source == "rule:customer-ahead"
     assert "walk away" in first.text and "insider" in first.text
-    assert any(a.source == "key_milestone:prospect-assessed" for a in result.next_actions)
+    # the catch-up names the develop milestone, so it is not said again on its own line
+    assert "assessed and graded" in first.text
+    assert not any(a.source == "key_milestone:prospect-assessed" for a in result.next_actions)
 
 
 def test_ningxia_case_in_chinese_names_the_steps():
@@ -171,7 +173,9 @@ def test_next_actions_name_the_people():
     tech = Person(name="涂主任", roles=["technical-supporter"], contact="none", influence="medium", level="middle")
     result = _diagnose(Deal(name="x", done=done, people=[*WELL_COVERED[:2], tech]))
     assert result.sales_stage.id == "proposal"
-    assert any("涂主任" in action.text and action.source.startswith("role:") for action in result.next_actions)
+    # the middle manager around the project is named once, by the most urgent action about him
+    naming = [action for action in result.next_actions if "涂主任" in action.text]
+    assert len(naming) == 1 and naming[0].who == ["涂主任"]
 
 
 # --- properties --------------------------------------------------------------------------------

@@ -28,13 +28,13 @@ def test_stage_example_json_has_the_documented_keys(run):
 
 
 def test_stage_example_terminal_output(run):
-    result = run("stage", "--example", "ningxia-industrial-oil")
+    result = run("stage", "--example", "ningxia-industrial-oil", "--all")
     assert result.exit_code == 0
     assert "▶ Develop (you are here)" in result.stdout
     assert "customer is here" in result.stdout
     assert "[high]" in result.stdout and "customer-ahead" in result.stdout
     zh = run("stage", "--example", "ningxia-industrial-oil", "--lang", "zh")
-    assert "我们在此" in zh.stdout and "下一步行动" in zh.stdout
+    assert "▶ 开发阶段" in zh.stdout and "下一步行动" in zh.stdout
 
 
 def test_example_list(run):
@@ -92,9 +92,11 @@ def test_unknown_ids_are_one_line_errors(run):
     assert result.exit_code == 1 and "unknown customer step 'moon'" in result.stderr
 
 
-def test_stage_without_terminal_exits_2_with_a_hint(run):
+def test_stage_shows_and_asks_nothing_but_the_walk_needs_a_terminal(run):
     run("deal", "new", "--name", "x")
-    result = run("stage", "x")
+    shown = run("stage", "x")  # a view: works in a pipe, for a manager
+    assert shown.exit_code == 0 and "Next actions" in shown.stdout
+    result = run("stage", "x", "--walk")
     assert result.exit_code == 2
     assert "no terminal to ask questions on: use --done/--undone/--customer-step" in result.stderr
     assert run("stage").exit_code == 2
@@ -184,7 +186,7 @@ def test_interactive_walk_asks_and_saves(run, keys):
     keys.send_text(SPACE + ENTER)
     # customer step: "not sure" is pre-selected (none recorded); down wraps to step 1, then step 2
     keys.send_text(DOWN + DOWN + ENTER)
-    result = run("stage", "甲项目")
+    result = run("stage", "甲项目", "--walk")
     assert result.exit_code == 0, result.output
     shown = json.loads(run("deal", "show", "甲项目", "--json").stdout)
     assert shown["customer_step"] == "supplier-screening"
@@ -197,7 +199,7 @@ def test_second_walk_is_prefilled(run, keys):
     run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"))
     keys.send_text(ENTER)          # keep the develop checklist exactly as stored (find-leads pre-ticked)
     keys.send_text(ENTER)          # customer step: the stored one is pre-selected
-    result = run("stage", "1")
+    result = run("stage", "1", "--walk")
     assert result.exit_code == 0, result.output
     shown = json.loads(run("deal", "show", "1", "--json").stdout)
     assert [m["id"] for m in shown["done"]] == ["find-leads"] and shown["version"] == 1
@@ -207,7 +209,7 @@ def test_ctrl_c_mid_walk_saves_nothing(run, keys):
     run("deal", "new", "--name", "甲项目")
     keys.send_text("a" + ENTER)
     keys.send_text(CTRL_C)
-    result = run("stage", "甲项目")
+    result = run("stage", "甲项目", "--walk")
     assert result.exit_code == 130
     shown = json.loads(run("deal", "show", "甲项目", "--json").stdout)
     assert shown["done"] == [] and shown["version"] == 1
@@ -254,7 +256,7 @@ def test_walk_end_to_end_in_a_pty(isolated_home):
     assert executable
     env = {**os.environ, "PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "NO_COLOR": "1", "COLUMNS": "100"}
     pexpect.run(f"{executable} deal new --name pty-deal", env=env)
-    child = pexpect.spawn(executable, ["stage", "pty-deal"], env=env, encoding="utf-8", timeout=20,
+    child = pexpect.spawn(executable, ["stage", "pty-deal", "--walk"], env=env, encoding="utf-8", timeout=20,
                           dimensions=(40, 100))
     child.expect("what is done")
     child.send("a")

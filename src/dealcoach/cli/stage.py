@@ -20,14 +20,17 @@ def stage(
     answers: Annotated[Path | None, typer.Option("--answers", help="YAML file with done/undone/customer_step/signals.")] = None,
     deal_file: Annotated[Path | None, typer.Option("--deal-file", help="Diagnose a deal file; no database needed.")] = None,
     example: Annotated[str | None, typer.Option("--example", help="Diagnose a bundled example deal (see `example list`).")] = None,
+    walk: Annotated[bool, typer.Option("--walk", help="Walk the checklist: asks only what is not settled yet.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Show everything: every action, what is missing, the evidence.")] = False,
     lang: LangOption = None,
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """Diagnose a deal in both processes: our stage, the customer's step, what is missing, warnings, next actions.
+    """Diagnose a deal in both processes: our stage, the customer's step, warnings, where we stand, next actions.
 
-    With no flags, walks you through the current stage's checklist (a terminal is needed); with
-    --done/--undone/--customer-step or --answers it records the answers; --json prints the diagnosis.
+    `stage DEAL` shows the diagnosis and asks nothing (fine in a pipe); --all shows everything.
+    --walk (or `stage` with no deal, on a terminal) walks the checklist; --done/--undone/
+    --customer-step or --answers record answers; --undone also overrules what the facts show.
 
     Example: dealcoach stage 宁夏 --done prospect-assessed --customer-step supplier-screening
     """
@@ -64,19 +67,19 @@ def stage(
             deal, playbook = loaded.deal, loaded.playbook
         if not given.is_empty():
             deal = apply_answers(deal, given, playbook, catalog)
-        _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color)
+        _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
         return
 
     from dealcoach.store import open_store
 
     with open_store() as store:
-        if deal_ref is not None and (not given.is_empty() or json):
+        if deal_ref is not None and not walk:
             deal = store.find(deal_ref)
             playbook = load_playbook(deal.playbook)
             if not given.is_empty():
                 updated = apply_answers(deal, given, playbook, catalog)
                 deal = store.save(updated, settings.current_user())
-            _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color)
+            _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
             return
         if not given.is_empty():
             raise UsageError("--done/--undone/--customer-step/--answers need a DEAL (or --deal-file)")
@@ -87,14 +90,14 @@ def stage(
         from dealcoach.interactive.stage_walk import stage_walk
 
         deal, playbook = stage_walk(store, deal_ref, catalog, lang_, no_color)
-        _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color)
+        _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
 
 
-def _show(diagnosis, lang, json: bool, no_color: bool) -> None:
+def _show(diagnosis, lang, json: bool, no_color: bool, full: bool = False) -> None:
     if json:
         emit_json(diagnosis.model_dump(mode="json"))
         return
     from dealcoach.render.console import console
     from dealcoach.render.diagnosis import render_diagnosis
 
-    render_diagnosis(console(no_color), diagnosis, lang)
+    render_diagnosis(console(no_color), diagnosis, lang, full=full)

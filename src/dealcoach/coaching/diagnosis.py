@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from dealcoach.coaching.position import CompetitivePosition, competitive_position
 from dealcoach.coaching.rules import (
     Situation,
     describe,
@@ -117,6 +118,7 @@ class Diagnosis(BaseModel):
     warnings: list[Warning]
     next_actions: list[NextAction]
     advice: list[str]
+    position: CompetitivePosition | None = Field(default=None, description="against the competitors on record")
     advice_now: list[str] = Field(default=[], description="the stage's advice that applies to this deal now")
     reconstructed: bool
     notes: list[str]
@@ -223,6 +225,7 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
         warnings=warnings,
         next_actions=actions,
         advice=[a.text.get(lang) for a in stage.advice],
+        position=competitive_position(situation, playbook.opportunity_analysis, lang),
         advice_now=[a.text.get(lang) for a in stage.advice if a.applies is not None and holds(a.applies, situation)],
         reconstructed=reconstructed,
         notes=notes,

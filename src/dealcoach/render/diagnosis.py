@@ -13,7 +13,7 @@ from dealcoach.i18n import Lang, message
 from dealcoach.render.playbook import confidence_label
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
-MAX_ACTIONS_SHOWN = 8
+MAX_ACTIONS_SHOWN = 5
 
 
 def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
@@ -28,42 +28,131 @@ def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
     return Panel(grid, title=title, title_align="left", border_style="red")
 
 
-def processes_table(diagnosis: Diagnosis, lang: Lang) -> Table:
-    table = Table(title=escape(f"{diagnosis.deal} · {diagnosis.playbook_name}"), title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column(message("col.customer_step", lang), overflow="fold")
-    table.add_column(message("col.sales_stage", lang), overflow="fold")
-    table.add_column(message("col.key_milestone", lang), overflow="fold")
-    table.add_column("✓", justify="right")
-    table.add_column(message("col.confidence", lang))
+def processes_table(diagnosis: Diagnosis, lang: Lang, compact: bool = False) -> Table:
+    """Both processes side by side. Compact (the default view): no title, no borders between rows."""
+    from rich import box
+
+    table = Table(title=None if compact else escape(f"{diagnosis.deal} · {diagnosis.playbook_name}"),
+                  title_justify="left", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+                  padding=(0, 1), pad_edge=not compact, show_edge=not compact)
+    table.add_column("#", justify="right", min_width=2, no_wrap=True)
+    # compact: one line per row, long names end in an ellipsis (--all shows them whole)
+    table.add_column(message("col.customer_step", lang), overflow="ellipsis" if compact else "fold",
+                     no_wrap=compact, max_width=24 if compact else None)
+    table.add_column(message("col.sales_stage", lang), overflow="ellipsis" if compact else "fold",
+                     no_wrap=compact, max_width=20 if compact else None)
+    table.add_column(message("col.key_milestone", lang), overflow="ellipsis" if compact else "fold",
+                     no_wrap=compact, max_width=36 if compact else None)
+    table.add_column("✓", justify="right", min_width=3, no_wrap=True)
+    if not compact:
+        table.add_column(message("col.confidence", lang), no_wrap=True)
     for row in diagnosis.processes:
         customer = Text(row.customer_step.name)
         if row.customer_here:
-            customer = Text.assemble(("◀ ", "bold cyan"), (row.customer_step.name, "bold cyan"),
-                                     (f" ({message('marker.customer', lang)})", "cyan"))
+            customer = Text.assemble(("◀ ", "bold cyan"), (row.customer_step.name, "bold cyan"))
+            if not compact:
+                customer.append(f" ({message('marker.customer', lang)})", "cyan")
         ours = Text(row.sales_stage.name, style="dim" if row.status == "ahead" else "")
         if row.we_are_here:
-            ours = Text.assemble(("▶ ", "bold green"), (row.sales_stage.name, "bold green"),
-                                 (f" ({message('marker.we', lang)})", "green"))
+            ours = Text.assemble(("▶ ", "bold green"), (row.sales_stage.name, "bold green"))
+            if not compact:
+                ours.append(f" ({message('marker.we', lang)})", "green")
         met = Text(f"{row.gate_met}/{row.gate_total}",
                    style="green" if row.gate_met == row.gate_total else "yellow" if row.gate_met else "dim")
-        table.add_row(str(row.index + 1), customer, ours, escape(row.key_milestone), met,
-                      confidence_label(row.confidence, lang))
+        if compact:  # the confidence as a mark on the number, explained under the table
+            mark = "" if row.confidence == "confirmed" else "*" if row.confidence == "inferred" else "+"
+            table.add_row(f"{row.index + 1}{mark}", customer, ours, escape(row.key_milestone), met)
+        else:
+            table.add_row(str(row.index + 1), customer, ours, escape(row.key_milestone), met,
+                          confidence_label(row.confidence, lang))
     return table
 
 
-def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang) -> None:
-    console.print(processes_table(diagnosis, lang))
+def _colon(lang: Lang) -> str:
+    return ": " if lang == "en" else "："
+
+
+def _first_sentence(text: str) -> str:
+    for mark in ("。", ". "):
+        head, found, _ = text.partition(mark)
+        if found and head:
+            return head + mark.strip()
+    return text
+
+
+def _line(*parts, style: str = "") -> Table:
+    """One line that ends in an ellipsis instead of wrapping (the default view must fit a screen)."""
+    grid = Table.grid(expand=True)
+    grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    grid.add_row(Text.assemble(*parts, style=style))
+    return grid
+
+
+def position_lines(diagnosis: Diagnosis, lang: Lang, full: bool) -> list:
+    position = diagnosis.position
+    if position is None:
+        return []
+    colon = _colon(lang)
+    separator = "；" if lang != "en" else "; "
+    lines: list = []
+    for versus in position.versus:
+        verdict_style = {"advantage": "green", "disadvantage": "red"}.get(versus.verdict, "yellow")
+        detail = separator.join(versus.dimensions)
+        if versus.missing and versus.dimensions:
+            detail += separator + message("position.unscored", lang, dims=("、" if lang != "en" else ", ").join(versus.missing))
+        parts = [(message("label.position", lang) + colon, "bold"),
+                 f"{message('position.versus', lang, competitor=versus.competitor)}{colon}", (versus.text, verdict_style)]
+        if detail:
+            parts.append((f"（{detail}）" if lang != "en" else f" ({detail})", "dim"))
+        lines.append(Text.assemble(*parts) if full else _line(*parts))
+    lines.append(Text("  " + message("position.profit", lang, text=position.profit),
+                      style="" if position.profit_known else "dim"))
+    if position.breakthrough:
+        people = []
+        for point in position.breakthrough:
+            via = f"，{message('position.via', lang, via='、'.join(point.via))}" if point.via and lang != "en" else \
+                f", {message('position.via', lang, via=', '.join(point.via))}" if point.via else ""
+            people.append(f"{point.person}（{point.why}{via}）" if lang != "en" else f"{point.person} ({point.why}{via})")
+        parts = [f"  {message('position.breakthrough', lang)}{colon}", ("；" if lang != "en" else "; ").join(people)]
+        lines.append(Text.assemble(*parts) if full else _line(*parts))
+    return lines
+
+
+def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: bool = False) -> None:
+    """The default view fits one screen (about 40 lines at 100 columns): both processes, the
+    warnings, where we stand, and the top five actions with who and how. `full` shows everything."""
+    colon = _colon(lang)
+    if not full:
+        console.print(Text(f"{diagnosis.deal} · {diagnosis.playbook_name}", style="bold"))
+    console.print(processes_table(diagnosis, lang, compact=not full))
     source = message(f"customer_source.{diagnosis.customer_step.source}", lang)
-    console.print(Text.assemble(
+    status = Text.assemble(
         (message("label.our_stage", lang) + ": ", "bold"), (diagnosis.sales_stage.name, "green"), "   ",
         (message("label.customer_step", lang) + ": ", "bold"), (diagnosis.customer_step.name, "cyan"),
         (f" ({source})", "dim"),
-    ))
+    )
+    if not full:
+        marks = {row.confidence for row in diagnosis.processes} - {"confirmed"}
+        for confidence, mark in (("supported", "+"), ("inferred", "*")):
+            if confidence in marks:
+                status.append(f"  {mark} {message('confidence.' + confidence, lang)}", "dim")
+    console.print(status)
     for note in diagnosis.notes:
         console.print(Text(note, style="magenta"))
 
-    if diagnosis.missing:
+    current = [item for item in diagnosis.evidenced if full or item.stage == diagnosis.sales_stage.id]
+    by_facts: dict[tuple[str, ...], list] = {}
+    for item in current:  # items shown done by the same facts share a line
+        by_facts.setdefault(tuple(item.facts), []).append(item)
+    for facts, items in by_facts.items():
+        names = ("；" if lang != "en" else "; ").join(
+            f"{item.text} ({item.id})" if full else item.text for item in items)
+        parts = [("✓ ", "green"), (names, "green"), (f" ← {('；' if lang != 'en' else '; ').join(facts)}", "dim")]
+        console.print(Text.assemble(*parts) if full else _line(*parts))
+    if current and full:
+        console.print(Text(message("label.overrule_hint", lang), style="dim"))
+
+    if full and diagnosis.missing:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(overflow="fold")
@@ -73,19 +162,37 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang) -> None
         console.print(Panel(grid, title=message("label.missing", lang), title_align="left", border_style="yellow"))
 
     if diagnosis.warnings:
-        console.print(warnings_panel(diagnosis.warnings, message("label.warnings", lang), lang))
+        if full:
+            console.print(warnings_panel(diagnosis.warnings, message("label.warnings", lang), lang))
+        else:
+            grid = Table.grid(padding=(0, 1), expand=True)
+            grid.add_column(no_wrap=True, min_width=4)
+            grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+            for warning in diagnosis.warnings:
+                grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
+                             Text(_first_sentence(warning.message)))
+            console.print(Panel(grid, title=message("label.warnings", lang), title_align="left", border_style="red"))
+
+    for line in position_lines(diagnosis, lang, full):
+        console.print(line)
+    for advice in diagnosis.advice_now[: None if full else 2]:
+        parts = [(message("label.advice_now", lang) + colon, "bold"), advice]
+        console.print(Text.assemble(*parts) if full else _line(*parts))
 
     if diagnosis.next_actions:
-        shown = diagnosis.next_actions[:MAX_ACTIONS_SHOWN]
+        shown = diagnosis.next_actions if full else diagnosis.next_actions[:MAX_ACTIONS_SHOWN]
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, justify="right")
         grid.add_column(overflow="fold")
-        colon = ": " if lang == "en" else "："
         for number, action in enumerate(shown, start=1):
-            lines = [Text(action.text, style="bold")]
+            lines: list = [Text(action.text, style="bold")]
+            if action.who:
+                lines.append(Text(f"{message('label.who', lang)}{colon}{'、'.join(action.who)}", style="cyan"))
             if action.how:
-                lines.append(Text(f"{message('label.how', lang)}{colon}{action.how}", style="italic"))
-            lines.append(Text(f"{message('label.why', lang)}{colon}{action.why}", style="dim"))
+                how = Text(f"{message('label.how', lang)}{colon}{action.how}", style="italic")
+                lines.append(how if full else _line(how))
+            if full:
+                lines.append(Text(f"{message('label.why', lang)}{colon}{action.why}", style="dim"))
             grid.add_row(Text(f"{number}."), Group(*lines))
         hidden = len(diagnosis.next_actions) - len(shown)
         parts: list = [grid]
