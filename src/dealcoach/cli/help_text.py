@@ -24,10 +24,12 @@ HELP_ZH: dict[str, str] = {
     # stage
     "Where a deal really stands in both processes, what is missing, what to do next.":
         "商机在双方流程中的真实位置、还缺什么、下一步做什么。",
-    "Diagnose a deal in both processes: our stage, the customer's step, what is missing, warnings, next actions.":
-        "诊断一个商机在双方流程中的位置：我方阶段、客户采购步骤、缺失项、警示和下一步行动。",
-    "With no flags, walks you through the current stage's checklist (a terminal is needed); with --done/--undone/--customer-step or --answers it records the answers; --json prints the diagnosis.":
-        "不加选项时，逐项带你核对当前阶段的清单（需要终端）；用 --done/--undone/--customer-step 或 --answers 直接记录答案；--json 输出诊断结果。",
+    "Diagnose a deal in both processes: our stage, the customer's step, warnings, where we stand, next actions.":
+        "诊断一个商机在双方流程中的位置：我方阶段、客户采购步骤、警示、我方处于什么位置和下一步行动。",
+    "`stage DEAL` shows the diagnosis and asks nothing (fine in a pipe); --all shows everything. --walk (or `stage` with no deal, on a terminal) walks the checklist; --done/--undone/--customer-step or --answers record answers; --undone also overrules what the facts show.":
+        "stage 商机 只显示诊断、不提问（可用于管道，也适合主管查看）；--all 显示全部。--walk（或在终端里不带商机运行 stage）逐项核对清单；--done/--undone/--customer-step 或 --answers 直接记录答案；--undone 也可以推翻记录的事实所表明的完成。",
+    "Walk the checklist: asks only what is not settled yet.": "逐项核对清单：只问还没有定下来的项。",
+    "Show everything: every action, what is missing, the evidence.": "显示全部：所有行动、缺失项和证据。",
     "Deal id or part of its name.": "商机编号，或商机名称的一部分。",
     "Mark an item, criterion or milestone done (repeat).": "把一项工作、完成标准或关键节点标为已完成（可重复）。",
     "Mark an id as not done (repeat).": "把一项标为未完成（可重复）。",

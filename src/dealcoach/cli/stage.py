@@ -29,8 +29,9 @@ def stage(
     """Diagnose a deal in both processes: our stage, the customer's step, warnings, where we stand, next actions.
 
     `stage DEAL` shows the diagnosis and asks nothing (fine in a pipe); --all shows everything.
-    --walk (or `stage` with no deal, on a terminal) walks the checklist; --done/--undone/
-    --customer-step or --answers record answers; --undone also overrules what the facts show.
+    --walk (or `stage` with no deal, on a terminal) walks the checklist;
+    --done/--undone/--customer-step or --answers record answers; --undone also overrules what the
+    facts show.
 
     Example: dealcoach stage 宁夏 --done prospect-assessed --customer-step supplier-screening
     """
