@@ -19,8 +19,8 @@ def test_database_file_is_owner_only(isolated_home):
 
 
 def test_migrations_are_recorded_once(store):
-    names = [row[0] for row in store._execute("SELECT name FROM migrations").fetchall()]
-    assert names == ["001_deals_and_history"]
+    names = [row[0] for row in store._execute("SELECT name FROM migrations ORDER BY name").fetchall()]
+    assert names == ["001_deals_and_history", "002_deal_status", "003_activity_ids"]
     assert store.migrate() == []
 
 

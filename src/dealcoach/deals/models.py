@@ -23,6 +23,13 @@ PersonalNeedId = Literal["safety", "belonging", "esteem", "self-actualisation"]
 MAX_AMOUNT = 10**15
 
 
+def new_item_id() -> str:
+    """The identity of a list item that can repeat (an activity): two equal calls are two calls."""
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 class DealModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -113,6 +120,8 @@ class Meeting(DealModel):
 class Activity(DealModel):
     """One touch: a call, a visit, an email... with its outcome. The funnel is computed from these."""
 
+    # assigned when the activity is created; a three-way merge keys activities by it (store/merge.py)
+    id: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(default_factory=new_item_id)
     date: dt.datetime
     kind: ActivityKind
     outcome: ActivityOutcome

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dealcoach.errors import DealcoachError, StoreError
-from dealcoach.store.base import DealStore
+from dealcoach.store.base import DEAL_COLUMNS, DealStore
 
 FORMAT = "dealcoach-backup"
 VERSION = 1
@@ -109,8 +109,8 @@ def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
     with store.transaction():
         for row, deal in rows:
             store._execute(
-                "INSERT INTO deals (id, name, account, playbook, owner, amount, currency, expected_close, "
-                "probability, data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO deals (id, {DEAL_COLUMNS}, version, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (deal.id, *store._columns(deal), deal.version, row.created_at.isoformat(), row.updated_at.isoformat()))
         for entry in backup.history:
             store._execute("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",

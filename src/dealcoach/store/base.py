@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -17,14 +17,34 @@ from pydantic import TypeAdapter
 
 from dealcoach.deals.models import Deal, DealSummary, HistoryEntry
 from dealcoach.errors import AmbiguousError, ConflictError, NotFoundError, StoreError
-from dealcoach.store.migrations import KNOWN, MIGRATIONS
+from dealcoach.store.migrations import KNOWN, MIGRATIONS, rewrite_documents
 
+# the columns `_columns()` gives, in its order
+DEAL_COLUMNS = "name, account, playbook, owner, amount, currency, expected_close, probability, status, data"
+_UPDATE = ("UPDATE deals SET name = ?, account = ?, playbook = ?, owner = ?, amount = ?, currency = ?, "
+           "expected_close = ?, probability = ?, status = ?, data = ?, version = ?, updated_at = ? "
+           "WHERE id = ? AND version = ?")
 _SUMMARY_COLUMNS = "id, name, account, playbook, owner, amount, currency, expected_close, probability, updated_at"
 
 
 @lru_cache(maxsize=1)
 def summaries_adapter() -> TypeAdapter[list[DealSummary]]:
     return TypeAdapter(list[DealSummary])
+
+
+# Deal fields kept as columns: a partial read takes them from the row, not from the document
+_ROW_FIELDS = ("id", "version", "owner", "name", "playbook", "status")
+
+
+@lru_cache(maxsize=1)
+def partial_deal_class() -> type[Deal]:
+    """A Deal read with only some of its fields (`store.deals(fields=...)`): the others hold their
+    defaults, so such a deal can be read but never saved (`save()` refuses it)."""
+
+    class PartialDeal(Deal):
+        pass
+
+    return PartialDeal
 
 
 def _now() -> dt.datetime:
@@ -65,8 +85,15 @@ class DealStore:
         return statement if self.placeholder == "?" else statement.replace("?", self.placeholder)
 
     def _execute(self, statement: str, params: tuple = ()):
+        return self._run(lambda cursor: cursor.execute(self._sql(statement), params))
+
+    def _executemany(self, statement: str, rows: list[tuple]):
+        return self._run(lambda cursor: cursor.executemany(self._sql(statement), rows))
+
+    def _run(self, call: Callable) -> object:
+        """Run one statement on a fresh cursor; backends turn driver errors into StoreError here."""
         cursor = self.connection.cursor()
-        cursor.execute(self._sql(statement), params)
+        call(cursor)
         return cursor
 
     @contextmanager
@@ -110,12 +137,21 @@ class DealStore:
             if migration.name in applied:
                 continue
             with self.transaction():
+                self._lock_migrations()
+                # another process may have applied it while we waited for the lock
+                if self._execute("SELECT name FROM migrations WHERE name = ?", (migration.name,)).fetchone():
+                    continue
                 for statement in getattr(migration, self.dialect):
                     self._execute(statement)
+                if migration.documents is not None:
+                    rewrite_documents(self, migration.documents)
                 self._execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
                               (migration.name, _now().isoformat()))
             done.append(migration.name)
         return done
+
+    def _lock_migrations(self) -> None:
+        """Serialise migrating processes (SQLite: BEGIN IMMEDIATE already does)."""
 
     # --- reading ------------------------------------------------------------------------------
     def list_deals(self, owner: str | None = None) -> list[DealSummary]:
@@ -128,6 +164,114 @@ class DealStore:
         keys = [column.strip() for column in _SUMMARY_COLUMNS.split(",")]
         # one validation call in Rust for the whole list: ~5x faster than a model per row in Python
         return summaries_adapter().validate_python([dict(zip(keys, row, strict=True)) for row in rows])
+
+    def deals(self, *, owner: str | None = None, status: str | Collection[str] | None = None,
+              fields: Collection[str] | None = None, for_update: bool = False, batch: int = 500) -> Iterator[Deal]:
+        """Every deal matching the filters, in id order: ONE query, each row validated as it arrives.
+
+        This is the read for bulk commands (followup, funnel, pipeline, grade --deals): never list ids
+        and then `get()` each one.
+
+        - `owner`: only this rep's deals. `status`: "open", "won", "lost" or a collection of them
+          (a column: filtered in SQL).
+        - `fields`: the Deal fields the caller needs, e.g. `{"activities", "status", "vip"}`. Only
+          those are read from the document (id, version, owner, name, playbook and status always
+          come, from their columns); the rest hold their defaults. Such a deal is a `PartialDeal`:
+          fine to read, refused by `save()`. `None` reads whole deals.
+        - `for_update`: the caller will `save()` (or `save_many()`) some of these deals. Must be
+          inside `store.transaction()`; the rows are locked until it ends (PostgreSQL: FOR UPDATE;
+          SQLite: the transaction's write lock), so a save never needs a merge copy. Without it, no
+          copy is kept for merging either: streaming 100,000 deals keeps none of them alive.
+        - Rows arrive in batches of `batch` (a server-side cursor on PostgreSQL): memory stays flat
+          as long as the caller does not keep every deal.
+
+        Example (the funnel's and pipeline's reads):
+            for deal in store.deals(owner="amy", fields={"activities", "status", "vip", "loyal"}):
+                ...
+        """
+        if for_update and not self._depth:
+            raise StoreError("store.deals(for_update=True) must run inside store.transaction()")
+        where, params = [], []
+        if owner is not None:
+            where.append("owner = ?")
+            params.append(owner)
+        if status is not None:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            params += statuses
+        if fields is None:
+            extracted: list[str] = []
+            columns = "id, version, owner, data"
+        else:
+            unknown = sorted(set(fields) - set(Deal.model_fields))
+            if unknown:
+                raise ValueError(f"store.deals(fields=...): no Deal field {', '.join(unknown)}")
+            extracted = sorted(set(fields) - set(_ROW_FIELDS))
+            columns = ", ".join([*_ROW_FIELDS, *(self._json_field(name) for name in extracted)])
+        query = f"SELECT {columns} FROM {self._deals_source(parsed=bool(extracted))}"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY id" + (self.lock_clause if for_update else "")
+        validate = Deal.model_validate_json if fields is None else partial_deal_class().model_validate_json
+        dumps = json.dumps
+        for row in self._stream(query, tuple(params), batch):
+            if fields is None:
+                deal_id, version, owner_, data = row
+                # the columns are the truth for id, version and owner: appended last, they win
+                text = f'{data[:-1]},"id":{deal_id},"version":{version},"owner":{dumps(owner_)}}}'
+            else:
+                parts = [f'"{name}":{dumps(value)}' for name, value in zip(_ROW_FIELDS, row)]
+                parts += [f'"{name}":{value}' for name, value in zip(extracted, row[len(_ROW_FIELDS):])
+                          if value is not None]
+                text = "{" + ",".join(parts) + "}"
+            yield validate(text)
+
+    def _json_field(self, name: str) -> str:
+        """SQL giving one top-level field of the deal document as JSON text (NULL when absent)."""
+        return f"data -> '$.{name}'"
+
+    def _deals_source(self, parsed: bool) -> str:
+        return "deals"
+
+    def _stream(self, query: str, params: tuple, batch: int) -> Iterator[tuple]:
+        cursor = self._execute(query, params)
+        try:
+            while rows := cursor.fetchmany(batch):
+                yield from rows
+        finally:
+            cursor.close()
+
+    def activity_counts(self, *, owner: str | None = None, since: dt.date | None = None,
+                        until: dt.date | None = None, per_deal: bool = False) -> list[tuple]:
+        """Activities counted by SQL (a GROUP BY over every deal's activities, on both backends).
+
+        Rows are (kind, outcome, count), or (deal_id, status, kind, outcome, count) with `per_deal`
+        (e.g. which deals held a meeting, and whether they were won). `since`/`until` bound the
+        activity's calendar date as written, in the time zone it was logged in (inclusive).
+        """
+        where, params = [], []
+        if owner is not None:
+            where.append("deals.owner = ?")
+            params.append(owner)
+        day = self._activity_field("date", text=True)
+        if since is not None:
+            where.append(f"substr({day}, 1, 10) >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            where.append(f"substr({day}, 1, 10) <= ?")
+            params.append(until.isoformat())
+        keys = ["deals.id", "deals.status"] if per_deal else []
+        keys += [self._activity_field("kind", text=True), self._activity_field("outcome", text=True)]
+        query = (f"SELECT {', '.join(keys)}, COUNT(*) FROM deals, {self._activities_table()}"
+                 + (" WHERE " + " AND ".join(where) if where else "")
+                 + f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))} ORDER BY {', '.join(str(i + 1) for i in range(len(keys)))}")
+        return [tuple(row) for row in self._execute(query, tuple(params)).fetchall()]
+
+    def _activities_table(self) -> str:
+        return "json_each(deals.data, '$.activities') AS activity"
+
+    def _activity_field(self, name: str, *, text: bool) -> str:
+        return f"activity.value ->> '$.{name}'"
 
     def get(self, deal_id: int, *, lock: bool = False) -> Deal:
         query = "SELECT id, version, owner, data FROM deals WHERE id = ?" + (self.lock_clause if lock else "")
@@ -179,15 +323,16 @@ class DealStore:
     def _columns(self, deal: Deal) -> tuple:
         document = deal.model_dump_json(exclude={"id", "version", "owner"})
         return (deal.name, deal.account, deal.playbook, deal.owner, deal.amount, deal.currency,
-                deal.expected_close.isoformat() if deal.expected_close else None, deal.probability, document)
+                deal.expected_close.isoformat() if deal.expected_close else None, deal.probability, deal.status,
+                document)
 
     def add(self, deal: Deal, who: str, what: str = "created") -> Deal:
         now = _now().isoformat()
         stored = deal.model_copy(update={"owner": deal.owner or who, "version": 1})
         with self.transaction():
             cursor = self._execute(
-                "INSERT INTO deals (name, account, playbook, owner, amount, currency, expected_close, probability, "
-                "data, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
+                f"INSERT INTO deals ({DEAL_COLUMNS}, version, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id",
                 (*self._columns(stored), now, now),
             )
             deal_id = cursor.fetchone()[0]
@@ -199,8 +344,7 @@ class DealStore:
     def save(self, deal: Deal, who: str, what: str | None = None) -> Deal:
         """Write a changed deal read from this store. If someone saved it in between, changes that
         do not overlap are merged; overlapping ones are refused with what changed and who did it."""
-        if deal.id is None:
-            raise StoreError("cannot save a deal that was never added")
+        self._check_savable(deal)
         now = _now().isoformat()
         with self.transaction():
             current = self.get(deal.id, lock=True)
@@ -213,9 +357,7 @@ class DealStore:
                 return current
             stored = deal.model_copy(update={"version": current.version + 1})
             cursor = self._execute(
-                "UPDATE deals SET name = ?, account = ?, playbook = ?, owner = ?, amount = ?, currency = ?, "
-                "expected_close = ?, probability = ?, data = ?, version = ?, updated_at = ? "
-                "WHERE id = ? AND version = ?",
+                _UPDATE,
                 (*self._columns(stored), stored.version, now, deal.id, current.version),
             )
             if cursor.rowcount != 1:  # cannot happen while we hold the lock; never write blind
@@ -223,6 +365,72 @@ class DealStore:
             self._record(deal.id, who, summary + merged_note, now)
         self._remember(stored)
         return stored
+
+    def _check_savable(self, deal: Deal) -> None:
+        if deal.id is None:
+            raise StoreError("cannot save a deal that was never added")
+        if isinstance(deal, partial_deal_class()):
+            raise StoreError(f"deal {deal.id} was read with only some of its fields; read it whole to save it")
+
+    def save_many(self, changes: Iterable[tuple[Deal, str | None]], who: str, *,
+                  progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+        """Save many changed deals in ONE transaction (all or none), `batch` rows per statement.
+
+        `changes` yields (deal, what) pairs: a deal read from this store, changed, and the history
+        line to record (None: describe the change). Read them with `deals(for_update=True)` inside
+        the caller's `transaction()` so nobody changes them meanwhile; a deal changed since it was
+        read goes through `save()` and its three-way merge. `progress(saved_so_far)` is called after
+        each batch (a progress bar). Returns how many deals were written.
+
+        Example (grade --deals):
+            with store.transaction():
+                changes = ((regraded, f"computed grade: B") for deal in store.deals(status="open",
+                           for_update=True) if (regraded := ...) is not deal)
+                store.save_many(changes, who, progress=bar.update)
+        """
+        saved = 0
+        with self.transaction():
+            pending: list[tuple[Deal, str | None]] = []
+            for change in changes:
+                pending.append(change)
+                if len(pending) >= batch:
+                    saved += self._save_batch(pending, who)
+                    pending = []
+                    if progress is not None:
+                        progress(saved)
+            if pending:
+                saved += self._save_batch(pending, who)
+                if progress is not None:
+                    progress(saved)
+        return saved
+
+    def _save_batch(self, pending: list[tuple[Deal, str | None]], who: str) -> int:
+        for deal, _ in pending:
+            self._check_savable(deal)
+        ids = [deal.id for deal, _ in pending]
+        rows = self._execute(f"SELECT id, version FROM deals WHERE id IN ({', '.join('?' for _ in ids)})"
+                             + self.lock_clause, tuple(ids)).fetchall()
+        versions = {row[0]: row[1] for row in rows}
+        now = _now().isoformat()
+        updates, history, written = [], [], 0
+        for deal, what in pending:
+            version = versions.get(deal.id)
+            if version is None:
+                raise NotFoundError(f"no deal with id {deal.id}")
+            if version != deal.version or what is None:
+                before = version
+                saved = self.save(deal, who, what)  # merge, or describe the change: one by one
+                written += saved.version != before
+                continue
+            stored = deal.model_copy(update={"version": version + 1})
+            updates.append((*self._columns(stored), stored.version, now, deal.id, version))
+            history.append((deal.id, now, who, what[:4000]))
+        if updates:
+            cursor = self._executemany(_UPDATE, updates)
+            if cursor.rowcount not in (-1, len(updates)):  # cannot happen under the lock; never write blind
+                raise ConflictError("deals changed while saving; run the command again")
+            self._executemany("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)", history)
+        return written + len(updates)
 
     def _merge(self, mine: Deal, theirs: Deal) -> Deal:
         from dealcoach.store.merge import MergeConflict, merge

@@ -18,19 +18,23 @@ class MergeConflict(Exception):
         self.fields = fields
 
 
-def _identity(item: Any) -> str:
-    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+def _activity_key(item: Any) -> str:
+    # every activity carries the id it was given when logged (migration 003 gave the old ones
+    # theirs): two equal calls logged at once are two calls. Content is only a last resort.
+    if isinstance(item, dict) and item.get("id"):
+        return "id:" + str(item["id"])
+    return "content:" + json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
-# Lists merged item by item, with the key that identifies an item. Activities have no id: an
-# activity is identified by all of its content, so two reps logging calls both keep theirs.
+# Lists merged item by item, with the key that identifies an item. Items whose key is their name or
+# text cannot repeat within a deal; activities can, so they are keyed by their own id.
 KEYED_LISTS: dict[str, Callable[[Any], str]] = {
     "done": lambda item: item["id"],
     "people": lambda item: item["name"],
     "competitors": lambda item: item["name"],
     "pains": lambda item: item["text"],
     "signals": lambda item: item,
-    "activities": _identity,
+    "activities": _activity_key,
 }
 
 

@@ -1,13 +1,17 @@
 """Named schema migrations, applied in order on open, each in its own transaction, recorded by name.
 
-A migration is a list of statements per dialect. Ids differ by dialect (SQLite INTEGER PRIMARY KEY,
-PostgreSQL identity); everything else is portable SQL. Never edit a migration that has shipped:
-add a new one.
+A migration is a list of statements per dialect, and optionally a Python step over the deal
+documents (run after the statements, in the same transaction) for what SQL cannot express portably.
+Ids differ by dialect (SQLite INTEGER PRIMARY KEY, PostgreSQL identity); everything else is portable
+SQL. Never edit a migration that has shipped: add a new one.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,39 @@ class Migration:
     name: str
     sqlite: tuple[str, ...]
     postgresql: tuple[str, ...]
+    # changes one deal document in place and says whether it did; None: the statements are all
+    documents: Callable[[dict], bool] | None = None
+
+
+def give_activities_ids(document: dict) -> bool:
+    """Give every activity without an identity one; True if the document changed.
+
+    Before this, an activity was identified by its whole content, so two equal entries (a rep calling
+    the same person twice in a minute, no answer both times) merged into one."""
+    from dealcoach.deals.models import new_item_id
+
+    changed = False
+    for activity in document.get("activities") or []:
+        if isinstance(activity, dict) and not activity.get("id"):
+            activity["id"] = new_item_id()
+            changed = True
+    return changed
+
+
+def rewrite_documents(store: Any, change: Callable[[dict], bool]) -> int:
+    """Apply `change` to every stored deal document; write back the ones it changed."""
+    changed, last = 0, 0
+    while True:  # in pages by id: a store of 100,000 deals is never held in memory at once
+        rows = store._execute("SELECT id, data FROM deals WHERE id > ? ORDER BY id LIMIT 1000", (last,)).fetchall()
+        if not rows:
+            return changed
+        for deal_id, data in rows:
+            document = json.loads(data)
+            if change(document):
+                store._execute("UPDATE deals SET data = ? WHERE id = ?",
+                               (json.dumps(document, ensure_ascii=False, separators=(",", ":")), deal_id))
+                changed += 1
+        last = rows[-1][0]
 
 
 _DEALS_COLUMNS = """
@@ -55,6 +92,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX deals_owner ON deals (owner)",
         ),
     ),
+    # the status as a column: `store.deals(status="open")` filters in SQL, not by parsing every deal
+    Migration(
+        "002_deal_status",
+        sqlite=(
+            "ALTER TABLE deals ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
+            "UPDATE deals SET status = COALESCE(json_extract(data, '$.status'), 'open')",
+            "CREATE INDEX deals_owner_status ON deals (owner, status)",
+        ),
+        postgresql=(
+            "ALTER TABLE deals ADD COLUMN status TEXT NOT NULL DEFAULT 'open'",
+            "UPDATE deals SET status = COALESCE(data::json ->> 'status', 'open')",
+            "CREATE INDEX deals_owner_status ON deals (owner, status)",
+        ),
+    ),
+    Migration("003_activity_ids", sqlite=(), postgresql=(), documents=give_activities_ids),
 )
 
 KNOWN = {m.name for m in MIGRATIONS}

@@ -22,7 +22,7 @@ def _driver():
 class PostgresStore(DealStore):
     dialect = "postgresql"
     placeholder = "%s"
-    lock_clause = " FOR UPDATE"
+    lock_clause = " FOR UPDATE OF deals"
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -47,10 +47,10 @@ class PostgresStore(DealStore):
         if self._connection.info.transaction_status != 0:  # 0: IDLE
             self._connection.rollback()
 
-    def _execute(self, statement: str, params: tuple = ()):
+    def _run(self, call):
         psycopg = _driver()
         try:
-            result = super()._execute(statement, params)
+            result = super()._run(call)
         except psycopg.Error as exc:
             if self._depth == 0:
                 self._connection.rollback()
@@ -58,6 +58,51 @@ class PostgresStore(DealStore):
         if self._depth == 0:
             self._connection.commit()  # a read outside a transaction must not hold one open
         return result
+
+    def _lock_migrations(self) -> None:
+        self._execute("LOCK TABLE migrations IN EXCLUSIVE MODE")
+
+    # the document is TEXT: parse it once per row (a lateral join), then take fields from it
+    def _json_field(self, name: str) -> str:
+        return f"(document -> '{name}')::text"
+
+    def _deals_source(self, parsed: bool) -> str:
+        return "deals CROSS JOIN LATERAL (SELECT deals.data::json AS document) AS parsed" if parsed else "deals"
+
+    def _activities_table(self) -> str:
+        return "json_array_elements(deals.data::json -> 'activities') AS activity"
+
+    def _activity_field(self, name: str, *, text: bool) -> str:
+        return f"activity ->> '{name}'"
+
+    def _stream(self, query: str, params: tuple, batch: int):
+        """A server-side cursor: rows come `batch` at a time, never the whole result at once.
+
+        Outside a transaction the cursor is WITH HOLD, so it outlives the commit that ends the read,
+        and saves made while iterating (each its own transaction) do not close it."""
+        import uuid
+
+        psycopg = _driver()
+        hold = self._depth == 0
+        cursor = self._connection.cursor(name=f"dealcoach_{uuid.uuid4().hex[:12]}", withhold=hold)
+        try:
+            try:
+                cursor.execute(self._sql(query), params)
+                if hold:
+                    self._connection.commit()
+                while rows := cursor.fetchmany(batch):
+                    yield from rows
+            except psycopg.Error as exc:
+                if hold:
+                    self._connection.rollback()
+                raise StoreError(f"{self.name}: {_first_line(exc, self.url)}") from None
+        finally:
+            try:
+                cursor.close()
+                if hold:
+                    self._connection.commit()
+            except psycopg.Error:
+                pass  # the connection is gone: so is the cursor
 
     def after_restore(self) -> None:
         for table in ("deals", "deal_history"):

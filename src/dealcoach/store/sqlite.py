@@ -48,9 +48,9 @@ class SQLiteStore(DealStore):
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {exc}") from None
 
-    def _execute(self, statement: str, params: tuple = ()):
+    def _run(self, call):
         try:
-            return super()._execute(statement, params)
+            return super()._run(call)
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {_explain(exc)}") from None
 
