@@ -47,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "path.playbooks": ("用户剧本目录", "User playbooks"),
     "path.profile": ("个人资料", "Profile"),
     # diagnosis
-    "people.nobody_known": ("尚无", "none known"),
+    "people.nobody_known": ("尚无", "none"),
     "note.customer_assumed": (
         "没有记录客户所处的采购步骤，也没有观察到信号：暂按与我方阶段一致处理。用 --customer-step 记录你看到的情况。",
         "The customer's step was neither observed nor inferred from signals; it is assumed to match our stage. "
