@@ -243,3 +243,42 @@ def test_a_new_deal_at_entry_says_nothing_with_a_brace(lang):
     assert result.warnings
     text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
     assert not re.search(r"\{[a-z_]+\}", text)
+
+
+# --- 5. the log drives the deal ----------------------------------------------------------------------
+
+def test_a_logged_visit_raises_the_contact_level_and_history_says_so(run):
+    run("deal", "import", str(ROOT / "playbooks" / "examples" / "ningxia-industrial-oil.yaml"))
+    before = json.loads(run("stage", "宁夏", "--json").stdout)
+    assert "项目经理" in next(w for w in before["warnings"] if w["id"] == "uncovered-influencer")["people"]
+    added = run("log", "add", "宁夏", "--kind", "visit", "--outcome", "held", "--contact", "项目经理")
+    assert added.exit_code == 0, added.stderr
+    shown = json.loads(run("deal", "show", "宁夏", "--json").stdout)
+    assert next(p for p in shown["people"] if p["name"] == "项目经理")["contact"] == "brief"
+    assert "项目经理 contact none -> brief" in shown["history"][-1]["what"]
+    after = json.loads(run("stage", "宁夏", "--json").stdout)
+    assert not any("项目经理" in w["people"] for w in after["warnings"] if w["id"] == "uncovered-influencer")
+    assert "未接触" not in run("map", "宁夏", "--lang", "zh").stdout.split("项目经理", 1)[1].split("\n", 1)[0]
+
+
+def test_contact_levels_never_go_down_by_themselves(run):
+    run("deal", "new", "--name", "x")
+    run("people", "add", "x", "--name", "老朋友", "--contact", "deep")
+    for outcome in ("no-answer", "connected", "refused"):
+        assert run("log", "add", "x", "--kind", "call", "--outcome", outcome, "--contact", "老朋友").exit_code == 0
+    shown = json.loads(run("deal", "show", "x", "--json").stdout)
+    assert shown["people"][0]["contact"] == "deep"
+
+
+def test_three_held_visits_make_regular_contact_an_unanswered_call_makes_none():
+    from dealcoach.deals.edit import add_activity
+
+    playbook, catalog = load_playbook("six-step"), load_catalog()
+    deal = Deal(name="x", people=[Person(name="王处")])
+    deal = add_activity(deal, {"date": "2026-11-01T09:00", "kind": "call", "outcome": "no-answer", "contact": "王处"},
+                        playbook, catalog)
+    assert deal.people[0].contact == "none"
+    for day in (2, 9, 16):
+        deal = add_activity(deal, {"date": f"2026-11-{day:02d}T10:00", "kind": "visit", "outcome": "held",
+                                   "contact": "王处"}, playbook, catalog)
+        assert deal.people[0].contact == ("regular" if day == 16 else "brief")

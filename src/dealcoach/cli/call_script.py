@@ -175,6 +175,7 @@ def _record(store, deal, playbook, catalog, script, outcome, pains, meeting_flag
     from dealcoach import settings
     from dealcoach.coaching.callscript import after_call
     from dealcoach.deals.calls import call_record, describe_call, record_call
+    from dealcoach.deals.edit import contact_changes
 
     meeting = None
     if meeting_flags:
@@ -184,7 +185,7 @@ def _record(store, deal, playbook, catalog, script, outcome, pains, meeting_flag
                           "meeting": meeting, "note": note})
     who = settings.current_user()
     updated, newly_done = record_call(deal, record, playbook, catalog, dt.datetime.now().replace(microsecond=0), who)
-    saved = store.save(updated, who, what=describe_call(record, newly_done))
+    saved = store.save(updated, who, what=describe_call(record, newly_done, contact_changes(deal, updated)))
     return after_call(script, saved, playbook, outcome, record.confirmed_pains, record.meeting, newly_done, lang)
 
 

@@ -78,7 +78,7 @@ def add(
     Example: dealcoach log add 宁夏 --kind call --outcome meeting-booked --contact 负责人A --note "约周三上门"
     """
     from dealcoach import settings
-    from dealcoach.deals.edit import add_activity
+    from dealcoach.deals.edit import add_activity, contact_changes
     from dealcoach.errors import UsageError
     from dealcoach.i18n import message
     from dealcoach.playbook.loader import load_catalog, load_playbook
@@ -118,7 +118,9 @@ def add(
         fields = {"date": _parse_when(date), "kind": kind, "outcome": outcome, "contact": contact, "note": note,
                   "pretext": pretext, "form": answers, "by": settings.current_user()}
         updated = add_activity(deal, fields, playbook, load_catalog())
-        saved = store.save(updated, settings.current_user(), what=f"activity: {kind} {outcome}")
+        raised = contact_changes(deal, updated)
+        saved = store.save(updated, settings.current_user(),
+                           what="; ".join([f"activity: {kind} {outcome}", *raised]))
     if json:
         emit_json(saved.activities[-1].model_dump(mode="json"))
     else:

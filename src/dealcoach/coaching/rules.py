@@ -89,11 +89,7 @@ def people_matching(where: PersonFilter, situation: Situation) -> list[Person]:
 def activities_matching(where: ActivityFilter, situation: Situation) -> list[Activity]:
     found = []
     for activity in situation.deal.activities:
-        if where.kind and activity.kind not in where.kind:
-            continue
-        if where.outcome and activity.outcome not in where.outcome:
-            continue
-        if where.form_filled is not None and bool(activity.form) != where.form_filled:
+        if not where.admits(activity.kind, activity.outcome, bool(activity.form)):
             continue
         if where.with_ is not None:
             person = situation.deal.person(activity.contact) if activity.contact else None

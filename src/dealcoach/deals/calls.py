@@ -11,7 +11,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from dealcoach.deals.edit import ensure_valid
+from dealcoach.deals.edit import ensure_valid, raise_contact
 from dealcoach.deals.models import Activity, Deal, DoneMark, LongText, Meeting, Name, Pain, ShortText
 from dealcoach.errors import DealcoachError
 from dealcoach.playbook.models import CallOutcome, Playbook, RoleCatalog
@@ -79,13 +79,14 @@ def record_call(deal: Deal, record: CallRecord, playbook: Playbook, catalog: Rol
                 done.append(DoneMark(id=item_id, date=when.date(), evidence=evidence or None))
                 newly_done.append(item_id)
 
-    updated = deal.model_copy(update={"activities": activities, "pains": pains, "done": done})
+    updated = raise_contact(deal.model_copy(update={"activities": activities, "pains": pains, "done": done}),
+                            record.contact, playbook)
     ensure_valid(updated, playbook, catalog)
     return updated, newly_done
 
 
-def describe_call(record: CallRecord, newly_done: list[str]) -> str:
-    """The history line of the save."""
+def describe_call(record: CallRecord, newly_done: list[str], raised: list[str] | None = None) -> str:
+    """The history line of the save (`raised`: contact levels the call raised)."""
     parts = [f"call {record.outcome}" + (f" with {record.contact}" if record.contact else "")]
     if record.confirmed_pains:
         parts.append(f"pains confirmed: {len(record.confirmed_pains)}")
@@ -93,7 +94,7 @@ def describe_call(record: CallRecord, newly_done: list[str]) -> str:
         parts.append(f"meeting: {record.meeting.when}")
     if newly_done:
         parts.append("done: " + " ".join(f"+{i}" for i in newly_done))
-    return "; ".join(parts)
+    return "; ".join([*parts, *(raised or [])])
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:

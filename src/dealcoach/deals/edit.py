@@ -173,9 +173,39 @@ def add_activity(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCata
         known = ", ".join(p.id for p in playbook.grading.follow_up_pretexts)
         raise DealcoachError(f"pretext: unknown pretext {activity.pretext!r} (known: {known})")
     activities = sorted([*deal.activities, activity], key=lambda a: a.date)
-    updated = deal.model_copy(update={"activities": activities})
+    updated = raise_contact(deal.model_copy(update={"activities": activities}), activity.contact, playbook)
     ensure_valid(updated, playbook, catalog)
     return updated
+
+
+CONTACT_ORDER = ("none", "brief", "regular", "deep")
+
+
+def raise_contact(deal: Deal, name: str | None, playbook: Playbook) -> Deal:
+    """The person's contact level after their logged touches, by the playbook's
+    `contact_from_activities`: raised when the touches say so, never lowered."""
+    person = deal.person(name) if name else None
+    if person is None:
+        return deal
+    level = person.contact
+    for rule in playbook.contact_from_activities:
+        touches = [a for a in deal.activities if a.contact == name and rule.when.admits(a.kind, a.outcome, bool(a.form))]
+        if len(touches) >= rule.when.at_least and CONTACT_ORDER.index(rule.contact) > CONTACT_ORDER.index(level):
+            level = rule.contact
+    if level == person.contact:
+        return deal
+    people = [p.model_copy(update={"contact": level}) if p.name == name else p for p in deal.people]
+    return deal.model_copy(update={"people": people})
+
+
+def contact_changes(before: Deal, after: Deal) -> list[str]:
+    """For the history line: whose contact level changed, from what to what."""
+    changes = []
+    for person in after.people:
+        old = before.person(person.name)
+        if old is not None and old.contact != person.contact:
+            changes.append(f"{person.name} contact {old.contact} -> {person.contact}")
+    return changes
 
 
 def close_deal(deal: Deal, won: bool, reason: str | None, on: dt.date | None = None) -> Deal:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from dealcoach.coaching.callscript import AfterCallPlan, CallScript, MeetingProposal, after_call
 from dealcoach.deals.calls import call_record, describe_call, record_call
+from dealcoach.deals.edit import contact_changes
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog
@@ -70,7 +71,7 @@ def live_call(store: DealStore, deal: Deal, playbook: Playbook, catalog: RoleCat
 
     who = settings.current_user()
     updated, newly_done = record_call(deal, record, playbook, catalog, dt.datetime.now().replace(microsecond=0), who)
-    saved = store.save(updated, who, what=describe_call(record, newly_done))
+    saved = store.save(updated, who, what=describe_call(record, newly_done, contact_changes(deal, updated)))
     return after_call(script, saved, playbook, outcome, record.confirmed_pains, record.meeting, newly_done, lang)
 
 

@@ -39,6 +39,7 @@ from dealcoach.playbook.schema.rules import (  # noqa: F401
     RULE_PLACEHOLDERS,
     ActivityFilter,
     Condition,
+    ContactRaise,
     PeopleCount,
     PersonFilter,
     Rule,

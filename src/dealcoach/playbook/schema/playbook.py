@@ -7,7 +7,7 @@ from dealcoach.playbook.schema.funnel import FunnelStep
 from dealcoach.playbook.schema.grading import Grading
 from dealcoach.playbook.schema.opportunity import OpportunityAnalysis
 from dealcoach.playbook.schema.phone_invitation import PhoneInvitation, Visit
-from dealcoach.playbook.schema.rules import Rule
+from dealcoach.playbook.schema.rules import ContactRaise, Rule
 from dealcoach.playbook.schema.stages import CustomerStep, Stage, WorkedCase
 
 
@@ -21,6 +21,8 @@ class Playbook(Strict):
     customer_steps: list[CustomerStep] = Field(min_length=1)
     stages: list[Stage] = Field(min_length=1)
     rules: list[Rule] = []
+    contact_from_activities: list[ContactRaise] = Field(
+        default=[], description="how logged calls, visits and meetings raise a person's contact level")
     grading: Grading | None = None
     opportunity_analysis: OpportunityAnalysis | None = None
     phone_invitation: PhoneInvitation | None = None

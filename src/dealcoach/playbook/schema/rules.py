@@ -43,6 +43,19 @@ class ActivityFilter(Strict):
     form_filled: bool | None = Field(default=None, description="the visit summary form was filled in")
     at_least: int = Field(default=1, ge=1)
 
+    def admits(self, kind: str, outcome: str, form_filled: bool) -> bool:
+        """Kind, outcome and form match (who the contact is, `with`, is the caller's to check)."""
+        return ((not self.kind or kind in self.kind) and (not self.outcome or outcome in self.outcome)
+                and (self.form_filled is None or form_filled == self.form_filled))
+
+
+class ContactRaise(Strict):
+    """What logged touches with a person say about how well we have met them: once `when` holds for
+    their activities, their contact level rises to `contact` (it never goes down by itself)."""
+
+    when: ActivityFilter
+    contact: Contact
+
 
 class PeopleCount(Strict):
     where: PersonFilter = PersonFilter()
