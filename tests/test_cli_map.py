@@ -23,6 +23,18 @@ def test_every_command_loads_and_has_help(run, name):
     assert summary.endswith(".") and len(summary) < 90
 
 
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_summary_is_written_once_and_heads_the_command_help(run, name):
+    """COMMANDS is the one source: the root list shows it, the command's help starts with it, and
+    the command's own docstring or help= does not say it again."""
+    summary = COMMANDS[name][2]
+    help_text = " ".join(run(name, "--help").stdout.split())
+    paragraphs = [" ".join(part.split()) for part in load_command(name).help.split("\n\n")]
+    assert paragraphs[0] == summary
+    assert help_text.count(summary) == 1
+    assert " ".join(run("--help").stdout.split()).count(f"{name} {summary}") == 1
+
+
 def test_root_help_lists_every_command_without_importing_them():
     code = ("import sys\nfrom typer.testing import CliRunner\nfrom dealcoach.cli import app, COMMANDS\n"
             "out = CliRunner().invoke(app, ['--help']).stdout\n"

@@ -46,23 +46,23 @@ def report_error(exc: DealcoachError) -> None:
 
 # Every command, in the order `--help` lists them: name -> (module in dealcoach.cli, attribute,
 # one-line summary). A command's module is imported only when that command runs, so `--help` and
-# each command pay for their own imports only. test_cli_map.py checks the summaries against the
-# commands' own help.
+# each command pay for their own imports only. The summary is written here only: `load_command`
+# puts it at the head of the command's own help (its docstring or `help=` says the rest).
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "stage": ("stage", "stage", "Where a deal really stands in both processes, what is missing, what to do next."),
     "deal": ("deal", "app", "Your deals: create, list, show, edit, remove, import and export."),
     "people": ("people", "app", "The people on a deal's buying side: roles, attitude, influence, contact."),
     "map": ("map", "power_map", "The power map of a deal: reporting lines, roles, coverage and gaps."),
-    "call-script": ("call_script", "call_script", "The phone invitation script for this contact and deal."),
-    "grade": ("grade", "grade", "Rank prospects A/B/C/D, explain why, and say how often to follow up."),
+    "call-script": ("call_script", "call_script", "The phone invitation (电话邀约): pre-call check, the three steps, objections, visit plan."),
+    "grade": ("grade", "grade", "Grade prospects A/B/C/D by expected close and win probability, capped by the assessment."),
     "log": ("log", "app", "The activity log: calls, visits, emails, meetings."),
     "followup": ("followup", "followup", "Today's call list by grade rhythm, with a fresh pretext."),
     "funnel": ("followup", "funnel", "The conversion funnel from the log, and where the work leaks."),
     "playbook": ("playbook", "app", "The bundled and your own playbooks (the methodology as data)."),
     "example": ("example", "app", "Bundled example deals from the source cases."),
-    "profile": ("profile", "app", "Your own details for call scripts: name, company, offer, phone."),
-    "db": ("db", "app", "The database: migrations, backup and restore."),
-    "path": ("path", "path", "Where the database, your playbooks and your profile live."),
+    "profile": ("profile", "app", "Your own details for call scripts: name, company, offer, phone (set once)."),
+    "db": ("db", "app", "The database: migrations, and a portable backup to move between SQLite and PostgreSQL."),
+    "path": ("path", "path", "Where the database, your playbooks and your profile live (DEALCOACH_HOME moves them all)."),
 }
 
 
@@ -123,6 +123,8 @@ def load_command(name: str):
             single.command(name)(target)
             command = typer.main.get_command(single)
         command.name = name
+        summary = COMMANDS[name][2]
+        command.help = f"{summary}\n\n{command.help}" if command.help else summary
         _LOADED[name] = command
     return _LOADED[name]
 

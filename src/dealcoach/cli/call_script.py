@@ -45,9 +45,7 @@ def call_script(
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """The phone invitation (电话邀约) for one contact: pre-call check, the three steps, objections, visit plan.
-
-    The script adapts to who is called (role and level on the power map) and to the deal's stage;
+    """The script adapts to who is called (role and level on the power map) and to the deal's stage;
     your own name, company and offer come from `dealcoach profile set`. --live walks the call and
     records the outcome, the pains confirmed and the meeting on the deal; --outcome records it
     without questions. A cold call needs only --contact and --account.

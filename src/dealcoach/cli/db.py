@@ -10,8 +10,7 @@ import typer
 from dealcoach.cli.options import LangOption, language
 from dealcoach.i18n import message
 
-app = typer.Typer(help="The database: migrations, and a portable backup to move between SQLite and PostgreSQL.",
-                  no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)  # its summary is in COMMANDS
 
 
 @app.command("migrate")

@@ -9,7 +9,7 @@ import typer
 
 from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language, write_or_echo
 
-app = typer.Typer(help="Your deals: create, list, show, edit, remove, import and export.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)  # its summary is in COMMANDS
 
 DealArg = Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or an unambiguous part of its name.")]
 NameOpt = Annotated[str | None, typer.Option("--name", help="Deal name.")]

@@ -6,7 +6,7 @@ import typer
 
 from dealcoach.cli.options import JsonOption, LangOption, emit_json, language
 
-app = typer.Typer(help="Bundled example deals from the source cases.", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)  # its summary is in COMMANDS
 
 
 @app.command("list")

@@ -39,8 +39,7 @@ def followup(
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """Today's call list: overdue first, by each deal's grade rhythm and last touch, with who to
-    contact, why now, and a fresh pretext.
+    """Overdue first, then by each deal's grade rhythm and last touch, with who to contact and why now.
 
     Example: dealcoach followup --days 7 --ics followups.ics
     """
@@ -81,8 +80,8 @@ def funnel(
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """The conversion funnel from the log: 有效电话率, 预约面谈率, 约见成功率, 成交率, VIP 转化率,
-    VIP 转忠诚率, where the work leaks and what to work on; stage conversion and days in stage.
+    """The rates: 有效电话率, 预约面谈率, 约见成功率, 成交率, VIP 转化率, VIP 转忠诚率, with what to work on;
+    then stage conversion and days in stage.
 
     Example: dealcoach funnel --since 2026-01-01 --owner amy
     """

@@ -37,9 +37,7 @@ def grade(
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """Grade prospects A/B/C/D by expected close and win probability, capped by the assessment.
-
-    Reads CRM exports (HubSpot, Salesforce) and spreadsheets with Chinese or English headers with no
+    """Reads CRM exports (HubSpot, Salesforce) and spreadsheets with Chinese or English headers with no
     mapping file; prints the best first with the rule that fired, the action and the next follow-up.
     With --deals it grades the stored deals and saves the computed grade (your manual grade is kept).
 

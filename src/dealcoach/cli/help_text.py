@@ -24,8 +24,6 @@ HELP_ZH: dict[str, str] = {
     # stage
     "Where a deal really stands in both processes, what is missing, what to do next.":
         "商机在双方流程中的真实位置、还缺什么、下一步做什么。",
-    "Diagnose a deal in both processes: our stage, the customer's step, warnings, where we stand, next actions.":
-        "诊断一个商机在双方流程中的位置：我方阶段、客户采购步骤、警示、我方处于什么位置和下一步行动。",
     "`stage DEAL` shows the diagnosis and asks nothing (fine in a pipe); --all shows everything. --walk (or `stage` with no deal, on a terminal) walks the checklist; --done/--undone/--customer-step or --answers record answers; --undone also overrules what the facts show.":
         "stage 商机 只显示诊断、不提问（可用于管道，也适合主管查看）；--all 显示全部。--walk（或在终端里不带商机运行 stage）逐项核对清单；--done/--undone/--customer-step 或 --answers 直接记录答案；--undone 也可以推翻记录的事实所表明的完成。",
     "Walk the checklist: asks only what is not settled yet.": "逐项核对清单：只问还没有定下来的项。",
@@ -103,15 +101,12 @@ HELP_ZH: dict[str, str] = {
     "Remove a person from a deal (whoever reported to them then reports to their boss).": "从商机中删除一个人（原来向此人汇报的人改为向其上级汇报）。",
     # map
     "The power map of a deal: reporting lines, roles, coverage and gaps.": "商机的权力地图：汇报关系、角色、覆盖情况和缺口。",
-    "Draw who reports to whom on the buying side, their roles, attitude, influence and contact, role coverage, and the gaps that lose deals.":
-        "画出客户方谁向谁汇报，各人的角色、态度、影响力和接触程度，角色覆盖情况，以及会导致丢单的缺口。",
     "Map a deal file; no database needed.": "画一个商机文件的权力地图，不需要数据库。",
     "terminal, mermaid, dot, svg or png.": "输出格式：terminal（终端）、mermaid、dot、svg 或 png。",
     "Write to FILE (needed for svg/png).": "写入文件 FILE（svg、png 格式必须指定）。",
     # call-script
-    "The phone invitation script for this contact and deal.": "针对这位联系人和这个商机的电话邀约话术。",
-    "The phone invitation (电话邀约) for one contact: pre-call check, the three steps, objections, visit plan.":
-        "给一位联系人打邀约电话：通话前检查、三个步骤、可能的异议和拜访计划。",
+    "The phone invitation (电话邀约): pre-call check, the three steps, objections, visit plan.":
+        "电话邀约：通话前检查、三个步骤、可能的异议和拜访计划。",
     "The script adapts to who is called (role and level on the power map) and to the deal's stage; your own name, company and offer come from `dealcoach profile set`. --live walks the call and records the outcome, the pains confirmed and the meeting on the deal; --outcome records it without questions. A cold call needs only --contact and --account.":
         "话术随通话对象（在权力地图上的角色和层级）和商机所处阶段而变；你的姓名、公司和产品取自 dealcoach profile set。--live 边打边引导，并把结果、确认的问题和约定的会面记到商机上；--outcome 不提问直接记录。陌生电话只需 --contact 和 --account。",
     "A deal file; no database needed.": "一个商机文件，不需要数据库。",
@@ -136,7 +131,6 @@ HELP_ZH: dict[str, str] = {
     "What they prepare for the meeting.": "对方为见面准备的内容。",
     "A note on the call.": "这通电话的备注。",
     # grade
-    "Rank prospects A/B/C/D, explain why, and say how often to follow up.": "把客户分为 A/B/C/D 四级，说明理由和跟进频率。",
     "Grade prospects A/B/C/D by expected close and win probability, capped by the assessment.":
         "按预计成交时间和成交可能性给客户分 A/B/C/D 级，评估不通过时降低上限。",
     "Reads CRM exports (HubSpot, Salesforce) and spreadsheets with Chinese or English headers with no mapping file; prints the best first with the rule that fired, the action and the next follow-up. With --deals it grades the stored deals and saves the computed grade (your manual grade is kept).":
@@ -159,8 +153,8 @@ HELP_ZH: dict[str, str] = {
     "Compare with a competitor, for --assess (eight-step).": "--assess 用：与一个竞争对手比较（八步流程）。",
     # log, followup, funnel
     "The activity log: calls, visits, emails, meetings.": "跟进记录：电话、拜访、邮件、会议。",
-    "The activity log: calls, visits, emails, meetings. `dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.":
-        "跟进记录：电话、拜访、邮件、会议。dealcoach log DEAL 查看；dealcoach log add DEAL 添加。",
+    "`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.":
+        "dealcoach log DEAL 查看；dealcoach log add DEAL 添加。",
     "Show a deal's activities, newest last.": "查看商机的跟进记录，最新的在最后。",
     "Log an activity; for a visit, the visit summary form (上门拜访总结报告表) is asked field by field.":
         "记录一次跟进；拜访时逐项填写上门拜访总结报告表。",
@@ -173,14 +167,14 @@ HELP_ZH: dict[str, str] = {
     "The follow-up pretext used, e.g. festival-greeting.": "这次用的跟进理由，如 festival-greeting（节日问候）。",
     "Visit summary field: FIELD=VALUE (repeat).": "拜访总结的一项：字段=内容（可重复）。",
     "Today's call list by grade rhythm, with a fresh pretext.": "今天该联系的客户：按等级节奏排列，附上新的跟进理由。",
-    "Today's call list: overdue first, by each deal's grade rhythm and last touch, with who to contact, why now, and a fresh pretext.":
-        "今天该联系的客户：逾期的在前，按每个商机的等级节奏和上次联系时间排列，写明联系谁、为什么是现在，并给出新的跟进理由。",
+    "Overdue first, then by each deal's grade rhythm and last touch, with who to contact and why now.":
+        "逾期的在前，再按每个商机的等级节奏和上次联系时间排列，写明联系谁、为什么是现在。",
     "Also list what falls due in the next N days.": "同时列出未来 N 天内到期的跟进。",
     "Plan as of this date (YYYY-MM-DD).": "按这一天排计划（如 2027-03-15）。",
     "Write the plan as an iCalendar file.": "把计划写成 iCalendar 日历文件。",
     "The conversion funnel from the log, and where the work leaks.": "根据跟进记录算出的转化漏斗，以及在哪一环流失。",
-    "The conversion funnel from the log: 有效电话率, 预约面谈率, 约见成功率, 成交率, VIP 转化率, VIP 转忠诚率, where the work leaks and what to work on; stage conversion and days in stage.":
-        "根据跟进记录算出的转化漏斗：有效电话率、预约面谈率、约见成功率、成交率、VIP 客户转化率、VIP 客户转忠诚率，在哪一环流失、该改进什么；以及各销售阶段的转化率和停留天数。",
+    "The rates: 有效电话率, 预约面谈率, 约见成功率, 成交率, VIP 转化率, VIP 转忠诚率, with what to work on; then stage conversion and days in stage.":
+        "各项转化率：有效电话率、预约面谈率、约见成功率、成交率、VIP 客户转化率、VIP 客户转忠诚率，以及该改进什么；还有各销售阶段的转化率和停留天数。",
     "From this date (YYYY-MM-DD).": "起始日期（如 2027-01-01）。",
     "Up to this date (YYYY-MM-DD).": "截止日期（如 2027-03-31）。",
     "Whose stages and funnel advice to use.": "用哪个剧本的阶段和漏斗建议。",
@@ -196,7 +190,6 @@ HELP_ZH: dict[str, str] = {
     "Playbook files (default: the bundled ones).": "剧本文件（默认检查内置剧本）。",
     "Bundled example deals from the source cases.": "取自原文案例的内置示例商机。",
     "List the example deals; run one with `dealcoach stage --example NAME`.": "列出示例商机；用 dealcoach stage --example 名称 运行其中一个。",
-    "Your own details for call scripts: name, company, offer, phone.": "你自己的信息，电话话术会用到：姓名、公司、产品、电话。",
     "Your own details for call scripts: name, company, offer, phone (set once).": "你自己的信息，电话话术会用到：姓名、公司、产品、电话（设置一次即可）。",
     "Save your name, company, offer and phone for call scripts ('' clears a field).": "保存你的姓名、公司、产品和电话，供电话话术使用（'' 清空一项）。",
     "With no flags, asks for each (a terminal is needed). The file is readable by you only.": "不加选项时逐项提问（需要终端）。文件只有你自己能读。",
@@ -205,14 +198,12 @@ HELP_ZH: dict[str, str] = {
     "What you offer, in a few words.": "你们的产品或服务，一句话。",
     "Your phone number.": "你的电话号码。",
     "Show your saved profile and where it is kept.": "查看已保存的个人资料及其存放位置。",
-    "The database: migrations, backup and restore.": "数据库：结构迁移、备份和恢复。",
     "The database: migrations, and a portable backup to move between SQLite and PostgreSQL.": "数据库：结构迁移，以及可在 SQLite 和 PostgreSQL 之间迁移的通用备份。",
     "Apply pending schema migrations (every command also applies them when it opens the store).": "应用待执行的数据库结构迁移（每个命令打开数据库时也会自动应用）。",
     "Write every deal and its history to a portable JSON file (readable by you only).": "把所有商机及变更记录写入一个通用 JSON 文件（只有你自己能读）。",
     "Where to write the JSON dump.": "JSON 备份写到哪里。",
     "Load a backup into an empty database, keeping ids, versions and history (all or nothing).": "把备份载入一个空数据库，保留编号、版本和变更记录（全部成功才写入）。",
     "A file written by `db backup`.": "由 db backup 写出的文件。",
-    "Where the database, your playbooks and your profile live.": "数据库、你的剧本和个人资料存放在哪里。",
     "Where the database, your playbooks and your profile live (DEALCOACH_HOME moves them all).": "数据库、你的剧本和个人资料存放在哪里（设置 DEALCOACH_HOME 可整体搬走）。",
 }
 

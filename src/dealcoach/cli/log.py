@@ -20,8 +20,7 @@ class _ShowByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-app = typer.Typer(cls=_ShowByDefault, help="The activity log: calls, visits, emails, meetings. "
-                  "`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.", no_args_is_help=True)
+app = typer.Typer(cls=_ShowByDefault, help="`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.", no_args_is_help=True)
 
 DealArg = Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or an unambiguous part of its name.")]
 

@@ -28,10 +28,7 @@ def power_map(
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """Draw who reports to whom on the buying side, their roles, attitude, influence and contact,
-    role coverage, and the gaps that lose deals.
-
-    Example: dealcoach map 宁夏 --format svg -o map.svg
+    """Example: dealcoach map 宁夏 --format svg -o map.svg
     """
     from dealcoach.coaching.people import power_map as build
     from dealcoach.errors import UsageError

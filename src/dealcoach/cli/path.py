@@ -6,9 +6,7 @@ from dealcoach.cli.options import JsonOption, LangOption, emit_json, language
 
 
 def path(lang: LangOption = None, json: JsonOption = False) -> None:
-    """Where the database, your playbooks and your profile live (DEALCOACH_HOME moves them all).
-
-    Example: DEALCOACH_HOME=/tmp/dc dealcoach path
+    """Example: DEALCOACH_HOME=/tmp/dc dealcoach path
     """
     import typer
 

@@ -8,8 +8,7 @@ import typer
 
 from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
 
-app = typer.Typer(help="The people on a deal's buying side: roles, attitude, influence, contact.",
-                  no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)  # its summary is in COMMANDS
 
 DealArg = Annotated[str, typer.Argument(metavar="DEAL", help="Deal id or an unambiguous part of its name.")]
 PersonArg = Annotated[str, typer.Argument(metavar="NAME", help="The person's name (or an unambiguous part).")]

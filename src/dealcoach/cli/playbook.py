@@ -9,7 +9,7 @@ import typer
 
 from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, language
 
-app = typer.Typer(help="The bundled and your own playbooks (the methodology as data).", no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)  # its summary is in COMMANDS
 
 
 @app.command("list")

@@ -8,8 +8,7 @@ import typer
 
 from dealcoach.cli.options import JsonOption, LangOption, emit_json, language
 
-app = typer.Typer(help="Your own details for call scripts: name, company, offer, phone (set once).",
-                  no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True)  # its summary is in COMMANDS
 
 
 @app.command("set")

@@ -26,9 +26,7 @@ def stage(
     json: JsonOption = False,
     no_color: NoColorOption = False,
 ) -> None:
-    """Diagnose a deal in both processes: our stage, the customer's step, warnings, where we stand, next actions.
-
-    `stage DEAL` shows the diagnosis and asks nothing (fine in a pipe); --all shows everything.
+    """`stage DEAL` shows the diagnosis and asks nothing (fine in a pipe); --all shows everything.
     --walk (or `stage` with no deal, on a terminal) walks the checklist;
     --done/--undone/--customer-step or --answers record answers; --undone also overrules what the
     facts show.
