@@ -11,6 +11,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -191,17 +192,32 @@ def test_the_quick_start_runs_and_ci_runs_its_test_command():
     assert ci.rstrip().splitlines()[-1] == test, "the last line of .ci/run must be the README's test command"
 
 
-def test_the_console_session_shows_the_real_output(monkeypatch):
-    """The session at the top of the README is what the command prints today."""
+SESSION_LINES = 60  # longer output is cut there, with "│ ..." below
+
+
+def console_session() -> tuple[str, list[str], bool]:
+    """The README's opening session: its command, the output lines it shows, whether it cuts them."""
     block = fenced(README, "console")[0].splitlines()
     assert block[0].startswith("$ dealcoach ")
     shown = [line.rstrip() for line in block[1:]]
-    assert shown[-1].strip() == "│ ..."  # the README cuts the output there
-    monkeypatch.setenv("COLUMNS", str(max(len(line) for line in shown)))
-    result = CliRunner().invoke(app, shlex.split(block[0][len("$ dealcoach "):]))
-    actual = [line.rstrip() for line in result.stdout.splitlines()]
-    assert actual[: len(shown) - 1] == shown[:-1], (
-        "the README's session differs from the output; paste the new output:\n" + "\n".join(actual))
+    cut = shown[-1].strip() == "│ ..."
+    return block[0], shown[:-1] if cut else shown, cut
+
+
+def console_output(command_line: str, width: int) -> list[str]:
+    result = CliRunner().invoke(app, shlex.split(command_line[len("$ dealcoach "):]), env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+def test_the_console_session_shows_the_real_output():
+    """The session at the top of the README is what the command prints today (to update it:
+    `.venv/bin/python tests/test_docs.py`)."""
+    command_line, shown, cut = console_session()
+    actual = console_output(command_line, max(len(line) for line in shown))
+    assert (actual[: len(shown)] if cut else actual) == shown, (
+        "the README's session differs from the output; run `.venv/bin/python tests/test_docs.py`:\n"
+        + "\n".join(actual))
 
 
 def test_the_benchmark_lines_name_real_scripts(tmp_path):
@@ -290,3 +306,14 @@ def fresh_postgres_database(postgres_admin_url):
     yield postgres_admin_url.rsplit("/", 1)[0] + f"/{name}"
     with psycopg.connect(postgres_admin_url, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    # rewrite the README's opening session from today's output, at the width it has now
+    os.environ.update(DEALCOACH_HOME=tempfile.mkdtemp(), DEALCOACH_LANG="en", NO_COLOR="1", TZ="Asia/Shanghai")
+    command_line, shown, cut = console_session()
+    actual = console_output(command_line, max(len(line) for line in shown))
+    old_block = "\n".join([command_line, *shown, *(["│ ..."] if cut else [])])
+    new_block = "\n".join([command_line, *actual[:SESSION_LINES], *(["│ ..."] if len(actual) > SESSION_LINES else [])])
+    assert old_block in README
+    (ROOT / "README.md").write_text(README.replace(old_block, new_block), encoding="utf-8")
