@@ -314,6 +314,7 @@ if __name__ == "__main__":
     command_line, shown, cut = console_session()
     actual = console_output(command_line, max(len(line) for line in shown))
     old_block = "\n".join([command_line, *shown, *(["│ ..."] if cut else [])])
-    new_block = "\n".join([command_line, *actual[:SESSION_LINES], *(["│ ..."] if len(actual) > SESSION_LINES else [])])
+    keep = len(shown) if cut else SESSION_LINES  # as long as it is now
+    new_block = "\n".join([command_line, *actual[:keep], *(["│ ..."] if len(actual) > keep else [])])
     assert old_block in README
     (ROOT / "README.md").write_text(README.replace(old_block, new_block), encoding="utf-8")
