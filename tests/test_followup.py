@@ -222,7 +222,8 @@ def test_followup_cli_json_and_ics_keep_uids(run, tmp_path):
 
 def _crafted() -> list[Deal]:
     """9 calls: 3 no answer, 6 connected (of which 4 meetings booked); 3 meetings held, 1 cancelled;
-    2 deals with a meeting held, 1 of them won; 2 won customers in all, 1 VIP, 0 loyal."""
+    2 deals with a meeting held, 1 of them won, and 1 deal won without a logged meeting (3 reached a
+    meeting, 2 won); 2 won customers in all, 1 VIP, 0 loyal."""
     a = [_call("2026-02-01T09:00", "no-answer"), _call("2026-02-02T09:00", "no-answer"),
          _call("2026-02-03T09:00", "connected"), _call("2026-02-04T09:00", "meeting-booked"),
          _call("2026-02-05T09:00", "meeting-booked"), _call("2026-02-10T09:00", "held", kind="visit")]
@@ -243,7 +244,7 @@ def test_funnel_rates_match_hand_computed_values():
     assert rates["effective_call_rate"] == (6, 9, 6 / 9)
     assert rates["appointment_rate"] == (4, 6, 4 / 6)
     assert rates["meeting_success_rate"] == (3, 4, 0.75)
-    assert rates["close_rate"] == (1, 2, 0.5)
+    assert rates["close_rate"] == (2, 3, 2 / 3)
     assert rates["vip_conversion_rate"] == (1, 2, 0.5)
     assert rates["vip_loyalty_rate"] == (0, 1, 0.0)
 

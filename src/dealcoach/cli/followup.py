@@ -49,8 +49,10 @@ def followup(
 
     lang_ = language(lang)
     day = _date(today, "--today") or dt.date.today()
+    from dealcoach.usecases.reading import read_deals
+
     with open_store() as store:
-        deals = [store.get(s.id) for s in store.list_deals(owner=owner)]
+        deals = list(read_deals(store, owner=owner, status="open"))
     plan = plan_follow_ups(deals, _playbooks(deals), day, days, lang_)
     if ics is not None:
         from dealcoach.errors import DealcoachError
@@ -85,15 +87,18 @@ def funnel(
 
     Example: dealcoach funnel --since 2026-01-01 --owner amy
     """
-    from dealcoach.coaching.funnel import compute_funnel
+    from dealcoach.coaching.funnel import compute_funnel, window_bounds
     from dealcoach.playbook.loader import load_playbook
     from dealcoach.store import open_store
+    from dealcoach.usecases.reading import read_deals
 
     lang_ = language(lang)
     start, end = _date(since, "--since"), _date(until, "--until")
     with open_store() as store:
-        deals = [store.get(s.id) for s in store.list_deals()]
-    result = compute_funnel(deals, load_playbook(playbook), lang_, since=start, until=end, owner=owner)
+        deals = list(read_deals(store, owner=owner))
+        counts = store.activity_counts(*window_bounds(start, end), owner=owner)
+    result = compute_funnel(deals, load_playbook(playbook), lang_, since=start, until=end, owner=owner,
+                            activity_counts=counts)
     if json:
         data = result.model_dump(mode="json")
         data.update({rate["id"]: rate for rate in data["rates"]})  # the documented top-level keys

@@ -88,37 +88,41 @@ def plan_follow_ups(deals: list[Deal], playbooks: dict[str, Playbook], today: dt
     for deal in deals:
         if deal.status != "open":
             continue
-        playbook = playbooks[deal.playbook]
-        grade, source = effective_grade(deal)
-        cadence_grade = grade or UNGRADED_CADENCE_GRADE
-        cadence = _cadence(playbook, cadence_grade)
-        last = max(deal.activities, key=lambda a: a.date, default=None)
-        last_touch = local_date(last.date) if last else None
-        due = last_touch + dt.timedelta(days=cadence) if last_touch else today
-        if (due - today).days > days:
-            continue
-        contact = _main_contact(deal, last)
-        pretext_id = next_pretext(playbook, deal, contact)
-        pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
-            if playbook.grading else None
-        overdue = (today - due).days
-        if last_touch is None:
-            why = message("followup.never", lang)
-        elif overdue > 0:
-            why = message("followup.overdue", lang, days=(today - last_touch).days, grade=cadence_grade,
-                          cadence=cadence, overdue=overdue)
-        else:
-            why = message("followup.due", lang, days=(today - last_touch).days, grade=cadence_grade, cadence=cadence)
-        if source == "ungraded":
-            why += " " + message("followup.ungraded", lang)
-        plan.append(FollowUp(
-            deal_id=deal.id, deal=deal.name, account=deal.account, contact=contact, grade=grade or "-",
-            grade_source=source, cadence_days=cadence, last_touch=last_touch, due=due, days_overdue=max(overdue, 0),
-            why=why, pretext_id=pretext_id, pretext=pretext.text.get(lang) if pretext else None,
-            pretext_detail=pretext.detail.get(lang) if pretext and pretext.detail else None,
-            uid=stable_uid(deal, contact), owner=deal.owner,
-        ))
+        item = follow_up_for(deal, playbooks[deal.playbook], today, lang)
+        if (item.due - today).days <= days:
+            plan.append(item)
     return sorted(plan, key=lambda f: (f.due, "ABCD-".index(f.grade) if f.grade in "ABCD-" else 9, f.deal))
+
+
+def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> FollowUp:
+    """When one deal is due next, by its grade's rhythm and its last touch, with whom and why."""
+    grade, source = effective_grade(deal)
+    cadence_grade = grade or UNGRADED_CADENCE_GRADE
+    cadence = _cadence(playbook, cadence_grade)
+    last = max(deal.activities, key=lambda a: a.date, default=None)
+    last_touch = local_date(last.date) if last else None
+    due = last_touch + dt.timedelta(days=cadence) if last_touch else today
+    contact = _main_contact(deal, last)
+    pretext_id = next_pretext(playbook, deal, contact)
+    pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
+        if playbook.grading else None
+    overdue = (today - due).days
+    if last_touch is None:
+        why = message("followup.never", lang)
+    elif overdue > 0:
+        why = message("followup.overdue", lang, days=(today - last_touch).days, grade=cadence_grade,
+                      cadence=cadence, overdue=overdue)
+    else:
+        why = message("followup.due", lang, days=(today - last_touch).days, grade=cadence_grade, cadence=cadence)
+    if source == "ungraded":
+        why += " " + message("followup.ungraded", lang)
+    return FollowUp(
+        deal_id=deal.id, deal=deal.name, account=deal.account, contact=contact, grade=grade or "-",
+        grade_source=source, cadence_days=cadence, last_touch=last_touch, due=due, days_overdue=max(overdue, 0),
+        why=why, pretext_id=pretext_id, pretext=pretext.text.get(lang) if pretext else None,
+        pretext_detail=pretext.detail.get(lang) if pretext and pretext.detail else None,
+        uid=stable_uid(deal, contact), owner=deal.owner,
+    )
 
 
 def _cadence(playbook: Playbook, grade: str) -> int:

@@ -1,19 +1,32 @@
 """Seed 003's conversion funnel, computed from the activity log. Pure; no terminal.
 
-- 有效电话率 effective_call_rate = connected calls / calls (connected: someone answered, i.e. any
-  outcome but no-answer)
-- 预约面谈率 appointment_rate = meetings booked / connected calls
-- 约见成功率 meeting_success_rate = meetings held / meetings booked
-- 成交率 close_rate = deals won / deals with a meeting held
-- VIP 客户转化率 vip_conversion_rate = VIP customers / won customers
-- VIP 客户转忠诚率 vip_loyalty_rate = loyal customers / VIP customers
-A zero denominator gives no rate (None, shown as n/a), never a fake 0%.
+Each rate counts its numerator inside its denominator's population, so no rate can exceed 100%:
+- 有效电话率 effective_call_rate = connected calls / calls (connected: any outcome but no-answer)
+- 预约面谈率 appointment_rate = calls that booked a meeting / connected calls
+- 约见成功率 meeting_success_rate = bookings that led to a meeting held / meetings booked: on each
+  deal, each meeting held (visit, meeting, demo) is matched to at most one booking in the window
+  (min(booked, held) per deal), so extra visits without a booking never push it past 100%
+- 成交率 close_rate = deals won / deals that reached a meeting: deals with a meeting held in the
+  window, plus every deal won in the window (a won deal is counted as won even if its meetings were
+  never logged)
+- VIP 客户转化率 vip_conversion_rate = VIP customers / deals won in the window
+- VIP 客户转忠诚率 vip_loyalty_rate = loyal VIP customers / VIP customers
+A zero denominator gives no rate (None, shown as n/a), never a fake 0%. Below MIN_SAMPLE in its
+denominator a rate is shown but never named the weakest step: the result says how many more are
+needed instead of giving firm advice after one call.
+
+The counting of activities is a GROUP BY (deal, kind, outcome): the store runs it in SQL on both
+backends (`DealStore.activity_counts`); `group_activities` does the same for deals in memory. Both
+feed the one function that turns groups into rates (`_tally`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
@@ -25,6 +38,16 @@ from dealcoach.playbook.models import Playbook
 RATE_IDS = ("effective_call_rate", "appointment_rate", "meeting_success_rate", "close_rate",
             "vip_conversion_rate", "vip_loyalty_rate")
 MEETING_KINDS = ("visit", "meeting", "demo")
+MIN_SAMPLE = 5  # below this many in its denominator, a rate is too thin to name the weakest step
+
+
+class ActivityCount(NamedTuple):
+    """How many activities of one kind and outcome a deal has in the window (a row of the GROUP BY)."""
+
+    deal: int
+    kind: str
+    outcome: str
+    count: int
 
 
 class Rate(BaseModel):
@@ -34,6 +57,7 @@ class Rate(BaseModel):
     denominator: int
     rate: float | None
     benchmark: float | None = None
+    more_needed: int = 0  # how many more in the denominator before this rate can be called weak
 
 
 class StageFlow(BaseModel):
@@ -54,11 +78,23 @@ class Funnel(BaseModel):
     weakest: str | None
     diagnosis: str | None
     work_on: str | None
+    min_sample: int = MIN_SAMPLE
+    too_few: str | None = None  # said instead of a weakest step when the sample is too small
     stages: list[StageFlow]
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
+
+
+def window_bounds(since: dt.date | None, until: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The window as instants: from local midnight of `since` to local midnight after `until`
+    (exclusive), so an activity counts when its local calendar day is in the window."""
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time()).astimezone()
+
+    return (midnight(since) if since else None,
+            midnight(until + dt.timedelta(days=1)) if until else None)
 
 
 def _in_window(day: dt.date | None, since: dt.date | None, until: dt.date | None) -> bool:
@@ -67,35 +103,64 @@ def _in_window(day: dt.date | None, since: dt.date | None, until: dt.date | None
     return (since is None or day >= since) and (until is None or day <= until)
 
 
-def compute_funnel(deals: list[Deal], playbook: Playbook, lang: Lang, since: dt.date | None = None,
-                   until: dt.date | None = None, owner: str | None = None) -> Funnel:
-    chosen = [d for d in deals if owner is None or d.owner == owner]
-    calls = connected = booked = held = 0
-    deals_with_meeting: set[int] = set()
-    for index, deal in enumerate(chosen):
+def group_activities(deals: Iterable[tuple[int, Deal]], since: dt.date | None = None,
+                     until: dt.date | None = None) -> list[ActivityCount]:
+    """The GROUP BY (deal, kind, outcome) of `DealStore.activity_counts`, for deals in memory."""
+    start, end = window_bounds(since, until)
+    counts: Counter = Counter()
+    for key, deal in deals:
         for activity in deal.activities:
-            if not _in_window(local_date(activity.date), since, until):
+            if (start and activity.date < start) or (end and activity.date >= end):
                 continue
-            if activity.kind == "call":
-                calls += 1
-                if activity.outcome != "no-answer":
-                    connected += 1
-                if activity.outcome == "meeting-booked":
-                    booked += 1
-            elif activity.kind in MEETING_KINDS and activity.outcome == "held":
-                held += 1
-                deals_with_meeting.add(index)
-    won = [d for i, d in enumerate(chosen) if d.status == "won" and i in deals_with_meeting
-           and (since is None and until is None or _in_window(d.closed_on, since, until))]
-    all_won = [d for d in chosen if d.status == "won"]
-    vip = [d for d in all_won if d.vip]
-    loyal = [d for d in vip if d.loyal]
+            counts[(key, activity.kind, activity.outcome)] += 1
+    return [ActivityCount(*group, count) for group, count in counts.items()]
+
+
+def _tally(groups: list[ActivityCount]) -> tuple[dict[str, int], set[int]]:
+    """Calls, connected, booked and matched-held counts, and the deals with a meeting held."""
+    calls = connected = booked = matched = 0
+    booked_by_deal: Counter = Counter()
+    held_by_deal: Counter = Counter()
+    for group in groups:
+        if group.kind == "call":
+            calls += group.count
+            if group.outcome != "no-answer":
+                connected += group.count
+            if group.outcome == "meeting-booked":
+                booked += group.count
+                booked_by_deal[group.deal] += group.count
+        elif group.kind in MEETING_KINDS and group.outcome == "held":
+            held_by_deal[group.deal] += group.count
+    for deal, held in held_by_deal.items():
+        matched += min(held, booked_by_deal[deal])
+    return {"calls": calls, "connected": connected, "booked": booked, "matched": matched}, set(held_by_deal)
+
+
+def compute_funnel(deals: list[Deal], playbook: Playbook, lang: Lang, since: dt.date | None = None,
+                   until: dt.date | None = None, owner: str | None = None,
+                   activity_counts: list[tuple[int, str, str, int]] | None = None) -> Funnel:
+    """The funnel of `deals` (those of `owner` when given). `activity_counts` are the store's GROUP
+    BY of the same deals, keyed by deal id; without it the activities of `deals` are grouped here."""
+    chosen = [d for d in deals if owner is None or d.owner == owner]
+    keyed = [(deal.id if deal.id is not None else -1 - index, deal) for index, deal in enumerate(chosen)]
+    if activity_counts is None:
+        activity_counts = group_activities(keyed, since, until)
+    else:
+        wanted = {key for key, _ in keyed}
+        activity_counts = [ActivityCount(*row) for row in activity_counts if row[0] in wanted]
+    tally, with_meeting = _tally(activity_counts)
+    windowed = since is not None or until is not None
+    won = {key for key, d in keyed if d.status == "won" and (not windowed or _in_window(d.closed_on, since, until))}
+    reached_meeting = with_meeting | won
+    by_key = dict(keyed)
+    vip = {key for key in won if by_key[key].vip}
+    loyal = {key for key in vip if by_key[key].loyal}
     counts = {
-        "effective_call_rate": (connected, calls),
-        "appointment_rate": (booked, connected),
-        "meeting_success_rate": (held, booked),
-        "close_rate": (len(won), len(deals_with_meeting)),
-        "vip_conversion_rate": (len(vip), len(all_won)),
+        "effective_call_rate": (tally["connected"], tally["calls"]),
+        "appointment_rate": (tally["booked"], tally["connected"]),
+        "meeting_success_rate": (tally["matched"], tally["booked"]),
+        "close_rate": (len(won), len(reached_meeting)),
+        "vip_conversion_rate": (len(vip), len(won)),
         "vip_loyalty_rate": (len(loyal), len(vip)),
     }
     advice = {step.id: step for step in playbook.funnel}
@@ -104,28 +169,42 @@ def compute_funnel(deals: list[Deal], playbook: Playbook, lang: Lang, since: dt.
         numerator, denominator = counts[rate_id]
         step = advice.get(rate_id)
         name = step.name.get(lang) if step else message(f"rate.{rate_id}", lang)
-        rates.append(Rate(id=rate_id, name=name, numerator=numerator,
-                          denominator=denominator, rate=_ratio(numerator, denominator),
-                          benchmark=step.benchmark if step else None))
+        rates.append(Rate(id=rate_id, name=name, numerator=numerator, denominator=denominator,
+                          rate=_ratio(numerator, denominator), benchmark=step.benchmark if step else None,
+                          more_needed=max(0, MIN_SAMPLE - denominator)))
     weakest = _weakest(rates)
     step = advice.get(weakest) if weakest else None
     return Funnel(since=since, until=until, owner=owner, deals=len(chosen), rates=rates, weakest=weakest,
                   diagnosis=step.diagnosis.get(lang) if step else None, work_on=step.work_on.get(lang) if step else None,
+                  too_few=None if weakest else _too_few(rates, lang),
                   stages=stage_flow(chosen, playbook, lang))
 
 
 def _weakest(rates: list[Rate]) -> str | None:
-    """The rate furthest below its benchmark (relative), among rates that have data."""
+    """The rate furthest below its benchmark (relative), among rates with a large enough sample."""
     scored = [(r.rate / r.benchmark if r.benchmark else r.rate, r.id) for r in rates
-              if r.rate is not None and (r.benchmark is None or r.rate < r.benchmark)]
+              if r.rate is not None and not r.more_needed and (r.benchmark is None or r.rate < r.benchmark)]
     return min(scored)[1] if scored else None
+
+
+def _too_few(rates: list[Rate], lang: Lang) -> str | None:
+    """Which rates are too thin to judge, and how many more each needs (None if none is)."""
+    thin = [r for r in rates if r.more_needed and r.denominator]
+    if not thin:
+        thin = [r for r in rates if r.more_needed][:1]
+    if not thin:
+        return None
+    separator = "、" if lang != "en" else ", "
+    needs = separator.join(message("funnel.needs_more", lang, rate=r.name, more=r.more_needed) for r in thin)
+    return message("funnel.too_few", lang, min=MIN_SAMPLE, needs=needs)
 
 
 def stage_flow(deals: list[Deal], playbook: Playbook, lang: Lang) -> list[StageFlow]:
     """Per sales stage: how many deals reached it, how many met its gate, median days spent in it.
 
     A stage is entered when the previous stage's gate was met (the first stage: at the deal's first
-    recorded date) and left when its own gate was met; dates come from the done marks.
+    recorded date: a done mark or an activity) and left when its own gate was met; dates come from
+    the done marks.
     """
     flows = []
     for index, stage in enumerate(playbook.stages):

@@ -72,6 +72,8 @@ def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:
         console.print(Text(funnel.diagnosis))
         if funnel.work_on:
             console.print(Text.assemble((message("funnel.work_on", lang) + " ", "bold"), funnel.work_on))
+    elif funnel.too_few:
+        console.print(Text(funnel.too_few, style="yellow"))
     stages = Table(title=message("funnel.stages", lang), title_justify="left")
     for key in ("col.sales_stage", "funnel.reached", "funnel.completed", "funnel.conversion", "funnel.median_days"):
         stages.add_column(message(key, lang), overflow="fold")

@@ -1,0 +1,1 @@
+"""Use cases: what one command does with the store and the core, returning result models."""
