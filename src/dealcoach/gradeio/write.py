@@ -138,3 +138,30 @@ def _numeric_columns(frame: pl.DataFrame, pairs, id_headers: set[str]) -> set[st
         if ok:
             numeric.add(column)
     return numeric
+
+
+def write_records(records: list[dict], columns: tuple[str, ...], path: Path, sheet: str = "dealcoach") -> int:
+    """Any table of plain records (another command's rows) to .csv or .xlsx, formula-safe the same
+    way as the graded prospects: text that would run as a formula gets a ' in CSV and is an inline
+    string in XLSX; numbers and dates stay numbers and dates."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise DealcoachError(f"-o {path}: write .csv or .xlsx")
+    frame = pl.DataFrame(records, schema_overrides={c: pl.String for c in columns
+                                                    if all(r.get(c) is None for r in records)},
+                         infer_schema_length=None)
+    if frame.width == 0:
+        frame = pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in columns})
+    pairs = [(column, column) for column in columns]
+    try:
+        if suffix == ".csv":
+            _write_csv(frame, pairs, path, None, set())
+        else:
+            from dealcoach.gradeio.xlsx import write_sheet
+
+            kinds = [(name, column, "date" if frame.schema[column] == pl.Date else
+                      "number" if frame.schema[column].is_numeric() else "text") for name, column in pairs]
+            write_sheet(frame, kinds, path, sheet=sheet)
+    except OSError as exc:
+        raise DealcoachError(f"{path}: cannot write ({exc.strerror})") from None
+    return len(frame)

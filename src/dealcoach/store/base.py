@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -348,6 +349,20 @@ class DealStore:
                              (deal_id,)).fetchall()
         return [HistoryEntry(at=dt.datetime.fromisoformat(r[0]), who=r[1], what=r[2]) for r in rows]
 
+    def history_since(self, since: dt.datetime, owner: str | None = None) -> dict[int, list[HistoryEntry]]:
+        """Every history line at or after `since`, per deal id, oldest first: one query."""
+        query = "SELECT h.deal_id, h.at, h.who, h.what FROM deal_history h"
+        params: tuple = (since.astimezone(dt.timezone.utc).isoformat(),)
+        if owner is not None:
+            query += " JOIN deals d ON d.id = h.deal_id WHERE h.at >= ? AND d.owner = ?"
+            params += (owner,)
+        else:
+            query += " WHERE h.at >= ?"
+        found: dict[int, list[HistoryEntry]] = {}
+        for deal_id, at, who, what in self._execute(query + " ORDER BY h.id", params).fetchall():
+            found.setdefault(deal_id, []).append(HistoryEntry(at=dt.datetime.fromisoformat(at), who=who, what=what))
+        return found
+
     def count(self) -> int:
         return self._execute("SELECT COUNT(*) FROM deals").fetchone()[0]
 
@@ -526,6 +541,37 @@ def describe_change(before: Deal, after: Deal) -> str | None:
         else:
             parts.append(f"{key}: {_short(old.get(key))} -> {_short(new[key])}")
     return "; ".join(parts) if parts else None
+
+
+_CHANGED = re.compile(r"(?:^|; )([a-z_]+): (.*?)(?=; [a-z_]+: |; [a-z]|$)")
+_MERGED = " (merged with a concurrent change)"
+
+
+def parse_change(what: str) -> dict[str, tuple[object, object]]:
+    """The fields a history line of `describe_change` (or a command's own line) records as changed:
+    {field: (before, after)}; `done` and `people` give (removed ids or names, added ones). Values
+    come back as JSON values where they were written as JSON (numbers, null), else as text."""
+    text = what.removesuffix(_MERGED)
+    changed: dict[str, tuple[object, object]] = {}
+    for match in _CHANGED.finditer(text):
+        field, value = match.group(1), match.group(2)
+        if field in ("done", "people"):
+            words = value.split()
+            changed[field] = ([w[1:] for w in words if w.startswith("-")], [w[1:] for w in words if w.startswith("+")])
+        elif " -> " in value:
+            before, after = value.split(" -> ", 1)
+            changed[field] = (_value(before), _value(after))
+    return changed
+
+
+def _value(text: str) -> object:
+    if text == "null":
+        return None
+    try:
+        number = json.loads(text)
+    except ValueError:
+        return text
+    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else text
 
 
 def _short(value: object) -> str:

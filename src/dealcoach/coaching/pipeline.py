@@ -1,0 +1,476 @@
+"""The manager's pipeline review (项目分析会): every deal on one line, ranked by risk, with totals,
+a forecast, a table per rep and what changed since a date. Pure: no store, no terminal.
+
+Each line reuses the one place of each rule: the stage, the customer's step, the warnings and the
+next actions come from `coaching.diagnosis.diagnose`; the grade, the last touch and the next
+follow-up from `coaching.followup.follow_up_for`; the per-rep weakest step from
+`coaching.funnel.compute_funnel`.
+
+Risk score of an open deal (0..155; closed deals score 0):
+- warnings: 30 per high, 15 per medium, 5 per low warning, at most 60;
+- stage gap: 15 per step the customer is ahead of our sales stage, at most 45 (a customer behind
+  us is no risk);
+- staleness: the days the follow-up is overdue by the grade's rhythm, at most 30; a deal never
+  contacted counts 30;
+- size: 20 x the amount / the largest amount in the same currency among the deals reviewed (no
+  amount: 0), so of two equally troubled deals the bigger one comes first.
+A deal is *at risk* when it is open and has a high-severity warning or the customer is ahead of us.
+
+Money is never summed across currencies: every total is a list of per-currency sums. The weighted
+amount is amount x probability for an open deal, the amount for a won deal and 0 for a lost one;
+deals without an amount, or open deals without a probability, are counted apart and never as zero.
+The forecast counts open deals whose expected close falls in the next 30 and 90 days; open deals
+whose close date has passed, or that have none, are counted apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from typing import Literal
+
+from pydantic import BaseModel
+
+from dealcoach.coaching.diagnosis import Diagnosis, diagnose
+from dealcoach.coaching.followup import follow_up_for
+from dealcoach.coaching.funnel import compute_funnel
+from dealcoach.deals.models import Deal
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import Playbook, RoleCatalog
+
+SEVERITY_POINTS = {"high": 30, "medium": 15, "low": 5}
+MAX_WARNING_POINTS = 60
+GAP_POINTS, MAX_GAP_POINTS = 15, 45
+MAX_STALE_POINTS = 30
+SIZE_POINTS = 20
+FORECAST_DAYS = (30, 90)
+SORTS = ("risk", "amount", "close", "stale", "grade", "owner", "name")
+Status = Literal["open", "won", "lost", "all"]
+
+
+class WarningRef(BaseModel):
+    id: str
+    severity: Literal["high", "medium", "low"]
+    message: str
+
+
+class Risk(BaseModel):
+    score: float
+    warnings: float
+    gap: float
+    staleness: float
+    size: float
+
+
+class PipelineRow(BaseModel):
+    deal_id: int | None
+    name: str
+    account: str | None
+    owner: str | None
+    status: Literal["open", "won", "lost"]
+    amount: float | None
+    currency: str
+    expected_close: dt.date | None
+    probability: float | None
+    weighted: float | None
+    grade: str | None
+    grade_source: str
+    stage: str
+    stage_name: str
+    stage_index: int
+    customer_step: str
+    customer_step_name: str
+    customer_step_index: int
+    customer_step_source: str
+    gap: int  # customer's step minus our stage: > 0 the customer is ahead of us
+    warnings: list[WarningRef]
+    top_warning: WarningRef | None
+    last_touch: dt.date | None
+    days_since_touch: int | None
+    next_follow_up: dt.date | None
+    follow_up_overdue: int
+    next_action: str | None
+    risk: Risk
+    at_risk: bool
+
+
+class Money(BaseModel):
+    currency: str
+    amount: float
+    weighted: float
+
+
+class Totals(BaseModel):
+    """One group of deals (a stage, a grade, a forecast window, a rep): how many and how much."""
+
+    key: str
+    name: str
+    count: int
+    money: list[Money]
+    without_amount: int  # counted apart, never as zero
+    without_probability: int  # open deals with an amount but no probability: not weighted
+
+
+class Forecast(Totals):
+    days: int
+    until: dt.date
+
+
+class RepRow(Totals):
+    at_risk: int
+    overdue_follow_ups: int
+    weakest_step: str | None
+    weakest_note: str | None  # why no weakest step is named (too few)
+
+
+class Change(BaseModel):
+    kind: Literal["new", "stage", "customer_step", "close_date", "amount", "probability", "status", "owner",
+                  "warning_new", "warning_resolved"]
+    before: str | None = None
+    after: str | None = None
+    text: str
+
+
+class DealChanges(BaseModel):
+    deal_id: int | None
+    name: str
+    owner: str | None
+    changes: list[Change]
+
+
+class PipelineFilters(BaseModel):
+    owner: str | None = None
+    stage: str | None = None
+    grade: list[str] = []
+    status: Status = "open"
+    at_risk: bool = False
+    stale: int | None = None
+    sort: str = "risk"
+
+
+class PipelineReview(BaseModel):
+    today: dt.date
+    filters: PipelineFilters
+    rows: list[PipelineRow]
+    by_stage: list[Totals]
+    by_grade: list[Totals]
+    forecast: list[Forecast]
+    past_close: int  # open deals whose expected close has passed: the date needs updating
+    without_close: int  # open deals with no expected close
+    reps: list[RepRow]
+    since: dt.date | None = None
+    changes: list[DealChanges] | None = None
+    history_note: str | None = None  # when --since finds nothing to compare with
+    empty: str | None = None  # the sentence shown instead of an empty table
+
+
+# --- one deal ----------------------------------------------------------------------------------
+
+
+def weighted_amount(deal: Deal) -> float | None:
+    if deal.amount is None:
+        return None
+    if deal.status == "won":
+        return deal.amount
+    if deal.status == "lost":
+        return 0.0
+    return None if deal.probability is None else deal.amount * deal.probability
+
+
+def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.date, lang: Lang,
+                 diagnosis: Diagnosis | None = None) -> PipelineRow:
+    """One deal as a line of the review; its risk is scored later, against the deals beside it."""
+    diagnosis = diagnosis or diagnose(deal, playbook, catalog, lang)
+    follow = follow_up_for(deal, playbook, today, lang)
+    is_open = deal.status == "open"
+    warnings = [WarningRef(id=w.id, severity=w.severity, message=w.message) for w in diagnosis.warnings] \
+        if is_open else []
+    gap = diagnosis.customer_step.index - diagnosis.sales_stage.index
+    return PipelineRow(
+        deal_id=deal.id, name=deal.name, account=deal.account, owner=deal.owner, status=deal.status,
+        amount=deal.amount, currency=deal.currency, expected_close=deal.expected_close,
+        probability=deal.probability, weighted=weighted_amount(deal),
+        grade=None if follow.grade == "-" else follow.grade, grade_source=follow.grade_source,
+        stage=diagnosis.sales_stage.id, stage_name=diagnosis.sales_stage.name,
+        stage_index=diagnosis.sales_stage.index, customer_step=diagnosis.customer_step.id,
+        customer_step_name=diagnosis.customer_step.name, customer_step_index=diagnosis.customer_step.index,
+        customer_step_source=diagnosis.customer_step.source, gap=gap, warnings=warnings,
+        top_warning=warnings[0] if warnings else None, last_touch=follow.last_touch,
+        days_since_touch=(today - follow.last_touch).days if follow.last_touch else None,
+        next_follow_up=follow.due if is_open else None,
+        follow_up_overdue=follow.days_overdue if is_open else 0,
+        next_action=diagnosis.next_actions[0].text if is_open and diagnosis.next_actions else None,
+        risk=Risk(score=0, warnings=0, gap=0, staleness=0, size=0),
+        at_risk=is_open and (gap > 0 or any(w.severity == "high" for w in warnings)),
+    )
+
+
+def score_risk(row: PipelineRow, largest: dict[str, float]) -> Risk:
+    """The documented risk score (module docstring); `largest` is the biggest amount per currency."""
+    if row.status != "open":
+        return Risk(score=0, warnings=0, gap=0, staleness=0, size=0)
+    warnings = min(MAX_WARNING_POINTS, sum(SEVERITY_POINTS[w.severity] for w in row.warnings))
+    gap = min(MAX_GAP_POINTS, GAP_POINTS * max(0, row.gap))
+    staleness = MAX_STALE_POINTS if row.last_touch is None else min(MAX_STALE_POINTS, row.follow_up_overdue)
+    top = largest.get(row.currency)
+    size = SIZE_POINTS * row.amount / top if row.amount and top else 0.0
+    return Risk(score=round(warnings + gap + staleness + size, 2), warnings=warnings, gap=gap,
+                staleness=staleness, size=round(size, 2))
+
+
+def rank_rows(rows: list[PipelineRow], sort: str = "risk") -> list[PipelineRow]:
+    """Scores every row's risk against the others, then orders them (risk: highest first)."""
+    largest: dict[str, float] = {}
+    for row in rows:
+        if row.status == "open" and row.amount:
+            largest[row.currency] = max(largest.get(row.currency, 0.0), row.amount)
+    scored = [row.model_copy(update={"risk": score_risk(row, largest)}) for row in rows]
+    far = dt.date.max
+    keys = {
+        "risk": lambda r: (-r.risk.score, r.expected_close or far, r.name),
+        "amount": lambda r: (r.currency, -(r.amount if r.amount is not None else -1), r.name),
+        "close": lambda r: (r.expected_close or far, r.name),
+        "stale": lambda r: (-(r.days_since_touch if r.days_since_touch is not None else 10**6), r.name),
+        "grade": lambda r: (r.grade or "Z", -r.risk.score, r.name),
+        "owner": lambda r: (r.owner or "", -r.risk.score, r.name),
+        "name": lambda r: (r.name,),
+    }
+    return sorted(scored, key=keys[sort])
+
+
+def keep(row: PipelineRow, filters: PipelineFilters) -> bool:
+    if filters.status != "all" and row.status != filters.status:
+        return False
+    if filters.owner is not None and row.owner != filters.owner:
+        return False
+    if filters.stage is not None and row.stage != filters.stage:
+        return False
+    if filters.grade and (row.grade or "-") not in filters.grade:
+        return False
+    if filters.at_risk and not row.at_risk:
+        return False
+    if filters.stale is not None and row.days_since_touch is not None and row.days_since_touch < filters.stale:
+        return False  # never contacted counts as stale
+    return True
+
+
+# --- totals ------------------------------------------------------------------------------------
+
+
+def totals(key: str, name: str, rows: Iterable[PipelineRow]) -> Totals:
+    count = without_amount = without_probability = 0
+    sums: dict[str, list[float]] = {}
+    for row in rows:
+        count += 1
+        if row.amount is None:
+            without_amount += 1
+            continue
+        money = sums.setdefault(row.currency, [0.0, 0.0])
+        money[0] += row.amount
+        if row.weighted is None:
+            without_probability += 1
+        else:
+            money[1] += row.weighted
+    return Totals(key=key, name=name, count=count,
+                  money=[Money(currency=c, amount=a, weighted=w) for c, (a, w) in sorted(sums.items())],
+                  without_amount=without_amount, without_probability=without_probability)
+
+
+def _by_stage(rows: list[PipelineRow], playbooks: dict[str, Playbook], lang: Lang) -> list[Totals]:
+    groups: dict[str, list[PipelineRow]] = {}
+    names: dict[str, str] = {}
+    order: dict[str, tuple] = {}
+    for row in rows:
+        groups.setdefault(row.stage, []).append(row)
+        names[row.stage] = row.stage_name
+        order[row.stage] = (row.stage_index, row.stage)
+    return [totals(stage, names[stage], groups[stage]) for stage in sorted(groups, key=order.__getitem__)]
+
+
+def _by_grade(rows: list[PipelineRow], lang: Lang) -> list[Totals]:
+    groups: dict[str, list[PipelineRow]] = {}
+    for row in rows:
+        groups.setdefault(row.grade or "-", []).append(row)
+    return [totals(grade, grade if grade != "-" else message("pipeline.ungraded", lang), groups[grade])
+            for grade in sorted(groups, key=lambda g: "ABCD-".find(g) if g in "ABCD-" else 9)]
+
+
+def _forecast(rows: list[PipelineRow], today: dt.date, lang: Lang) -> tuple[list[Forecast], int, int]:
+    open_rows = [r for r in rows if r.status == "open"]
+    forecasts = []
+    for days in FORECAST_DAYS:
+        until = today + dt.timedelta(days=days)
+        window = totals(f"{days}d", message("pipeline.next_days", lang, days=days),
+                        [r for r in open_rows if r.expected_close and today <= r.expected_close <= until])
+        forecasts.append(Forecast(**window.model_dump(), days=days, until=until))
+    past = sum(1 for r in open_rows if r.expected_close and r.expected_close < today)
+    missing = sum(1 for r in open_rows if r.expected_close is None)
+    return forecasts, past, missing
+
+
+def _reps(rows: list[PipelineRow], deals_by_owner: dict[str | None, list[Deal]], funnel_playbook: Playbook,
+          lang: Lang, activity_counts: list | None) -> list[RepRow]:
+    groups: dict[str | None, list[PipelineRow]] = {}
+    for row in rows:
+        groups.setdefault(row.owner, []).append(row)
+    reps = []
+    for owner in sorted(groups, key=lambda o: o or ""):
+        mine = groups[owner]
+        funnel = compute_funnel(deals_by_owner.get(owner, []), funnel_playbook, lang, owner=owner,
+                                activity_counts=activity_counts)
+        weakest = next((r.name for r in funnel.rates if r.id == funnel.weakest), None)
+        base = totals(owner or "", owner or message("pipeline.no_owner", lang), mine)
+        reps.append(RepRow(**base.model_dump(), at_risk=sum(r.at_risk for r in mine),
+                           overdue_follow_ups=sum(1 for r in mine if r.follow_up_overdue > 0),
+                           weakest_step=weakest, weakest_note=None if weakest else funnel.too_few))
+    return reps
+
+
+# --- what changed --------------------------------------------------------------------------------
+
+
+class PastChange(BaseModel):
+    """One history line since the date, already parsed: which fields went from what to what."""
+
+    at: dt.datetime
+    created: bool = False
+    fields: dict[str, tuple[object, object]] = {}
+    done_added: list[str] = []
+    done_removed: list[str] = []
+    people_added: list[str] = []
+
+
+def deal_as_of(deal: Deal, later: list[PastChange]) -> Deal | None:
+    """The deal as it was before the `later` changes (newest undone first); None if it was created
+    after. Only what the history records is rewound: the done marks, the customer's step, close
+    date, amount, probability, status, owner, and people added since."""
+    if any(change.created for change in later):
+        return None
+    data = deal.model_dump()
+    for change in sorted(later, key=lambda c: c.at, reverse=True):
+        for field, (before, _after) in change.fields.items():
+            if field in ("customer_step", "expected_close", "amount", "probability", "status", "owner", "currency"):
+                data[field] = before
+        if change.done_added or change.done_removed:
+            marks = [m for m in data["done"] if m["id"] not in set(change.done_added)]
+            marks += [{"id": item} for item in change.done_removed]
+            data["done"] = marks
+        if change.people_added:
+            data["people"] = [p for p in data["people"] if p["name"] not in set(change.people_added)]
+    try:
+        return Deal.model_validate(data)
+    except ValueError:  # a history line we cannot rewind (a hand-edited database): compare nothing
+        return deal
+
+
+def _show(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:.0%}"
+    return str(value)
+
+
+def compare(before: Deal | None, now: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang,
+            current: Diagnosis) -> list[Change]:
+    """What moved between the deal at the `since` date and now."""
+    if before is None:
+        return [Change(kind="new", text=message("pipeline.change_new", lang))]
+    was = diagnose(before, playbook, catalog, lang)
+    changes = []
+
+    def add(kind: str, old: object, new: object, key: str | None = None) -> None:
+        old_text, new_text = _show(old), _show(new)
+        changes.append(Change(kind=kind, before=old_text, after=new_text,  # type: ignore[arg-type]
+                              text=message(key or f"pipeline.change_{kind}", lang, before=old_text or "—",
+                                           after=new_text or "—")))
+
+    if was.sales_stage.id != current.sales_stage.id:
+        add("stage", was.sales_stage.name, current.sales_stage.name)
+    if was.customer_step.id != current.customer_step.id:
+        add("customer_step", was.customer_step.name, current.customer_step.name)
+    if before.expected_close != now.expected_close:
+        pushed = before.expected_close and now.expected_close and now.expected_close > before.expected_close
+        add("close_date", before.expected_close, now.expected_close,
+            "pipeline.change_close_pushed" if pushed else "pipeline.change_close_date")
+    if before.amount != now.amount:
+        add("amount", before.amount, now.amount)
+    if before.probability != now.probability:
+        add("probability", before.probability, now.probability)
+    if before.status != now.status:
+        add("status", message(f"status.{before.status}", lang), message(f"status.{now.status}", lang))
+    if before.owner != now.owner:
+        add("owner", before.owner, now.owner)
+    old_warnings = {w.id: w for w in was.warnings}
+    new_warnings = {w.id: w for w in current.warnings}
+    for warning_id, warning in new_warnings.items():
+        if warning_id not in old_warnings and now.status == "open":
+            changes.append(Change(kind="warning_new", after=warning_id,
+                                  text=message("pipeline.change_warning_new", lang, warning=warning.message)))
+    for warning_id, warning in old_warnings.items():
+        if warning_id not in new_warnings or now.status != "open":
+            changes.append(Change(kind="warning_resolved", before=warning_id,
+                                  text=message("pipeline.change_warning_resolved", lang, warning=warning.message)))
+    return changes
+
+
+# --- the review ----------------------------------------------------------------------------------
+
+
+def build_review(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog: RoleCatalog, today: dt.date,
+                 lang: Lang, filters: PipelineFilters | None = None, funnel_playbook: Playbook | None = None,
+                 activity_counts: list | None = None, since: dt.date | None = None,
+                 history: dict[int, list[PastChange]] | None = None) -> PipelineReview:
+    """The review of `deals` (every deal the filters may pick from; the funnel per rep needs the
+    closed ones too). `history`: per deal id, the parsed history lines after `since`."""
+    filters = filters or PipelineFilters()
+    rows: list[PipelineRow] = []
+    deals_by_owner: dict[str | None, list[Deal]] = {}
+    changes: list[DealChanges] = []
+    any_history = False
+    for deal in deals:
+        deals_by_owner.setdefault(deal.owner, []).append(deal)
+        playbook = playbooks[deal.playbook]
+        diagnosis = diagnose(deal, playbook, catalog, lang)
+        row = pipeline_row(deal, playbook, catalog, today, lang, diagnosis)
+        if not keep(row, filters):
+            continue
+        rows.append(row)
+        if since is not None and history is not None:
+            later = history.get(deal.id, [])  # type: ignore[arg-type]
+            if later:
+                any_history = True
+                found = compare(deal_as_of(deal, later), deal, playbook, catalog, lang, diagnosis)
+                if found:
+                    changes.append(DealChanges(deal_id=deal.id, name=deal.name, owner=deal.owner, changes=found))
+    ranked = rank_rows(rows, filters.sort)
+    forecasts, past, missing = _forecast(ranked, today, lang)
+    order = {row.deal_id: index for index, row in enumerate(ranked)}
+    changes.sort(key=lambda c: order.get(c.deal_id, 0))
+    history_note = None
+    if since is not None and not any_history:
+        history_note = message("pipeline.no_history", lang, since=since.isoformat())
+    return PipelineReview(
+        today=today, filters=filters, rows=ranked, by_stage=_by_stage(ranked, playbooks, lang),
+        by_grade=_by_grade(ranked, lang), forecast=forecasts, past_close=past, without_close=missing,
+        reps=_reps(ranked, deals_by_owner, funnel_playbook or next(iter(playbooks.values())), lang, activity_counts)
+        if ranked and playbooks else [],
+        since=since, changes=changes if since is not None else None, history_note=history_note,
+        empty=None if ranked else _empty_sentence(filters, [d for group in deals_by_owner.values() for d in group], lang),
+    )
+
+
+def _empty_sentence(filters: PipelineFilters, deals: list[Deal], lang: Lang) -> str:
+    """A clear sentence instead of an empty table: why nothing is shown."""
+    if not deals:
+        if filters.owner is not None:
+            return message("pipeline.no_deals_owner", lang, owner=filters.owner)
+        return message("pipeline.no_deals", lang)
+    if filters.status == "open" and all(d.status != "open" for d in deals):
+        return message("pipeline.all_closed", lang, total=len(deals))
+    return message("pipeline.none_match", lang, total=len(deals))
+
+
+def to_jsonable(review: PipelineReview) -> dict:
+    return json.loads(review.model_dump_json())

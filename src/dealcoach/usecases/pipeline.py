@@ -1,0 +1,92 @@
+"""`dealcoach pipeline`, `deal list` and `report --pipeline`: read the store once, build the review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dealcoach.coaching.pipeline import SORTS, PastChange, PipelineFilters, PipelineReview, build_review
+from dealcoach.errors import UsageError
+from dealcoach.i18n import Lang
+from dealcoach.store import DealStore
+from dealcoach.usecases.reading import read_deals
+
+_RELATIVE = re.compile(r"(\d+)\s*([dw])", re.IGNORECASE)
+
+
+def parse_since(text: str, today: dt.date, flag: str = "--since") -> dt.date:
+    """A date (YYYY-MM-DD) or a span back from today: 7d, 2w."""
+    value = text.strip()
+    match = _RELATIVE.fullmatch(value)
+    if match:
+        days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1)
+        return today - dt.timedelta(days=days)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag}: {text!r} is not a date: use YYYY-MM-DD, or 7d / 2w back from today") from None
+
+
+def make_filters(owner: str | None = None, stage: str | None = None, grades: list[str] | None = None,
+                 status: str = "open", at_risk: bool = False, stale: int | None = None,
+                 sort: str = "risk", stage_ids: set[str] | None = None) -> PipelineFilters:
+    """The filters from flags, each bad value refused with what is accepted."""
+    if status not in ("open", "won", "lost", "all"):
+        raise UsageError(f"--status: {status!r} is not a status; use open, won, lost or all")
+    if sort not in SORTS:
+        raise UsageError(f"--sort: {sort!r} is not a sort order; use one of {', '.join(SORTS)}")
+    wanted = []
+    for item in grades or []:
+        for grade in re.split(r"[,\s]+", item.strip().upper()):
+            if not grade:
+                continue
+            if grade not in ("A", "B", "C", "D", "-"):
+                raise UsageError(f"--grade: {grade!r} is not a grade; use A, B, C, D, or - for ungraded")
+            wanted.append(grade)
+    if stage is not None and stage_ids is not None and stage not in stage_ids:
+        raise UsageError(f"--stage: {stage!r} is not a sales stage; use one of {', '.join(sorted(stage_ids))}")
+    if stale is not None and stale < 0:
+        raise UsageError("--stale: give a number of days, 0 or more")
+    return PipelineFilters(owner=owner, stage=stage, grade=wanted, status=status, at_risk=at_risk,  # type: ignore[arg-type]
+                           stale=stale, sort=sort)
+
+
+def past_changes(store: DealStore, since: dt.date, owner: str | None) -> dict[int, list[PastChange]]:
+    """The history lines from local midnight of `since` on, parsed (the format is the store's)."""
+    from dealcoach.store.base import parse_change
+
+    start = dt.datetime.combine(since, dt.time()).astimezone()
+    parsed: dict[int, list[PastChange]] = {}
+    for deal_id, entries in store.history_since(start, owner=owner).items():
+        for entry in entries:
+            fields = parse_change(entry.what)
+            done = fields.pop("done", ([], []))
+            people = fields.pop("people", ([], []))
+            parsed.setdefault(deal_id, []).append(PastChange(
+                at=entry.at, created=entry.what in ("created", "imported") or entry.what.startswith("created"),
+                fields=fields, done_removed=list(done[0]), done_added=list(done[1]),  # type: ignore[arg-type]
+                people_added=list(people[1])))  # type: ignore[arg-type]
+    return parsed
+
+
+def pipeline_review(store: DealStore, lang: Lang, today: dt.date, filters: PipelineFilters,
+                    since: dt.date | None = None, funnel_playbook: str = "six-step") -> PipelineReview:
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+
+    deals = list(read_deals(store, owner=filters.owner))
+    playbooks = {playbook_id: load_playbook(playbook_id)
+                 for playbook_id in {d.playbook for d in deals} | {funnel_playbook}}
+    counts = store.activity_counts(owner=filters.owner)
+    history = past_changes(store, since, filters.owner) if since is not None else None
+    return build_review(deals, playbooks, load_catalog(), today, lang, filters,
+                        funnel_playbook=playbooks[funnel_playbook], activity_counts=counts,
+                        since=since, history=history)
+
+
+def stage_ids(playbook_ids: set[str] | None = None) -> set[str]:
+    from dealcoach.playbook.loader import load_playbook, playbook_ids as known
+
+    ids: set[str] = set()
+    for playbook_id in playbook_ids or set(known()):
+        ids |= {stage.id for stage in load_playbook(playbook_id).stages}
+    return ids
