@@ -37,6 +37,22 @@ HELP_ZH: dict[str, str] = {
     "YAML file with done/undone/customer_step/signals.": "含 done/undone/customer_step/signals 的 YAML 文件。",
     "Diagnose a deal file; no database needed.": "诊断一个商机文件，不需要数据库。",
     "Diagnose a bundled example deal (see `example list`).": "诊断一个内置示例商机（见 example list）。",
+    # pipeline
+    "The manager's pipeline review: every deal ranked by risk, totals, forecast.":
+        "经理的商机分析会：所有商机按风险排序，汇总与成交预测。",
+    "Every open deal on one line, riskiest first: stage against the customer's step, the top warning, last touch and next follow-up, the next action; totals by stage and grade, a 30/90-day forecast, a table per rep, and with --since what changed.":
+        "每个进行中的商机一行，风险最高的在前：我方阶段对照客户采购步骤、首要风险、上次联系与下次跟进、下一步；按阶段和级别汇总、未来 30/90 天成交预测、按销售代表的汇总表；加 --since 显示这段时间的变化。",
+    "Only deals at this sales stage (its id, e.g. entry).": "只看处于这个销售阶段的商机（阶段编号，如 develop/entry，见 playbook show）。",
+    "Only these grades: A, B, C, D, - (ungraded); repeat or A,B.": "只看这些级别：A、B、C、D，- 表示未分级；可重复，或写成 A,B。",
+    "open, won, lost or all.": "状态：open/won/lost/all（进行中、赢单、丢单、全部）。",
+    "Only deals at risk (a high warning, or the customer ahead of us).": "只看有风险的商机（有高级警示，或客户步骤领先于我方）。",
+    "Only deals not touched for DAYS days or more (never contacted included).": "只看 DAYS 天及以上没有联系的商机（含从未联系的）。",
+    "risk, amount, close, stale, grade, owner or name.": "排序：risk/amount/close/stale/grade/owner/name（风险、金额、预计成交、未联系天数、级别、负责人、名称）。",
+    "Also show what changed since then, from the history.": "同时显示从那时起的变化（来自变更记录）。",
+    "Write the rows to a .csv or .xlsx file.": "把各行写入 .csv 或 .xlsx 文件。",
+    "Show this many deals (--json and -o carry all).": "显示多少个商机（--json 和 -o 包含全部）。",
+    "Show every deal.": "显示全部商机。",
+    "Review as of this date (YYYY-MM-DD).": "按这一天的情况分析（YYYY-MM-DD）。",
     # deal
     "Your deals: create, list, show, edit, remove, import and export.": "你的商机：新建、列表、查看、修改、删除、导入和导出。",
     "Create a deal, by flags or (without --name, on a terminal) by answering a few questions.":
