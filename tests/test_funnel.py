@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dealcoach.coaching.funnel import MIN_SAMPLE, compute_funnel, group_activities, window_bounds
+from dealcoach.coaching.funnel import MIN_SAMPLE, compute_funnel, group_activities
 from dealcoach.deals.models import Activity, Deal
 from dealcoach.playbook.loader import load_playbook
 
@@ -69,14 +69,15 @@ def test_funnel_cli_says_too_few_in_each_language(run):
 
 
 def test_sql_group_by_matches_the_in_memory_count(store):
-    """Times logged in three zones around the window's edges (TZ is Asia/Shanghai in tests)."""
+    """The window bounds the calendar day an activity was logged on, in the zone it was logged in
+    (the store's rule), whatever the reader's zone: both counts agree around the edges."""
     activities = [
-        _act("2026-02-28T23:30:00+08:00", "call", "connected"),       # before the window (local)
-        _act("2026-02-28T16:30:00+00:00", "call", "meeting-booked"),  # 2026-03-01 00:30 local: inside
+        _act("2026-02-28T23:30:00+08:00", "call", "connected"),       # the day before the window
+        _act("2026-03-01T00:30:00-05:00", "call", "meeting-booked"),  # inside, logged in New York
         _act("2026-03-01T08:00:00+08:00", "call", "no-answer"),
         _act("2026-03-10T09:00:00-05:00", "visit", "held"),
-        _act("2026-03-31T15:59:00+00:00", "visit", "held"),           # 23:59 local on the last day
-        _act("2026-03-31T16:01:00+00:00", "call", "connected"),       # 00:01 local next day: outside
+        _act("2026-03-31T23:59:00+00:00", "visit", "held"),           # the last day, logged in UTC
+        _act("2026-04-01T00:01:00+09:00", "call", "connected"),       # the day after
     ]
     first = store.add(Deal(name="a", activities=activities, owner="amy"), "amy")
     second = store.add(Deal(name="b", activities=activities[:3], owner="bob"), "bob")
@@ -84,10 +85,16 @@ def test_sql_group_by_matches_the_in_memory_count(store):
     since, until = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
     for owner in (None, "amy", "bob"):
         deals = [d for d in (first, second) if owner is None or d.owner == owner]
-        in_memory = sorted(group_activities([(d.id, d) for d in deals], since, until))
-        in_sql = sorted(store.activity_counts(*window_bounds(since, until), owner=owner))
-        assert [tuple(row) for row in in_memory] == in_sql
-    unbounded = sorted(store.activity_counts())
-    assert sum(row[3] for row in unbounded) == 9
-    held = {row[0]: row[3] for row in store.activity_counts(*window_bounds(since, until)) if row[2] == "held"}
+        in_memory = sorted(tuple(row) for row in group_activities([(d.id, d) for d in deals], since, until))
+        in_sql = sorted((row[0], row[2], row[3], row[4])
+                        for row in store.activity_counts(owner=owner, since=since, until=until, per_deal=True))
+        assert in_memory == in_sql
+    assert sum(row[-1] for row in store.activity_counts()) == 9
+    held = {row[0]: row[4] for row in store.activity_counts(since=since, until=until, per_deal=True)
+            if row[3] == "held"}
     assert held == {first.id: 2}
+    # the same funnel from either count
+    deals = [store.get(first.id), store.get(second.id)]
+    from_sql = compute_funnel(deals, SIX, "en", since=since, until=until,
+                              activity_counts=store.activity_counts(since=since, until=until, per_deal=True))
+    assert from_sql.rates == compute_funnel(deals, SIX, "en", since=since, until=until).rates

@@ -141,7 +141,9 @@ def test_the_example_deals_rank_by_their_diagnosis(run):
     assert first["risk"]["score"] == first["risk"]["warnings"] + first["risk"]["gap"] + first["risk"]["staleness"] \
         + first["risk"]["size"]
     assert [r["risk"]["score"] for r in rows] == sorted((r["risk"]["score"] for r in rows), reverse=True)
-    assert first["next_action"].startswith("Catch up in order")
+    # the same first action as the deal's own diagnosis: one place for the rule
+    diagnosis = json.loads(run("stage", str(first["deal_id"]), "--json").stdout)
+    assert first["next_action"] == diagnosis["next_actions"][0]["text"]
     at_risk = _review(run, "--at-risk")["rows"]
     assert {r["name"] for r in at_risk} == {r["name"] for r in rows if r["at_risk"]}
 

@@ -87,7 +87,7 @@ def funnel(
 
     Example: dealcoach funnel --since 2026-01-01 --owner amy
     """
-    from dealcoach.coaching.funnel import compute_funnel, window_bounds
+    from dealcoach.coaching.funnel import compute_funnel
     from dealcoach.playbook.loader import load_playbook
     from dealcoach.store import open_store
     from dealcoach.usecases.reading import read_deals
@@ -96,7 +96,7 @@ def funnel(
     start, end = _date(since, "--since"), _date(until, "--until")
     with open_store() as store:
         deals = list(read_deals(store, owner=owner))
-        counts = store.activity_counts(*window_bounds(start, end), owner=owner)
+        counts = store.activity_counts(owner=owner, since=start, until=end, per_deal=True)
     result = compute_funnel(deals, load_playbook(playbook), lang_, since=start, until=end, owner=owner,
                             activity_counts=counts)
     if json:

@@ -16,8 +16,10 @@ denominator a rate is shown but never named the weakest step: the result says ho
 needed instead of giving firm advice after one call.
 
 The counting of activities is a GROUP BY (deal, kind, outcome): the store runs it in SQL on both
-backends (`DealStore.activity_counts`); `group_activities` does the same for deals in memory. Both
-feed the one function that turns groups into rates (`_tally`).
+backends (`DealStore.activity_counts(per_deal=True)`); `group_activities` does the same for deals in
+memory. Both feed the one function that turns groups into rates (`_tally`). The window bounds an
+activity's calendar date as it was logged (the rep's day, in the zone the rep logged it in), the
+store's rule.
 """
 
 from __future__ import annotations
@@ -87,16 +89,6 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def window_bounds(since: dt.date | None, until: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """The window as instants: from local midnight of `since` to local midnight after `until`
-    (exclusive), so an activity counts when its local calendar day is in the window."""
-    def midnight(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time()).astimezone()
-
-    return (midnight(since) if since else None,
-            midnight(until + dt.timedelta(days=1)) if until else None)
-
-
 def _in_window(day: dt.date | None, since: dt.date | None, until: dt.date | None) -> bool:
     if day is None:
         return False
@@ -106,11 +98,10 @@ def _in_window(day: dt.date | None, since: dt.date | None, until: dt.date | None
 def group_activities(deals: Iterable[tuple[int, Deal]], since: dt.date | None = None,
                      until: dt.date | None = None) -> list[ActivityCount]:
     """The GROUP BY (deal, kind, outcome) of `DealStore.activity_counts`, for deals in memory."""
-    start, end = window_bounds(since, until)
     counts: Counter = Counter()
     for key, deal in deals:
         for activity in deal.activities:
-            if (start and activity.date < start) or (end and activity.date >= end):
+            if (since or until) and not _in_window(activity.date.date(), since, until):
                 continue
             counts[(key, activity.kind, activity.outcome)] += 1
     return [ActivityCount(*group, count) for group, count in counts.items()]
@@ -138,16 +129,17 @@ def _tally(groups: list[ActivityCount]) -> tuple[dict[str, int], set[int]]:
 
 def compute_funnel(deals: list[Deal], playbook: Playbook, lang: Lang, since: dt.date | None = None,
                    until: dt.date | None = None, owner: str | None = None,
-                   activity_counts: list[tuple[int, str, str, int]] | None = None) -> Funnel:
+                   activity_counts: list[tuple] | None = None) -> Funnel:
     """The funnel of `deals` (those of `owner` when given). `activity_counts` are the store's GROUP
-    BY of the same deals, keyed by deal id; without it the activities of `deals` are grouped here."""
+    BY of the same deals and window, (deal id, status, kind, outcome, count) rows of
+    `activity_counts(per_deal=True)`; without it the activities of `deals` are grouped here."""
     chosen = [d for d in deals if owner is None or d.owner == owner]
     keyed = [(deal.id if deal.id is not None else -1 - index, deal) for index, deal in enumerate(chosen)]
     if activity_counts is None:
         activity_counts = group_activities(keyed, since, until)
     else:
         wanted = {key for key, _ in keyed}
-        activity_counts = [ActivityCount(*row) for row in activity_counts if row[0] in wanted]
+        activity_counts = [ActivityCount(row[0], row[2], row[3], row[4]) for row in activity_counts if row[0] in wanted]
     tally, with_meeting = _tally(activity_counts)
     windowed = since is not None or until is not None
     won = {key for key, d in keyed if d.status == "won" and (not windowed or _in_window(d.closed_on, since, until))}

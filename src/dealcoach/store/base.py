@@ -312,38 +312,6 @@ class DealStore:
             raise AmbiguousError(f"{ref!r} matches {len(rows)} deals ({listed}); use the id")
         return self.get(rows[0][0])
 
-    def activity_counts(self, since: dt.datetime | None = None, until: dt.datetime | None = None,
-                        owner: str | None = None) -> list[tuple[int, str, str, int]]:
-        """(deal id, kind, outcome, count) of the activities in [since, until) (aware instants): the
-        funnel's counts as one GROUP BY in the database, no deal document parsed in Python."""
-        if self.dialect == "sqlite":
-            source = "deals d, json_each(d.data, '$.activities') a"
-            kind, outcome = "json_extract(a.value, '$.kind')", "json_extract(a.value, '$.outcome')"
-            moment = "datetime(json_extract(a.value, '$.date'))"  # normalised to UTC
-
-            def bound(instant: dt.datetime) -> str:
-                return instant.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        else:
-            source = "deals d CROSS JOIN LATERAL jsonb_array_elements(d.data::jsonb -> 'activities') a"
-            kind, outcome = "a ->> 'kind'", "a ->> 'outcome'"
-            moment = "(a ->> 'date')::timestamptz"
-
-            def bound(instant: dt.datetime) -> dt.datetime:
-                return instant
-        where, params = [], []
-        if since is not None:
-            where.append(f"{moment} >= ?")
-            params.append(bound(since))
-        if until is not None:
-            where.append(f"{moment} < ?")
-            params.append(bound(until))
-        if owner is not None:
-            where.append("d.owner = ?")
-            params.append(owner)
-        query = (f"SELECT d.id, {kind}, {outcome}, COUNT(*) FROM {source}"
-                 + (" WHERE " + " AND ".join(where) if where else "") + f" GROUP BY d.id, {kind}, {outcome}")
-        return [tuple(row) for row in self._execute(query, tuple(params)).fetchall()]
-
     def history(self, deal_id: int) -> list[HistoryEntry]:
         rows = self._execute("SELECT at, who, what FROM deal_history WHERE deal_id = ? ORDER BY id",
                              (deal_id,)).fetchall()

@@ -76,7 +76,7 @@ def pipeline_review(store: DealStore, lang: Lang, today: dt.date, filters: Pipel
     deals = list(read_deals(store, owner=filters.owner))
     playbooks = {playbook_id: load_playbook(playbook_id)
                  for playbook_id in {d.playbook for d in deals} | {funnel_playbook}}
-    counts = store.activity_counts(owner=filters.owner)
+    counts = store.activity_counts(owner=filters.owner, per_deal=True)
     history = past_changes(store, since, filters.owner) if since is not None else None
     return build_review(deals, playbooks, load_catalog(), today, lang, filters,
                         funnel_playbook=playbooks[funnel_playbook], activity_counts=counts,
