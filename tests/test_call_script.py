@@ -178,7 +178,8 @@ def test_usage_errors_are_one_line(run, args, code, message):
 def test_unknown_contact_on_a_deal(run, stored):
     result = run("call-script", stored, "--contact", "nobody")
     assert result.exit_code == 1
-    assert "no person 'nobody' on deal 甲公司物流系统 (people: 王总, 李经理, 赵工)" in result.stderr
+    assert result.stderr == ("error: no person matches 'nobody' on deal 甲公司物流系统 (known: 王总, 李经理, 赵工); "
+                             "add them with `dealcoach people add 1 --name ...`, or leave out --contact\n")
 
 
 def test_markdown_output_file(run, stored, tmp_path):

@@ -100,7 +100,7 @@ def test_people_show_gives_role_department_and_driver_advice(run, auto_parts):
     assert "opponent-unaddressed" not in text.stdout  # the message is shown, not the id
     assert "应对计划" in text.stdout
     missing = run("people", "show", auto_parts, "nobody")
-    assert missing.exit_code == 1 and "no person 'nobody'" in missing.stderr
+    assert missing.exit_code == 1 and "no person matches 'nobody'" in missing.stderr
 
 
 def test_map_terminal_tree_coverage_and_gaps(run, auto_parts):

@@ -256,7 +256,7 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
     from dealcoach.coaching.grading import grade_deal, sort_key, with_computed_grade
     from dealcoach.deals import gradeinput
     from dealcoach.deals.edit import ensure_valid
-    from dealcoach.errors import DealcoachError, NotFoundError
+    from dealcoach.deals.lookup import find_one
     from dealcoach.i18n import message
     from dealcoach.playbook.loader import load_catalog, load_playbook
     from dealcoach.store import open_store
@@ -310,14 +310,11 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
     results.sort(key=sort_key)
     if explain is not None:
         wanted = explain.strip()
-        matches = [r for r in results if str(r.deal_id) == wanted or r.name == wanted] or \
-                  [r for r in results if wanted.lower() in r.name.lower()]
-        if not matches:
-            raise NotFoundError(f"--explain {explain!r}: no deal of that name")
-        if len(matches) > 1:
-            listed = "; ".join(f"{r.deal_id}: {r.name}" for r in matches[:10])
-            raise DealcoachError(f"--explain {explain!r} matches {len(matches)} deals ({listed}); use the id")
-        _show_explain(matches[0], lang, json, no_color)
+        by_id = [r for r in results if str(r.deal_id) == wanted]
+        chosen = by_id[0] if len(by_id) == 1 else find_one(
+            explain, results, lambda r: r.name, noun="deal", nouns="deals", label=lambda r: f"{r.deal_id}: {r.name}",
+            fix="use the id")
+        _show_explain(chosen, lang, json, no_color)
         return
     shown = results[:top] if top else results
     if json:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from dealcoach.coaching.diagnosis import Warning, diagnose
 from dealcoach.deals.models import Deal, Person
-from dealcoach.errors import NotFoundError
+from dealcoach.deals.lookup import find_person
 from dealcoach.i18n import Lang
 from dealcoach.playbook.models import Playbook, RoleCatalog
 
@@ -75,17 +75,6 @@ class PowerMap(BaseModel):
     roots: list[MapNode]
     coverage: list[CoverageRow]
     gaps: list[Warning]
-
-
-def find_person(deal: Deal, name: str) -> Person:
-    person = deal.person(name)
-    if person is not None:
-        return person
-    matches = [p for p in deal.people if name.lower() in p.name.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    known = ", ".join(p.name for p in deal.people) or "nobody yet"
-    raise NotFoundError(f"no person {name!r} on deal {deal.name} (people: {known})")
 
 
 def _departments_of(person: Person, catalog: RoleCatalog) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from dealcoach.deals.checks import check_deal
+from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, Playbook, RoleCatalog
@@ -133,8 +134,6 @@ def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalo
 
 def edit_person(deal: Deal, name: str, changes: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
     """Change some fields of one person; renaming follows the reporting lines that point at them."""
-    from dealcoach.coaching.people import find_person
-
     person = find_person(deal, name)
     edited = _validated_person({**person.model_dump(), **changes})
     people = []
@@ -152,8 +151,6 @@ def edit_person(deal: Deal, name: str, changes: dict, playbook: Playbook, catalo
 
 def remove_person(deal: Deal, name: str) -> tuple[Deal, str]:
     """Remove one person; whoever reported to them now reports to their boss (the line is kept)."""
-    from dealcoach.coaching.people import find_person
-
     person = find_person(deal, name)
     people = [p.model_copy(update={"reports_to": person.reports_to}) if p.reports_to == person.name else p
               for p in deal.people if p.name != person.name]

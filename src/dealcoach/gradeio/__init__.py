@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from dealcoach.coaching import grading as g
-from dealcoach.errors import AmbiguousError, NotFoundError
+from dealcoach.deals.lookup import find_one
 from dealcoach.gradeio import score as s
 from dealcoach.gradeio.columns import ColumnMap, resolve
 from dealcoach.gradeio.read import ROW, read_table
@@ -133,19 +133,15 @@ def results(graded: GradedFiles, positions: pl.Series, grading: Grading, today: 
 
 
 def find(graded: GradedFiles, name: str) -> int:
-    """The frame position of the prospect called `name`: exact, else an unambiguous part (any case)."""
+    """The frame position of the prospect `name` names, by the one lookup rule (deals/lookup.py)."""
     names = graded.frame.get_column(s.NAME)
     exact = (names == name.strip()).arg_true()
-    if len(exact) == 1:
+    if len(exact) == 1:  # the common case, without turning every name into a Python string
         return int(exact[0])
-    matches = exact if len(exact) else names.str.to_lowercase().str.contains(name.strip().lower(), literal=True).arg_true()
-    if len(matches) == 0:
-        raise NotFoundError(f"--explain {name!r}: no prospect of that name")
-    if len(matches) > 1:
-        shown = "; ".join(f"{graded.frame[int(i), s.FILE]} row {graded.frame[int(i), ROW]}: {graded.frame[int(i), s.NAME]}"
-                          for i in matches[:5])
-        raise AmbiguousError(f"--explain {name!r} matches {len(matches)} prospects ({shown}); give the full name")
-    return int(matches[0])
+    listed = [value or "" for value in names.to_list()]
+    frame = graded.frame
+    return find_one(name, range(len(listed)), listed.__getitem__, noun="prospect", nouns="prospects",
+                    label=lambda i: f"{frame[i, s.FILE]} row {frame[i, ROW]}: {listed[i]}")
 
 
 def export(graded: GradedFiles, path: Path, progress: Progress | None = None) -> int:

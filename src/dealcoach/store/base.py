@@ -16,8 +16,9 @@ from functools import lru_cache
 
 from pydantic import TypeAdapter
 
+from dealcoach.deals.lookup import find_one
 from dealcoach.deals.models import Deal, DealSummary, HistoryEntry
-from dealcoach.errors import AmbiguousError, ConflictError, NotFoundError, StoreError
+from dealcoach.errors import ConflictError, NotFoundError, StoreError
 from dealcoach.store.migrations import KNOWN, MIGRATIONS, rewrite_documents
 
 # the columns `_columns()` gives, in its order
@@ -300,17 +301,12 @@ class DealStore:
                 return self.get(int(text))
             except NotFoundError:
                 pass  # a deal may be named "2024": look it up by name
-        rows = self._execute("SELECT id, name FROM deals WHERE name = ?", (text,)).fetchall()
-        if not rows:
-            pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = self._execute("SELECT id, name FROM deals WHERE LOWER(name) LIKE ? ESCAPE '\\' ORDER BY id",
-                                 (pattern,)).fetchall()
-        if not rows:
-            raise NotFoundError(f"no deal matches {ref!r}; see `dealcoach deal list`")
-        if len(rows) > 1:
-            listed = "; ".join(f"{row[0]}: {row[1]}" for row in rows[:10])
-            raise AmbiguousError(f"{ref!r} matches {len(rows)} deals ({listed}); use the id")
-        return self.get(rows[0][0])
+        rows = self._execute("SELECT id, name FROM deals WHERE name = ? ORDER BY id", (text,)).fetchall()
+        if not rows:  # the one lookup rule (deals/lookup.py) over every name; the exact match above is its fast path
+            rows = self._execute("SELECT id, name FROM deals ORDER BY id").fetchall()
+        row = find_one(ref, rows, lambda row: row[1], noun="deal", nouns="deals", label=lambda row: f"{row[0]}: {row[1]}",
+                       hint="see `dealcoach deal list`", fix="use the id")
+        return self.get(row[0])
 
     def history(self, deal_id: int) -> list[HistoryEntry]:
         rows = self._execute("SELECT at, who, what FROM deal_history WHERE deal_id = ? ORDER BY id",

@@ -24,8 +24,10 @@ from dealcoach.coaching.callscript.model import (
     VisitPlan,
 )
 from dealcoach.coaching.diagnosis import current_stage_index
+from dealcoach.deals.edit import ensure_valid, with_fields
+from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, Pain, Person
-from dealcoach.errors import DealcoachError, NotFoundError
+from dealcoach.errors import DealcoachError
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import (
     SCRIPT_PLACEHOLDERS,
@@ -50,13 +52,8 @@ MAX_PAIN_TOPICS = 2
 
 
 def find_contact(deal: Deal, name: str) -> Person:
-    from dealcoach.coaching.people import find_person
-
-    try:
-        return find_person(deal, name)
-    except NotFoundError as exc:
-        raise NotFoundError(f"{exc.message}; add them with `dealcoach people add {deal.id or deal.name} "
-                            "--name ...`, or leave out --contact") from None
+    return find_person(deal, name, hint=f"add them with `dealcoach people add {deal.id or deal.name} --name ...`, "
+                                        "or leave out --contact")
 
 
 def default_contact(deal: Deal, stage: Stage, catalog: RoleCatalog) -> Person | None:
@@ -92,8 +89,6 @@ def match_audience(person: Person | None, invitation: PhoneInvitation, catalog: 
 def cold_call_deal(contact: str, account: str, playbook: Playbook, catalog: RoleCatalog, title: str | None = None,
                    industry: str | None = None, roles: list[str] | None = None, level: str | None = None) -> Deal:
     """A deal that lives only for this script: one account, one contact, nothing done yet."""
-    from dealcoach.deals.edit import ensure_valid, with_fields
-
     person = {"name": contact, "title": title, "roles": roles or [], "level": level}
     deal = with_fields(None, {"name": account, "account": account, "industry": industry, "playbook": playbook.id,
                               "people": [{k: v for k, v in person.items() if v not in (None, "")}]})
