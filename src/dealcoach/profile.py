@@ -11,12 +11,14 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError
 
 from dealcoach import settings
 from dealcoach.errors import DealcoachError
+from dealcoach.safetext import one_line_input
 
-ProfileText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ProfileText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                        BeforeValidator(one_line_input)]  # no terminal escapes in a call script
 FIELDS = ("name", "company", "offer", "phone")
 
 

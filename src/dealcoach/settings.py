@@ -45,7 +45,9 @@ def database_url() -> str:
 
 def current_user() -> str:
     """Who is recorded on every change."""
-    configured = os.environ.get("DEALCOACH_USER")
+    from dealcoach.safetext import one_line
+
+    configured = one_line(os.environ.get("DEALCOACH_USER", "")).strip()  # it is shown in every history line
     if configured:
         return configured
     try:

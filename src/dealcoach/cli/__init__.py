@@ -32,15 +32,21 @@ class _Boundary(TyperGroup):
             # no traceback and no local variables (they hold deal data) unless asked for
             if os.environ.get("DEALCOACH_DEBUG") or type(exc).__module__.startswith("typer"):
                 raise
-            typer.echo(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}; "
+            from dealcoach.safetext import one_line
+
+            first = one_line(str(exc).splitlines()[0]) if str(exc).strip() else ""
+            typer.echo(f"internal error: {type(exc).__name__}: {first}; "
                        "please report it, with the output of the same command run as `dealcoach --debug ...`", err=True)
             raise typer.Exit(1) from None
 
 
 def report_error(exc: DealcoachError) -> None:
-    lines = [f"error: {exc.message}"]
+    from dealcoach.safetext import one_line
+
+    # one line per error, whatever the file or the deal held (an ESC, a CR, a newline in a name)
+    lines = [f"error: {one_line(exc.message)}"]
     # a summary line ("file: 3 errors") is followed by each error on its own line
-    lines += [f"  {line}" for line in exc.details if line != exc.message]
+    lines += [f"  {one_line(line)}" for line in exc.details if line != exc.message]
     typer.echo("\n".join(lines), err=True)
 
 

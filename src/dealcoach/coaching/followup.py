@@ -137,6 +137,8 @@ def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> 
     """The plan as an iCalendar file: one all-day event per follow-up, stable UIDs."""
     from icalendar import Calendar, Event
 
+    from dealcoach.safetext import multi_line, one_line  # iCalendar TEXT allows no control characters
+
     now = now or dt.datetime.now(dt.timezone.utc)
     calendar = Calendar()
     calendar.add("prodid", "-//dealcoach//follow-ups//EN")
@@ -149,13 +151,13 @@ def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> 
         event.add("dtstart", item.due)
         event.add("dtend", item.due + dt.timedelta(days=1))
         who = f"{item.contact} · " if item.contact else ""
-        event.add("summary", f"{who}{item.deal} ({item.grade})")
+        event.add("summary", one_line(f"{who}{item.deal} ({item.grade})"))
         lines = [item.why]
         if item.pretext:
             lines.append(f"{message('followup.pretext', lang)}: {item.pretext}")
             if item.pretext_detail:
                 lines.append(item.pretext_detail)
-        event.add("description", "\n".join(lines))
+        event.add("description", multi_line("\n".join(lines)))
         event.add("categories", ["dealcoach"])
         calendar.add_component(event)
     return calendar.to_ical()

@@ -10,13 +10,19 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator,
+                      model_validator)
 
 from dealcoach.playbook.models import ActivityKind, ActivityOutcome, Attitude, Contact, GradeId, Id, Influence, Level
+from dealcoach.safetext import multi_line_input, one_line_input
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-LongText = Annotated[str, StringConstraints(max_length=100_000)]
+# Typed or imported text loses control characters first (safetext.py): a name cannot carry a terminal
+# escape sequence into a table, a calendar or a diagram, and what is stored is what is shown.
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 BeforeValidator(one_line_input)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000),
+                      BeforeValidator(multi_line_input)]
+LongText = Annotated[str, StringConstraints(max_length=100_000), BeforeValidator(multi_line_input)]
 Circle = Literal["inner", "edge", "outer"]
 PersonalNeedId = Literal["safety", "belonging", "esteem", "self-actualisation"]
 

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from dealcoach.coaching.callscript import AfterCallPlan, CallScript, CallStep, MeetingProposal, VisitPlan
 from dealcoach.i18n import Lang, message
+from dealcoach.safetext import one_line
 
 
 def _grid() -> Table:
@@ -219,8 +220,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def md(text: str) -> str:
-    """Text as Markdown shows it literally: every character Markdown (or HTML) would interpret is escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    """Text as Markdown shows it literally: every character Markdown (or HTML) would interpret is escaped,
+    on one line, without control characters."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
 
 
 def to_markdown(script: CallScript, lang: Lang) -> str:

@@ -12,6 +12,7 @@ import subprocess
 from dealcoach.coaching.people import MapNode, PowerMap
 from dealcoach.errors import DealcoachError
 from dealcoach.i18n import Lang, message
+from dealcoach.safetext import one_line
 
 ATTITUDE_FILL = {"supporter": "#c8e6c9", "neutral": "#eeeeee", "opponent": "#ffcdd2", "unknown": "#ffffff"}
 ATTITUDE_STROKE = {"supporter": "#2e7d32", "neutral": "#616161", "opponent": "#c62828", "unknown": "#9e9e9e"}
@@ -48,8 +49,8 @@ def _edges(power: PowerMap) -> tuple[list[MapNode], dict[str, str], list[tuple[s
 
 
 def _mermaid_text(text: str) -> str:
-    return (text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-            .replace("\n", " "))
+    return (one_line(text).replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
+            .replace(">", "#gt;"))
 
 
 def to_mermaid(power: PowerMap, lang: Lang) -> str:
@@ -79,7 +80,7 @@ def to_mermaid(power: PowerMap, lang: Lang) -> str:
 
 
 def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def to_dot(power: PowerMap, lang: Lang) -> str:
