@@ -418,7 +418,7 @@ def test_missing_file_and_usage_errors(run, tmp_path):
     assert run("grade", str(tmp_path / "nope.csv")).stderr == f"error: {tmp_path / 'nope.csv'}: no such file\n"
     assert run("grade").exit_code == 2
     assert run("grade", "x.csv", "--deals").exit_code == 2
-    assert run("grade", "x.csv", "--today", "tomorrow").exit_code == 2
+    assert run("grade", "x.csv", "--today", "soon").exit_code == 2
     assert run("grade", "x.csv", "-o", "out.pdf").exit_code == 2
     source = write(tmp_path / "in.csv", "name\n甲\n")
     same = run("grade", str(source), "-o", str(source))

@@ -49,7 +49,7 @@ def test_people_add_list_edit_rm(run):
     (["--name", "A", "--role", "boss"], "people.1.roles.0: unknown role 'boss'"),
     (["--name", "A", "--reports-to", "nobody"], "people.1.reports_to: 'nobody' is not a person on this deal"),
     (["--name", "王总"], "'王总' is already on deal 甲项目"),
-    (["--name", "A", "--attitude", "angry"], "attitude: Input should be 'supporter', 'neutral', 'opponent' or 'unknown'"),
+    (["--name", "A", "--attitude", "angry"], "attitude: unknown value 'angry' (use one of: supporter, neutral, opponent, unknown)"),
 ])
 def test_bad_people_are_refused_and_nothing_is_saved(run, flags, message):
     run("deal", "new", "--name", "甲项目")

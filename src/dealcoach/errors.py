@@ -25,6 +25,11 @@ class UsageError(DealcoachError):
     exit_code = 2
 
 
+class InputError(DealcoachError, ValueError):
+    """A typed value (amount, date, probability, enum label) that cannot be read: one line naming the
+    field and what is accepted. A ValueError too, so a Pydantic validator reports it on its field."""
+
+
 class PlaybookError(DealcoachError):
     """A playbook file does not load or does not validate."""
 

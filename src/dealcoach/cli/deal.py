@@ -273,8 +273,6 @@ def close(deal_ref: DealArg,
 
     Example: dealcoach deal close 宁夏 --lost --reason "采购标准对我方不利,退出等待下次机会"
     """
-    import datetime as dt
-
     from dealcoach import settings
     from dealcoach.deals.edit import close_deal
     from dealcoach.errors import UsageError
@@ -284,10 +282,9 @@ def close(deal_ref: DealArg,
     lang_ = language(lang)
     if won is None:
         raise UsageError("say how it closed: --won or --lost")
-    try:
-        on = dt.date.fromisoformat(date) if date else None
-    except ValueError:
-        raise UsageError(f"--date: {date!r} is not a date (YYYY-MM-DD)") from None
+    from dealcoach.cli.options import typed_date
+
+    on = typed_date(date, "--date")
     with open_store() as store:
         deal = store.find(deal_ref)
         saved = store.save(close_deal(deal, won, reason, on), settings.current_user())

@@ -14,14 +14,9 @@ Owner = Annotated[str | None, typer.Option("--owner", help="Only this rep's deal
 
 
 def _date(text: str | None, flag: str) -> dt.date | None:
-    from dealcoach.errors import UsageError
+    from dealcoach.cli.options import typed_date
 
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{flag}: {text!r} is not a date (YYYY-MM-DD)") from None
+    return typed_date(text, flag)
 
 
 def _playbooks(deals) -> dict:

@@ -83,14 +83,9 @@ def _same_file(first: Path, second: Path) -> bool:
 def _today(text: str | None):
     import datetime as dt
 
-    from dealcoach.errors import UsageError
+    from dealcoach.cli.options import typed_date
 
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"--today {text!r}: use YYYY-MM-DD") from None
+    return dt.date.today() if text is None else typed_date(text, "--today")
 
 
 # --- files -----------------------------------------------------------------------------------

@@ -46,16 +46,11 @@ def show(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = False, n
 
 
 def _parse_when(text: str | None) -> dt.datetime:
-    from dealcoach.errors import UsageError
-
     if not text:
         return dt.datetime.now().replace(microsecond=0)
-    for parse in (dt.datetime.fromisoformat, lambda t: dt.datetime.combine(dt.date.fromisoformat(t), dt.time(9))):
-        try:
-            return parse(text)
-        except ValueError:
-            continue
-    raise UsageError(f"--date: {text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+    from dealcoach.cli.options import typed_datetime
+
+    return typed_datetime(text, "--date")
 
 
 @app.command("add")

@@ -45,3 +45,29 @@ def write_or_echo(output, data: str | bytes, written_message: str) -> None:
     except OSError as exc:
         raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
     typer.echo(written_message, err=True)
+
+
+def typed_date(text: str | None, flag: str):
+    """A date flag as people type it (2027/3/15, 明天, 下周二, 月底): the one parser, a usage error."""
+    if text is None:
+        return None
+    from dealcoach import parse
+    from dealcoach.errors import UsageError
+
+    try:
+        return parse.parse_date(text, what=flag)
+    except parse.InputError as error:
+        raise UsageError(error.message) from None
+
+
+def typed_datetime(text: str, flag: str):
+    """A date-and-time flag (2026-12-03 10:00, 下周二上午10点, 明天14:30); a date alone is at 09:00."""
+    import datetime as dt
+
+    from dealcoach import parse
+    from dealcoach.errors import UsageError
+
+    try:
+        return parse.parse_datetime(text, what=flag, default_time=dt.time(9))
+    except parse.InputError as error:
+        raise UsageError(error.message) from None

@@ -7,12 +7,13 @@ contact and level are the stable ids of shared/reference/stable-ids.md.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo,
+                      field_validator,
                       model_validator)
 
+from dealcoach import parse
 from dealcoach.playbook.models import ActivityKind, ActivityOutcome, Attitude, Contact, GradeId, Id, Influence, Level
 from dealcoach.safetext import multi_line_input, one_line_input
 
@@ -36,6 +37,41 @@ def new_item_id() -> str:
     return uuid.uuid4().hex
 
 
+# What the store reads back was validated when it was written: dates and ids in it are read as
+# stored, without the typed-input forms and the year range, so a date an older version accepted
+# (9999-12-31) still loads. Numbers are checked either way.
+STORED = {"stored": True}
+
+
+def _typed(info: ValidationInfo) -> bool:
+    return not (info.context or {}).get("stored")
+
+
+def _day(value: object, info: ValidationInfo) -> object:
+    """A date as people type it (2027/3/15, 明天, 月底...), years 1900..2200 only."""
+    if value is None or value == "" or not _typed(info):
+        return value or None
+    return parse.parse_date(value, what=None)
+
+
+def _choice(value: object, ids: tuple[str, ...], prefix: str) -> object:
+    """An enum value by its id or its label in the UI catalogue (`高`, `電話`, `high`)."""
+    if value is None or value in ids:
+        return value
+    return parse.resolve_choice(value, parse.message_choices(prefix, ids), None)
+
+
+def _role_ids(values: object) -> object:
+    """Buying roles by id or by their name in the role catalogue (`内线`, `核心决策者`, `Coach buyer`)."""
+    if not isinstance(values, list) or all(isinstance(v, str) and parse.ID_FORM.fullmatch(v) for v in values):
+        return values
+    from dealcoach.playbook.loader import load_catalog
+
+    choices = [parse.Choice(role.id, (role.name.zh, role.name.en)) for role in load_catalog().roles]
+    return [parse.resolve_choice(v, choices, None) if isinstance(v, str) and not parse.ID_FORM.fullmatch(v) else v
+            for v in values]
+
+
 class DealModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -47,10 +83,16 @@ class DoneMark(DealModel):
     date: dt.date | None = None
     evidence: ShortText | None = None
 
+    _date = field_validator("date", mode="before")(_day)
+
 
 class Competitor(DealModel):
     name: Name
     notes: ShortText | None = None
+
+
+_PERSON_VALUES = {"level": get_args(Level), "attitude": get_args(Attitude), "influence": get_args(Influence),
+                  "contact": get_args(Contact)}
 
 
 class Person(DealModel):
@@ -74,6 +116,16 @@ class Person(DealModel):
     @property
     def met(self) -> bool:
         return self.contact != "none"
+
+    @field_validator("level", "attitude", "influence", "contact", mode="before")
+    @classmethod
+    def _labels(cls, value: object, info: ValidationInfo) -> object:
+        return _choice(value, _PERSON_VALUES[info.field_name], "value") if _typed(info) else value
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: object, info: ValidationInfo) -> object:
+        return _role_ids(value) if _typed(info) else value
 
 
 class CompetitorComparison(DealModel):
@@ -139,6 +191,21 @@ class Activity(DealModel):
     form: dict[Id, ShortText] = Field(default={}, description="visit summary form answers, by field id")
     by: str | None = None
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _when(cls, value: object, info: ValidationInfo) -> object:
+        return parse.parse_datetime(value, what=None, default_time=dt.time(9)) if _typed(info) else value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object, info: ValidationInfo) -> object:
+        return _choice(value, get_args(ActivityKind), "kind") if _typed(info) else value
+
+    @field_validator("outcome", mode="before")
+    @classmethod
+    def _outcome(cls, value: object, info: ValidationInfo) -> object:
+        return _choice(value, get_args(ActivityOutcome), "outcome") if _typed(info) else value
+
     @field_validator("date")
     @classmethod
     def _aware(cls, value: dt.datetime) -> dt.datetime:
@@ -174,31 +241,6 @@ def expand_short_form(value: object, key: str) -> object:
     if isinstance(value, list):
         return [{key: item} if isinstance(item, str) else item for item in value]
     return value
-
-
-def parse_probability(value: object) -> float | None:
-    """0..1 as a number, or a percentage string like "20%"."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError("must be a number between 0 and 1, or a percentage like \"20%\"")
-    if isinstance(value, str):
-        text = value.strip()
-        match = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*%", text)
-        if match:
-            number = float(match.group(1)) / 100
-        else:
-            try:
-                number = float(text)
-            except ValueError:
-                raise ValueError(f"{value!r} is not a probability: use 0..1 or a percentage like \"20%\"") from None
-    elif isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        raise ValueError("must be a number between 0 and 1, or a percentage like \"20%\"")
-    if not 0 <= number <= 1:
-        raise ValueError(f"{value!r} is out of range: use 0..1 or a percentage like \"20%\"")
-    return number
 
 
 class Deal(DealModel):
@@ -239,20 +281,35 @@ class Deal(DealModel):
     @field_validator("probability", mode="before")
     @classmethod
     def _probability(cls, value: object) -> float | None:
-        return parse_probability(value)
+        return None if value is None or value == "" else parse.parse_probability(value, None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _amount_with_currency(cls, data: object) -> object:
+        """`EUR 5,000` or `80万元` sets the currency it names; a bare number keeps the deal's."""
+        if isinstance(data, dict) and isinstance(data.get("amount"), str):
+            if not data["amount"].strip():
+                return {**data, "amount": None}
+            try:
+                money = parse.parse_money(data["amount"], None)
+            except parse.InputError:
+                return data  # the field validator reports it, on the field
+            data = {**data, "amount": money.amount}
+            if money.currency is not None:
+                data["currency"] = money.currency
+        return data
 
     @field_validator("amount", "budget", "our_cost", mode="before")
     @classmethod
     def _amount(cls, value: object) -> object:
-        if isinstance(value, bool):
-            raise ValueError("must be a number")
-        if isinstance(value, str):
-            cleaned = re.sub(r"[,\s¥￥$€£]|CNY|RMB|USD|元", "", value.strip())
-            try:
-                return float(cleaned)
-            except ValueError:
-                raise ValueError(f"{value!r} is not an amount") from None
-        return value
+        return value if value is None else parse.parse_amount(value, None)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, value: object) -> object:
+        return parse.parse_currency(value, None) if isinstance(value, str) else value
+
+    _dates = field_validator("expected_close", "closed_on", mode="before")(_day)
 
     # the short forms of a hand-written file: done: [a, b], pains: [交货不及时], competitors: [B公司]
     @field_validator("done", mode="before")

@@ -76,7 +76,7 @@ def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
     """Load a dump into an empty store, all or nothing; returns (deals, history entries).
 
     Everything is checked before the first row is written: a bad dump changes nothing."""
-    from dealcoach.deals.models import Deal
+    from dealcoach.deals.models import STORED, Deal
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DealcoachError(f"{origin}: not a dealcoach backup (no \"format\": \"{FORMAT}\")")
@@ -91,7 +91,8 @@ def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
     rows = []
     for index, row in enumerate(backup.deals):
         try:
-            deal = Deal.model_validate({**row.deal, "id": row.id, "version": row.version, "owner": row.owner})
+            deal = Deal.model_validate({**row.deal, "id": row.id, "version": row.version, "owner": row.owner},
+                                        context=STORED)
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(part) for part in first["loc"])

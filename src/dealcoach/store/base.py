@@ -17,7 +17,7 @@ from functools import lru_cache
 from pydantic import TypeAdapter
 
 from dealcoach.deals.lookup import find_one
-from dealcoach.deals.models import Deal, DealSummary, HistoryEntry
+from dealcoach.deals.models import STORED, Deal, DealSummary, HistoryEntry
 from dealcoach.errors import ConflictError, NotFoundError, StoreError
 from dealcoach.store.migrations import KNOWN, MIGRATIONS, rewrite_documents
 
@@ -291,7 +291,7 @@ class DealStore:
     def _deal_from_row(self, row) -> Deal:
         data = json.loads(row[3])
         data.update(id=row[0], version=row[1], owner=row[2])
-        return Deal.model_validate(data)
+        return Deal.model_validate(data, context=STORED)
 
     def find(self, ref: str) -> Deal:
         """A deal by its id, its exact name, or an unambiguous part of its name."""
@@ -454,7 +454,7 @@ class DealStore:
         except MergeConflict as conflict:
             raise self._conflict(mine, theirs, conflict.fields) from None
         merged["activities"] = sorted(merged.get("activities", []), key=lambda a: a["date"])
-        return Deal.model_validate({**merged, "id": theirs.id, "version": theirs.version})
+        return Deal.model_validate({**merged, "id": theirs.id, "version": theirs.version}, context=STORED)
 
     def _conflict(self, mine: Deal, theirs: Deal, fields: list[str]) -> ConflictError:
         last = self.history(theirs.id)[-1:]  # type: ignore[arg-type]
