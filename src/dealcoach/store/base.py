@@ -226,7 +226,7 @@ class DealStore:
                 parts += [f'"{name}":{value}' for name, value in zip(extracted, row[len(_ROW_FIELDS):])
                           if value is not None]
                 text = "{" + ",".join(parts) + "}"
-            yield validate(text)
+            yield validate(text, context=STORED)
 
     def _json_field(self, name: str) -> str:
         """SQL giving one top-level field of the deal document as JSON text (NULL when absent)."""
