@@ -16,28 +16,57 @@ from conftest import ROOT, write
 from dealcoach.playbook.loader import load_catalog, load_playbook, playbook_ids
 from dealcoach.playbook.models import Text
 
-SIX_STEP = {
-    "need-and-approval": ("develop", "prospect-assessed"),
-    "supplier-screening": ("entry", "insider-and-key-people"),
-    "purchase-criteria": ("proposal", "criteria-influenced"),
-    "tender-and-evaluation": ("bidding", "bid-submitted"),
-    "purchase-commitment": ("negotiation", "contract-signed"),
-    "trial-and-purchase": ("implementation", "trial-evaluated"),
-}
-EIGHT_STEP = {
-    "need-confirmed": ("project-setup", "opportunity-qualified", "confirmed"),
-    "feasibility-and-budget": ("initial-contact", "proposal-requested", "confirmed"),
-    "project-approval": ("solution-design", "solution-accepted", "inferred"),
-    "purchase-criteria": ("business-breakthrough", "decision-maker-support", "inferred"),
-    "tender": ("bidding", "bid-submitted", "inferred"),
-    "evaluation": ("evaluation-follow-up", "preferred-supplier", "inferred"),
-    "negotiation": ("negotiation", "terms-agreed", "inferred"),
-    "contract-and-delivery": ("contract-execution", "accepted-and-paid", "inferred"),
-}
-ROLE_IDS = """initiator technical-supporter key-user insider advisor decision-maker decides pays purchases uses
-benefits sets-criteria promotes stimulates saboteur economic-buyer technical-buyer user-buyer coach-buyer""".split()
-WARNING_IDS = """customer-ahead premature-stage criteria-unfavourable no-decision-maker no-coach single-threaded
-uncovered-influencer opponent-unaddressed bypassed-middle new-key-player coach-without-access""".split()
+# The stable ids are public (docs/stable-ids.md): the tests read them from there, so the document
+# and the bundled playbooks cannot drift apart.
+STABLE_IDS = (ROOT / "docs" / "stable-ids.md").read_text(encoding="utf-8")
+ID = re.compile(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+)*)`")
+
+
+def doc_section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", STABLE_IDS, re.S | re.M)
+    assert match, f"docs/stable-ids.md has no section {title!r}"
+    return match.group(1)
+
+
+def doc_table(title: str) -> list[list[str]]:
+    """The rows of the first table in a section, header and rule left out."""
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in doc_section(title).splitlines() if line.startswith("|")]
+    return [row for row in rows[1:] if not set("".join(row)) <= set("-: ")]
+
+
+def doc_ids(cell: str) -> list[str]:
+    return ID.findall(cell)
+
+
+SIX_STEP = {doc_ids(row[1])[0]: (doc_ids(row[3])[0], doc_ids(row[5])[0]) for row in doc_table("six-step")}
+EIGHT_STEP = {doc_ids(row[1])[0]: (doc_ids(row[3])[0], doc_ids(row[5])[0], row[6]) for row in doc_table("eight-step")}
+ROLE_IDS = [role for row in doc_table("Buying roles (one catalog shared by both playbooks)") for role in doc_ids(row[1])]
+WARNING_IDS = [doc_ids(row[0])[0] for row in doc_table("Warnings (diagnosis rules)")]
+PERSON_FIELDS = {doc_ids(row[0])[0]: doc_ids(row[1]) for row in doc_table("A person on a deal")}
+
+
+def fixed_exit_criteria() -> dict[str, set[str]]:
+    """stage id -> the exit criterion ids the document fixes for it ("Fixed exit criteria ids:")."""
+    text = doc_section("eight-step").split("Fixed exit criteria ids:")[1].split("Other checklist")[0]
+    fixed: dict[str, set[str]] = {}
+    for bullet in re.split(r"^- ", text, flags=re.M)[1:]:
+        stages, criteria = re.match(r"(.*?): (`.*)", " ".join(bullet.split()), re.S).groups()
+        for stage in doc_ids(stages):
+            fixed.setdefault(stage, set()).update(doc_ids(criteria))
+    return fixed
+
+
+def test_the_stable_ids_document_is_read_whole():
+    """A change in the document's layout must not make these tables silently shorter."""
+    assert len(SIX_STEP) == 6 and len(EIGHT_STEP) == 8
+    assert {confidence for *_, confidence in EIGHT_STEP.values()} == {"confirmed", "inferred"}
+    assert len(ROLE_IDS) == 19 and len(set(ROLE_IDS)) == 19
+    assert len(WARNING_IDS) >= 11
+    assert set(PERSON_FIELDS) == {"attitude", "influence", "contact", "level", "new"}
+    assert fixed_exit_criteria() == {
+        "initial-contact": {"go-ahead-known", "budget-known", "approval-path-known"},
+        "proposal": {"alternatives-examined"}, "solution-design": {"alternatives-examined"}}
 
 
 def test_bundled_playbooks_load_and_cross_validate():
@@ -55,7 +84,6 @@ def test_six_step_fixed_ids():
         stage = playbook.stage(stage_id)
         assert stage.customer_step == step_id
         assert stage.key_milestone.id == milestone
-    assert "alternatives-examined" in {c.id for c in playbook.stage("proposal").exit_criteria}
     assert playbook.grading is not None
     assert {f.id for f in playbook.grading.assessment.factors} >= {
         "project-level", "funding", "technical-fit", "relationship", "credit", "product", "price",
@@ -72,13 +100,33 @@ def test_eight_step_fixed_ids_and_confidence():
         assert playbook.customer_steps[index].confidence == confidence
         if confidence == "inferred":
             assert stage.confidence in ("inferred", "supported")
-    contact = playbook.stage("initial-contact")
-    assert {"go-ahead-known", "budget-known", "approval-path-known"} <= {c.id for c in contact.exit_criteria}
-    assert len(contact.success_questions) == 3
-    assert "alternatives-examined" in {c.id for c in playbook.stage("solution-design").exit_criteria}
+    assert len(playbook.stage("initial-contact").success_questions) == 3
     assert [s.id for s in playbook.phone_invitation.steps] == ["rapport", "pain", "meeting"]
     assert len(playbook.visit.purposes) == 5
     assert len(playbook.opportunity_analysis.information) == 6
+
+
+def test_fixed_exit_criteria_are_in_their_stages():
+    stages = {stage.id: stage for playbook_id in playbook_ids() for stage in load_playbook(playbook_id).stages}
+    for stage_id, criteria in fixed_exit_criteria().items():
+        assert criteria <= {c.id for c in stages[stage_id].exit_criteria}, stage_id
+
+
+def test_person_fields_take_the_documented_values():
+    from typing import get_args
+
+    from dealcoach.deals.models import Person
+
+    def values_of(annotation) -> set[str]:
+        if annotation is bool:
+            return {"true", "false"}
+        return {value for arg in get_args(annotation)
+                for value in (values_of(arg) if get_args(arg) or arg is bool else {arg} if isinstance(arg, str) else set())}
+
+    for field, values in PERSON_FIELDS.items():
+        allowed = values_of(Person.model_fields[field].annotation)
+        # `new` documents only `true` (the default, false, needs no word)
+        assert set(values) == allowed if field != "new" else set(values) == {"true"} and allowed == {"true", "false"}, field
 
 
 def test_role_catalog_has_every_fixed_role_and_equivalences():
@@ -326,32 +374,46 @@ def test_grading_table_must_be_monotone(run, tmp_path):
     assert "grading.table.within-1-month: medium (A) grades better than high (C)" in result.stderr
 
 
-def test_cached_playbooks_equal_freshly_parsed_ones(isolated_home):
+def _fresh_copy(playbook_id: str, folder: Path) -> tuple[Path, tuple[int, int]]:
+    """A copy at a new path: nothing is cached for it yet, in memory or on disk."""
+    from dealcoach.playbook.loader import sources
+
+    source = sources()[playbook_id].path
+    copy = folder / playbook_id / source.name
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(source.read_bytes())
+    info = copy.stat()
+    return copy, (info.st_mtime_ns, info.st_size)
+
+
+def test_cached_playbooks_equal_freshly_parsed_ones(isolated_home, tmp_path):
     """The cache of validated playbooks gives back exactly what parsing the YAML gives."""
-    from dealcoach.playbook import loader
+    from dealcoach.playbook import cache
+    from dealcoach.playbook.loader import load_file
 
     for playbook_id in [*playbook_ids(), "roles"]:
-        path = loader.sources()[playbook_id].path
-        fresh = loader._parse_file(path)
-        loader._load_file.cache_clear()
-        first = loader.load_file(path)       # parses and writes the cache
-        loader._load_file.cache_clear()
-        cached = loader.load_file(path)      # reads the cache
-        assert any((isolated_home / "cache").glob("playbook-*.json"))
-        assert first == fresh and cached == fresh
-        assert cached.model_dump() == fresh.model_dump()
+        path, stamp = _fresh_copy(playbook_id, tmp_path)
+        assert cache.read(path, stamp) is None
+        fresh = load_file(path)             # parses the YAML and writes the cache
+        cached = cache.read(path, stamp)    # what the next process will load instead
+        assert cached is not None and cached is not fresh
+        assert cached == fresh and cached.model_dump() == fresh.model_dump()
 
 
-def test_a_broken_cache_entry_is_ignored(isolated_home):
-    from dealcoach.playbook import loader
+def test_a_broken_cache_entry_is_ignored(isolated_home, tmp_path):
+    from dealcoach.playbook import cache
+    from dealcoach.playbook.loader import load_file
 
-    path = loader.sources()["six-step"].path
-    loader._load_file.cache_clear()
-    loader.load_file(path)
+    path, stamp = _fresh_copy("six-step", tmp_path)
+    fresh = load_file(path)
     entries = list((isolated_home / "cache").glob("playbook-*.json"))
-    assert entries
+    assert entries and cache.read(path, stamp) == fresh
     for damage in ('{"kind": "playbook", "sha256": "0", "body": "{\\"id\\": 5}"}', "{trunc", ""):
-        for cached in entries:
-            cached.write_text(damage)
-        loader._load_file.cache_clear()
-        assert loader.load_file(path) == loader._parse_file(path)
+        for entry in entries:
+            entry.write_text(damage)
+        assert cache.read(path, stamp) is None, damage
+    # a new process finds only the broken entry, and parses the YAML instead
+    code = ("import sys; from pathlib import Path; from dealcoach.playbook.loader import load_file; "
+            "print(load_file(Path(sys.argv[1])).model_dump_json())")
+    loaded = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == fresh.model_dump_json()
