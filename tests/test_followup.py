@@ -9,7 +9,8 @@ import pytest
 from icalendar import Calendar
 
 from conftest import EXAMPLES
-from dealcoach.coaching.followup import local_date, next_pretext, plan_follow_ups
+from dealcoach.coaching.cadence import local_date, next_pretext
+from dealcoach.coaching.followup import plan_follow_ups
 from dealcoach.coaching.funnel import compute_funnel
 from dealcoach.deals.models import Activity, ComputedGrade, Deal, Person
 from dealcoach.playbook.loader import load_playbook
@@ -151,11 +152,11 @@ def test_pretexts_rotate_per_contact():
     ids = [p.id for p in SIX.grading.follow_up_pretexts]
     deal = _deal("x", "B", [_call("2026-03-01T10:00", "connected", "王总", ids[0]),
                             _call("2026-03-02T10:00", "connected", "李工", ids[4])])
-    assert next_pretext(SIX, deal, "王总") == ids[1]
-    assert next_pretext(SIX, deal, "李工") == ids[5]
+    assert next_pretext(SIX.grading, deal, "王总") == ids[1]
+    assert next_pretext(SIX.grading, deal, "李工") == ids[5]
     last = deal.model_copy(update={"activities": [_call("2026-03-01T10:00", "connected", "王总", ids[-1])]})
-    assert next_pretext(SIX, last, "王总") == ids[0]
-    assert next_pretext(SIX, deal, "新人") == ids[0]
+    assert next_pretext(SIX.grading, last, "王总") == ids[0]
+    assert next_pretext(SIX.grading, deal, "新人") == ids[0]
 
 
 def test_mixed_time_zones_in_one_file_work_everywhere(run, tmp_path):

@@ -1,8 +1,8 @@
 """Who to contact today, why now, and with what pretext. Pure; no terminal.
 
 Seed 003: 44% of reps give up after one follow-up; follow up on a rhythm set by the prospect's
-grade, each time with a good pretext, never showing too much eagerness. The rhythm is the playbook's
-`grading.grades[].follow_up_days`; the pretexts are `grading.follow_up_pretexts`.
+grade, each time with a good pretext, never showing too much eagerness. The rules of that rhythm
+(cadence, due date, contact, pretext) are coaching/cadence.py's, shared with `grade`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import hashlib
 
 from pydantic import BaseModel
 
-from dealcoach.deals.models import Activity, Deal
+from dealcoach.coaching.cadence import UNGRADED_CADENCE_GRADE, add_days, cadence_days, due_date, local_date, touch_of
+from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook
 
-UNGRADED_CADENCE_GRADE = "C"  # an ungraded deal is followed like a C until it is graded
+__all__ = ["FollowUp", "effective_grade", "follow_up_for", "local_date", "plan_follow_ups", "stable_uid", "to_ics"]
 
 
 class FollowUp(BaseModel):
@@ -38,13 +39,6 @@ class FollowUp(BaseModel):
     owner: str | None
 
 
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar day of an activity where the rep is: aware times are converted to local time."""
-    if moment.tzinfo is not None:
-        return moment.astimezone().date()
-    return moment.date()
-
-
 def effective_grade(deal: Deal) -> tuple[str | None, str]:
     """The grade that sets the rhythm: the rep's own grade wins, then the computed one."""
     if deal.manual_grade:
@@ -52,27 +46,6 @@ def effective_grade(deal: Deal) -> tuple[str | None, str]:
     if deal.computed_grade:
         return deal.computed_grade.grade, "computed"
     return None, "ungraded"
-
-
-def _main_contact(deal: Deal, last: Activity | None) -> str | None:
-    if last is not None and last.contact:
-        return last.contact
-    for person in deal.people:
-        if {"insider", "coach-buyer"} & set(person.roles):
-            return person.name
-    return next((p.name for p in deal.people if p.met), deal.people[0].name if deal.people else None)
-
-
-def next_pretext(playbook: Playbook, deal: Deal, contact: str | None) -> str | None:
-    """The pretext after the one used last time with this contact, so they rotate (seed 003)."""
-    if not playbook.grading or not playbook.grading.follow_up_pretexts:
-        return None
-    ids = [p.id for p in playbook.grading.follow_up_pretexts]
-    used = [a.pretext for a in sorted(deal.activities, key=lambda a: a.date)
-            if a.pretext in ids and (contact is None or a.contact == contact)]
-    if not used:
-        return ids[0]
-    return ids[(ids.index(used[-1]) + 1) % len(ids)]
 
 
 def stable_uid(deal: Deal, contact: str | None) -> str:
@@ -98,12 +71,10 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) ->
     """When one deal is due next, by its grade's rhythm and its last touch, with whom and why."""
     grade, source = effective_grade(deal)
     cadence_grade = grade or UNGRADED_CADENCE_GRADE
-    cadence = _cadence(playbook, cadence_grade)
-    last = max(deal.activities, key=lambda a: a.date, default=None)
-    last_touch = local_date(last.date) if last else None
-    due = last_touch + dt.timedelta(days=cadence) if last_touch else today
-    contact = _main_contact(deal, last)
-    pretext_id = next_pretext(playbook, deal, contact)
+    cadence = cadence_days(playbook.grading, cadence_grade)
+    touch = touch_of(deal, playbook.grading)
+    last_touch, contact, pretext_id = touch.last_touch, touch.contact, touch.pretext_id
+    due = due_date(cadence, today, last_touch)
     pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
         if playbook.grading else None
     overdue = (today - due).days
@@ -125,14 +96,6 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) ->
     )
 
 
-def _cadence(playbook: Playbook, grade: str) -> int:
-    if playbook.grading:
-        for definition in playbook.grading.grades:
-            if definition.id == grade:
-                return definition.follow_up_days
-    return 14
-
-
 def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> bytes:
     """The plan as an iCalendar file: one all-day event per follow-up, stable UIDs."""
     from icalendar import Calendar, Event
@@ -149,7 +112,7 @@ def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> 
         event.add("uid", item.uid)
         event.add("dtstamp", now)
         event.add("dtstart", item.due)
-        event.add("dtend", item.due + dt.timedelta(days=1))
+        event.add("dtend", add_days(item.due, 1))
         who = f"{item.contact} · " if item.contact else ""
         event.add("summary", one_line(f"{who}{item.deal} ({item.grade})"))
         lines = [item.why]

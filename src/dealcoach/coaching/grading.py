@@ -30,12 +30,8 @@ Every number comes from the playbook's `grading:` section (a team changes them i
 5. Manual. A grade the rep set is kept beside the computed one and never replaced; while it is set
    it decides the action and the follow-up cadence, and the rule says so.
 
-Follow-up: the cadence is the grade's `follow_up_days`; the next touch is the last activity plus
-the cadence (today if that is already past). A stored deal with no logged activity was never
-contacted: due today (as `dealcoach followup` says); a file row with no last-activity date: today
-plus the cadence. The pretext rotates through the playbook's `follow_up_pretexts`: for a stored
-deal, the one after the pretext last logged (as `followup` does); for a file row, one step per
-cadence period, starting apart for different names.
+Follow-up: the cadence, next touch, contact and pretext are coaching/cadence.py's rules, the same
+ones `dealcoach followup` and file grading use.
 """
 
 from __future__ import annotations
@@ -45,6 +41,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from dealcoach.coaching.cadence import cadence_days, file_pretext_index, next_touch, touch_of
 from dealcoach.deals.models import ComputedGrade, Deal, OpportunityAnswers
 from dealcoach.errors import PlaybookError
 from dealcoach.i18n import Lang, message
@@ -284,20 +281,10 @@ def definition(grading: Grading, grade: GradeId):
     return next(g for g in grading.grades if g.id == grade)
 
 
-def next_follow_up(cadence: int, today: dt.date, last_activity: dt.date | None, touches_known: bool = False) -> dt.date:
-    """The last touch plus the cadence (today if that is past); never touched: today; not known
-    (a file without a last-activity column): today plus the cadence."""
-    if last_activity is None:
-        return today if touches_known else today + dt.timedelta(days=cadence)
-    return max(today, last_activity + dt.timedelta(days=cadence))
-
-
 def pretext_index(grading: Grading, name: str, today: dt.date, cadence: int) -> int | None:
-    """Which pretext to use: rotates one step per touch; prospects with different names start apart."""
+    """A file row's pretext (coaching/cadence.py's rule)."""
     count = len(grading.follow_up_pretexts)
-    if not count:
-        return None
-    return (len(name) + today.toordinal() // cadence) % count
+    return file_pretext_index(len(name), today, cadence, count) if count else None
 
 
 # --- assessment ------------------------------------------------------------------------------
@@ -505,7 +492,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
                                reason=prospect.manual_reason or "-"))
 
     chosen = definition(grading, final)
-    cadence = chosen.follow_up_days
+    cadence = cadence_days(grading, final)
     pretext = None
     index = pretext_index(grading, prospect.name, today, cadence)
     if prospect.pretext_id is not None:
@@ -521,7 +508,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         close_window=window.id, probability=prospect.probability, probability_used=used,
         probability_band=band.id, amount=prospect.amount, currency=prospect.currency,
         action=chosen.action.get(lang), meaning=chosen.meaning.get(lang), cadence_days=cadence,
-        next_follow_up=next_follow_up(cadence, today, prospect.last_activity, prospect.touches_known),
+        next_follow_up=next_touch(cadence, today, prospect.last_activity, prospect.touches_known),
         pretext=pretext,
         assessment=assessment, opportunity=opportunity)
 
@@ -542,25 +529,14 @@ def sort_key(result: GradeResult) -> tuple:
 
 
 def prospect_of(deal: Deal, playbook: Playbook | None = None) -> Prospect:
-    """A stored deal as a prospect. Its last touch and next pretext come from its activity log, the
-    same way `dealcoach followup` reads them, so the two commands never disagree."""
-    last_touch, pretext_id = None, None
-    activities = getattr(deal, "activities", None) or []
-    if activities:
-        from dealcoach.coaching.followup import local_date
-
-        last = max(activities, key=lambda a: a.date)
-        last_touch = local_date(last.date)
-    if playbook is not None and activities:
-        from dealcoach.coaching.followup import next_pretext
-
-        last = max(activities, key=lambda a: a.date)
-        pretext_id = next_pretext(playbook, deal, last.contact)
+    """A stored deal as a prospect. Its last touch and next pretext are coaching/cadence.py's, the
+    ones `dealcoach followup` uses, so the two commands never disagree."""
+    touch = touch_of(deal, playbook.grading if playbook is not None else None)
     return Prospect(name=deal.name, account=deal.account, deal_id=deal.id, amount=deal.amount, currency=deal.currency,
                     expected_close=deal.expected_close, probability=deal.probability,
                     assessment=dict(deal.assessment), opportunity=deal.opportunity,
                     manual_grade=deal.manual_grade, manual_reason=deal.manual_grade_reason,
-                    last_activity=last_touch, touches_known=True, pretext_id=pretext_id)
+                    last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id)
 
 
 def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> GradeResult:

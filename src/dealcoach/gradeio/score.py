@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dealcoach.coaching import grading as g
+from dealcoach.coaching.cadence import cadence_days, file_pretext_index, next_touch_column
 from dealcoach.gradeio.columns import ColumnMap
 from dealcoach.gradeio.read import ROW, RawTable
 from dealcoach.i18n import Lang, message
@@ -319,7 +320,7 @@ def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today:
     ).otherwise(pl.col("_computed_rank"))
     frame = frame.with_columns(final_rank.alias("_final_rank"))
     definitions = [g.definition(grading, grade) for grade in g.GRADES]
-    cadence_lut = pl.Series([d.follow_up_days for d in definitions], dtype=pl.Int64)
+    cadence_lut = pl.Series([cadence_days(grading, grade) for grade in g.GRADES], dtype=pl.Int64)
     cadence = pl.lit(cadence_lut).gather(pl.col("_final_rank"))
     frame = frame.with_columns(
         pl.lit(letters).gather(pl.col("_computed_rank")).alias(COMPUTED),
@@ -329,14 +330,11 @@ def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today:
         .gather(pl.col("_final_rank")).alias(ACTION),
         cadence.alias(CADENCE),
     )
-    due = pl.lit(today) + pl.duration(days=pl.col(CADENCE))
-    next_touch = pl.when(pl.col(LAST).is_null()).then(due).otherwise(
-        pl.max_horizontal(pl.lit(today), pl.col(LAST) + pl.duration(days=pl.col(CADENCE))))
     pretexts = grading.follow_up_pretexts
-    columns = [next_touch.cast(pl.Date).alias(NEXT)]
+    columns = [next_touch_column(pl.col(LAST), pl.col(CADENCE), today).cast(pl.Date).alias(NEXT)]
     if pretexts:
-        turn = pl.lit(today.toordinal(), pl.Int64) // pl.col(CADENCE)
-        index = ((pl.col(NAME).str.len_chars().cast(pl.Int64) + turn) % len(pretexts)).cast(pl.UInt32)
+        index = file_pretext_index(pl.col(NAME).str.len_chars().cast(pl.Int64), today, pl.col(CADENCE),
+                                   len(pretexts)).cast(pl.UInt32)
         texts = [p.text.get(lang) for p in pretexts]
         columns.append(pl.lit(pl.Series(texts, dtype=_enum(texts))).gather(index).alias(PRETEXT))
     else:
