@@ -6,8 +6,6 @@ the safe dumper, readable by its owner only (0600): it holds a phone number.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -74,17 +72,9 @@ def save_profile(profile: Profile, path: Path | None = None) -> Path:
     path = path or settings.profile_path()
     body = yaml.dump(profile.model_dump(exclude_none=True), Dumper=yaml.CSafeDumper, allow_unicode=True,
                      sort_keys=False, default_flow_style=False)
+    from dealcoach.files import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".profile-", suffix=".tmp")
-        try:
-            os.fchmod(handle, 0o600)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(body)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot write ({exc.strerror})") from None
-    return path
+        return write_atomic(path, body, private_parents=True)
+    except DealcoachError as exc:
+        raise ProfileError(exc.message) from None

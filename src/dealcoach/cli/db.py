@@ -40,25 +40,15 @@ def backup(file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to w
     Example: dealcoach db backup team-2026-11-25.json
     """
     import json
-    import os
 
-    from dealcoach.errors import DealcoachError
+    from dealcoach.files import write_atomic
     from dealcoach.store import open_store
     from dealcoach.store.backup import dump
 
     with open_store() as store:
         data = dump(store)
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    temporary = file.with_name(file.name + ".tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, file)  # a crash mid-write never leaves a half backup under the real name
-    except OSError as exc:
-        raise DealcoachError(f"{file}: cannot write ({exc.strerror})") from None
+    # atomic: a crash mid-write never leaves a half backup under the real name
+    write_atomic(file, json.dumps(data, ensure_ascii=False, indent=1))
     typer.echo(message("db.backed_up", language(lang), file=str(file), deals=len(data["deals"]),
                        history=len(data["history"])), err=True)
 

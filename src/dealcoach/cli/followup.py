@@ -50,12 +50,9 @@ def followup(
         deals = list(read_deals(store, owner=owner, status="open"))
     plan = plan_follow_ups(deals, _playbooks(deals), day, days, lang_)
     if ics is not None:
-        from dealcoach.errors import DealcoachError
+        from dealcoach.files import write_atomic
 
-        try:
-            ics.write_bytes(to_ics(plan, lang_))
-        except OSError as exc:
-            raise DealcoachError(f"{ics}: cannot write ({exc.strerror})") from None
+        write_atomic(ics, to_ics(plan, lang_))
         typer.echo(message("followup.ics_written", lang_, count=len(plan), path=str(ics)), err=True)
     if json:
         emit_json([item.model_dump(mode="json") for item in plan])

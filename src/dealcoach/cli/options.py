@@ -32,18 +32,12 @@ def write_or_echo(output, data: str | bytes, written_message: str) -> None:
     """Write `data` to the file `output` (then say so on stderr), or print it when no file is given."""
     import typer
 
-    from dealcoach.errors import DealcoachError
+    from dealcoach.files import write_atomic
 
     if output is None:
         typer.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
         return
-    try:
-        if isinstance(data, bytes):
-            output.write_bytes(data)
-        else:
-            output.write_text(data, encoding="utf-8")
-    except OSError as exc:
-        raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
+    write_atomic(output, data)  # atomic, 0600: exports carry notes and phone numbers
     typer.echo(written_message, err=True)
 
 

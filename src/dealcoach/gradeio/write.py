@@ -55,14 +55,14 @@ def write_output(frame: pl.DataFrame, headers: list[str], path: Path, many_files
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise DealcoachError(f"-o {path}: write .csv or .xlsx")
+    from dealcoach.files import atomic_path
+
     pairs = output_columns(headers, many_files)
-    try:
+    with atomic_path(path) as temporary:  # 0600, renamed into place only when complete
         if suffix == ".csv":
-            _write_csv(frame, pairs, path, progress, clean)
+            _write_csv(frame, pairs, temporary, progress, clean)
         else:
-            _write_xlsx(frame, pairs, path, id_headers, progress)
-    except OSError as exc:
-        raise DealcoachError(f"{path}: cannot write ({exc.strerror})") from None
+            _write_xlsx(frame, pairs, temporary, id_headers, progress)
     return len(frame)
 
 

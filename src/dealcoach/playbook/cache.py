@@ -49,19 +49,15 @@ def read(path: Path, stamp: tuple[int, int]) -> Playbook | RoleCatalog | None:
 
 
 def write(path: Path, stamp: tuple[int, int], loaded: Playbook | RoleCatalog) -> None:
-    import tempfile
+    from dealcoach.errors import DealcoachError
+    from dealcoach.files import write_atomic
 
-    cache = _entry(path, stamp)
     body = loaded.model_dump_json(by_alias=True)
     wrapper = json.dumps({"kind": "catalog" if isinstance(loaded, RoleCatalog) else "playbook",
                           "sha256": _checksum(body), "body": body}, ensure_ascii=False)
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(wrapper)
-        os.replace(temporary, cache)
-    except OSError:
+        write_atomic(_entry(path, stamp), wrapper, private_parents=True)
+    except DealcoachError:
         pass  # a cache that cannot be written only costs speed
 
 

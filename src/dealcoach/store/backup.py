@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dealcoach.errors import DealcoachError, StoreError
 from dealcoach.store.base import DEAL_COLUMNS, DealStore
+from dealcoach.store.migrations import KNOWN
 
 FORMAT = "dealcoach-backup"
 VERSION = 1
@@ -42,12 +43,17 @@ def _dump(store: DealStore) -> dict[str, Any]:
     }
 
 
+# ids are 64-bit on both backends (SQLite INTEGER, PostgreSQL BIGINT); versions are 32-bit on PostgreSQL
+MAX_ID = 2**63 - 1
+MAX_VERSION = 2**31 - 1
+
+
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=MAX_ID)
     owner: str | None = None
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     created_at: dt.datetime
     updated_at: dt.datetime
     deal: dict
@@ -56,7 +62,7 @@ class _Row(BaseModel):
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    deal_id: int
+    deal_id: int = Field(ge=1, le=MAX_ID)
     at: dt.datetime
     who: str
     what: str
@@ -88,6 +94,10 @@ def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in err["loc"])
         raise DealcoachError(f"{origin}: {where}: {err['msg']}") from None
+    unknown_migrations = sorted(set(backup.migrations) - KNOWN)
+    if unknown_migrations:
+        raise DealcoachError(f"{origin}: written by a newer dealcoach (schema {', '.join(unknown_migrations)}); "
+                             "upgrade dealcoach to restore it")
     rows = []
     for index, row in enumerate(backup.deals):
         try:
@@ -100,21 +110,27 @@ def restore(store: DealStore, data: Any, origin: str) -> tuple[int, int]:
         rows.append((row, deal))
     ids = [row.id for row in backup.deals]
     if len(ids) != len(set(ids)):
-        duplicate = next(i for i in ids if ids.count(i) > 1)
+        from collections import Counter
+
+        duplicate = next(i for i, n in Counter(ids).items() if n > 1)
         raise DealcoachError(f"{origin}: deals: id {duplicate} appears twice")
     unknown = sorted({entry.deal_id for entry in backup.history} - set(ids))
     if unknown:
         raise DealcoachError(f"{origin}: history: entries for deal {unknown[0]}, which is not in the backup")
-    if store.count():
-        raise StoreError("the target database already holds deals; restore into an empty database")
     with store.transaction():
-        for row, deal in rows:
-            store._execute(
+        # checked under the lock: two restores at once give this message, not a duplicate-id error
+        store.lock_deals()
+        if store.count():
+            raise StoreError("the target database already holds deals; restore into an empty database")
+        for start in range(0, len(rows), 1000):
+            store._executemany(
                 f"INSERT INTO deals (id, {DEAL_COLUMNS}, version, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (deal.id, *store._columns(deal), deal.version, row.created_at.isoformat(), row.updated_at.isoformat()))
-        for entry in backup.history:
-            store._execute("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",
-                           (entry.deal_id, entry.at.isoformat(), entry.who, entry.what))
+                [(deal.id, *store._columns(deal), deal.version, row.created_at.isoformat(), row.updated_at.isoformat())
+                 for row, deal in rows[start:start + 1000]])
+        for start in range(0, len(backup.history), 1000):
+            store._executemany("INSERT INTO deal_history (deal_id, at, who, what) VALUES (?, ?, ?, ?)",
+                               [(entry.deal_id, entry.at.isoformat(), entry.who, entry.what)
+                                for entry in backup.history[start:start + 1000]])
         store.after_restore()
     return len(rows), len(backup.history)

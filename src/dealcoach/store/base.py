@@ -116,9 +116,13 @@ class DealStore:
             self.connection.rollback()
             raise
         else:
-            self.connection.commit()
+            self._commit()
         finally:
             self._depth = 0
+
+    def _commit(self) -> None:
+        """Commit; a failure here (a full disk) is a StoreError like any other, and rolls back."""
+        self.connection.commit()
 
     # --- migrations ---------------------------------------------------------------------------
     def migrate(self) -> list[str]:
@@ -154,6 +158,10 @@ class DealStore:
 
     def _lock_migrations(self) -> None:
         """Serialise migrating processes (SQLite: BEGIN IMMEDIATE already does)."""
+
+    def lock_deals(self) -> None:
+        """Inside a transaction: nobody else writes deals until it ends (a restore checks that the
+        store is empty and fills it as one step). SQLite: BEGIN IMMEDIATE already holds the lock."""
 
     # --- reading ------------------------------------------------------------------------------
     def list_deals(self, owner: str | None = None) -> list[DealSummary]:

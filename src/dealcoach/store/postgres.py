@@ -59,6 +59,17 @@ class PostgresStore(DealStore):
             self._connection.commit()  # a read outside a transaction must not hold one open
         return result
 
+    def _commit(self) -> None:
+        psycopg = _driver()
+        try:
+            self._connection.commit()
+        except psycopg.Error as exc:
+            self._connection.rollback()
+            raise StoreError(f"{self.name}: {_first_line(exc, self.url)}; nothing was changed") from None
+
+    def lock_deals(self) -> None:
+        self._execute("LOCK TABLE deals, deal_history IN EXCLUSIVE MODE")
+
     def _lock_migrations(self) -> None:
         self._execute("LOCK TABLE migrations IN EXCLUSIVE MODE")
 
@@ -106,8 +117,9 @@ class PostgresStore(DealStore):
 
     def after_restore(self) -> None:
         for table in ("deals", "deal_history"):
+            # "the last id given was MAX(id)": MAX + 1 would overflow at the largest id
             self._execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                          f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+                          f"COALESCE((SELECT MAX(id) FROM {table}), 1), (SELECT COUNT(*) > 0 FROM {table}))")
 
     def integrity_ok(self) -> bool:
         row = self._execute("SELECT COUNT(*) FROM deals WHERE data IS NULL OR version < 1").fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 
 from dealcoach.errors import StoreError
@@ -48,6 +49,16 @@ class SQLiteStore(DealStore):
         except sqlite3.OperationalError as exc:
             raise StoreError(f"{self.path}: {exc}") from None
 
+    def _commit(self) -> None:
+        try:
+            self._connection.commit()
+        except sqlite3.Error as exc:
+            try:
+                self._connection.rollback()
+            except sqlite3.Error:
+                pass
+            raise StoreError(f"{self.path}: {_explain(exc)}") from None
+
     def _run(self, call):
         try:
             return super()._run(call)
@@ -59,15 +70,26 @@ class SQLiteStore(DealStore):
 
 
 def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only: deals hold personal notes."""
+    """Create the database file readable by its owner only: deals hold personal notes.
+
+    SQLite itself would create it 0644 (and its -wal and -shm files take the database's mode). A
+    dangling symlink at the path (the user keeps the database elsewhere) gets its target created
+    0600, never left for SQLite to create."""
+    from dealcoach.settings import private_dir
+
     if path.exists():
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(descriptor)
-    except FileExistsError:
-        pass
+        private_dir(path.parent)
+        # no O_EXCL: through a symlink O_EXCL refuses; without it the link's target is created 0600
+        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise StoreError(f"{path}: not a regular file; point DEALCOACH_HOME or DEALCOACH_DATABASE_URL "
+                                 "at a database file")
+            os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         raise StoreError(f"{path}: cannot create the database ({exc.strerror})") from None
 
