@@ -65,6 +65,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "followup": ("followup", "followup", "Today's call list by grade rhythm, with a fresh pretext."),
     "funnel": ("followup", "funnel", "The conversion funnel from the log, and where the work leaks."),
     "pipeline": ("pipeline", "pipeline", "The manager's pipeline review: every deal ranked by risk, totals, forecast."),
+    "report": ("report", "report", "A deal brief or the pipeline review as one self-contained page (HTML or PDF)."),
     "playbook": ("playbook", "app", "The bundled and your own playbooks (the methodology as data)."),
     "example": ("example", "app", "Bundled example deals from the source cases."),
     "profile": ("profile", "app", "Your own details for call scripts: name, company, offer, phone (set once)."),

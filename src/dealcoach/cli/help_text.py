@@ -53,6 +53,17 @@ HELP_ZH: dict[str, str] = {
     "Show this many deals (--json and -o carry all).": "显示多少个商机（--json 和 -o 包含全部）。",
     "Show every deal.": "显示全部商机。",
     "Review as of this date (YYYY-MM-DD).": "按这一天的情况分析（YYYY-MM-DD）。",
+    # report
+    "A deal brief or the pipeline review as one self-contained page (HTML or PDF).":
+        "把商机简报或商机分析会做成一个独立的页面（HTML 或 PDF）。",
+    "One self-contained page (no network needed to open it; prints on A4; reads on a phone): a deal brief with both processes, warnings, ranked actions, the power map, the people, the competition and the timeline; or with --pipeline the review with its charts.":
+        "一个独立的页面（打开时不需要联网；可用 A4 打印；手机上也能看）：商机简报包括双方流程对照、风险警示、按优先级排列的行动、权力地图、客户方的人与策略、竞争态势和活动记录；加 --pipeline 则是带图表的商机分析会。",
+    "The pipeline review of every open deal instead of one deal.": "生成所有进行中商机的分析会报告，而不是单个商机。",
+    "Write to this file (default: stdout for HTML).": "写入这个文件（HTML 默认输出到标准输出）。",
+    "html, or pdf (printed by a headless Chromium).": "格式：html/pdf（PDF 由无界面浏览器打印）。",
+    "With --pipeline: only this rep's deals.": "配合 --pipeline：只看这位销售代表的商机。",
+    "With --pipeline: also what changed since then.": "配合 --pipeline：同时显示从那时起的变化。",
+    "As of this date (YYYY-MM-DD).": "按这一天的情况（YYYY-MM-DD）。",
     # deal
     "Your deals: create, list, show, edit, remove, import and export.": "你的商机：新建、列表、查看、修改、删除、导入和导出。",
     "Create a deal, by flags or (without --name, on a terminal) by answering a few questions.":

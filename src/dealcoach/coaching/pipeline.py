@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from dealcoach.coaching.diagnosis import Diagnosis, diagnose
 from dealcoach.coaching.followup import follow_up_for
-from dealcoach.coaching.funnel import compute_funnel
+from dealcoach.coaching.funnel import Funnel, compute_funnel
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog
@@ -159,6 +159,7 @@ class PipelineReview(BaseModel):
     past_close: int  # open deals whose expected close has passed: the date needs updating
     without_close: int  # open deals with no expected close
     reps: list[RepRow]
+    funnel: Funnel | None = None  # of every deal read (all statuses): the team's funnel
     since: dt.date | None = None
     changes: list[DealChanges] | None = None
     history_note: str | None = None  # when --since finds nothing to compare with
@@ -448,16 +449,19 @@ def build_review(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog:
     forecasts, past, missing = _forecast(ranked, today, lang)
     order = {row.deal_id: index for index, row in enumerate(ranked)}
     changes.sort(key=lambda c: order.get(c.deal_id, 0))
+    all_deals = [d for group in deals_by_owner.values() for d in group]
+    funnel_book = funnel_playbook or (next(iter(playbooks.values())) if playbooks else None)
     history_note = None
     if since is not None and not any_history:
         history_note = message("pipeline.no_history", lang, since=since.isoformat())
     return PipelineReview(
         today=today, filters=filters, rows=ranked, by_stage=_by_stage(ranked, playbooks, lang),
         by_grade=_by_grade(ranked, lang), forecast=forecasts, past_close=past, without_close=missing,
-        reps=_reps(ranked, deals_by_owner, funnel_playbook or next(iter(playbooks.values())), lang, activity_counts)
-        if ranked and playbooks else [],
+        reps=_reps(ranked, deals_by_owner, funnel_book, lang, activity_counts) if ranked and funnel_book else [],
+        funnel=compute_funnel(all_deals, funnel_book, lang, activity_counts=activity_counts)
+        if all_deals and funnel_book else None,
         since=since, changes=changes if since is not None else None, history_note=history_note,
-        empty=None if ranked else _empty_sentence(filters, [d for group in deals_by_owner.values() for d in group], lang),
+        empty=None if ranked else _empty_sentence(filters, all_deals, lang),
     )
 
 
