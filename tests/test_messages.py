@@ -42,6 +42,14 @@ def read_source() -> tuple[set[str], set[str], set[str]]:
                 prefixes.add(head)
             if _is_message_call(node) and node.args and isinstance(node.args[0], ast.Constant):
                 asked.add(node.args[0].value)
+    # the HTML templates ask with t("key") and build keys with t("prefix." ~ value)
+    for path in (SOURCE / "templates").rglob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        for key in re.findall(r'\bt\("([a-z_]+(?:\.[a-z_]+)+)"\s*[,)]', text):
+            constants.add(key)
+            asked.add(key)
+        prefixes |= set(re.findall(r'\bt\("([a-z_]+(?:\.[a-z_]+)*[._])"\s*~', text))
+        constants |= set(re.findall(r'\("(col\.[a-z_]+)"', text))
     return constants, prefixes, asked
 
 
