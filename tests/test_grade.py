@@ -683,3 +683,53 @@ def test_grade_table_fits_80_columns_with_names(run, monkeypatch, lang):
     table = "".join(line.strip("│ ") for line in lines)
     for name in ("宁夏新工程", "A公司信息化", "汽车集团配件"):
         assert name[:4] in table
+
+
+def test_explain_with_deals_writes_nothing(run):
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"), str(EXAMPLES / "auto-parts-supplier.yaml"))
+    before = {d["id"]: (d["version"], d.get("computed_grade")) for d in
+              (json.loads(run("deal", "show", str(i), "--json").stdout) for i in (1, 2))}
+    result = run("grade", "--deals", "--explain", "宁夏", "--today", "2026-01-15")
+    assert result.exit_code == 0, result.stderr
+    after = {d["id"]: (d["version"], d.get("computed_grade")) for d in
+             (json.loads(run("deal", "show", str(i), "--json").stdout) for i in (1, 2))}
+    assert after == before
+    assert "computed grade" not in run("deal", "history", "1").stdout
+
+
+def test_the_table_of_stored_deals_shows_their_ids(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"), str(EXAMPLES / "auto-parts-supplier.yaml"))
+    run("deal", "close", "1", "--lost", "--reason", "x")
+    result = run("grade", "--deals", "--lang", "en", "--today", "2026-01-15")
+    assert result.exit_code == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if "汽车" in line)
+    assert row.strip("│ ").split()[0] == "2"  # the deal's id, though it ranks first
+
+
+def test_grade_deals_saves_every_grade_or_none(run, monkeypatch):
+    from dealcoach.errors import StoreError
+    from dealcoach.store import base
+
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        run("deal", "import", str(example))
+    def versions():
+        return {d["id"]: d["version"] for d in
+                (json.loads(run("deal", "show", str(s["id"]), "--json").stdout)
+                 for s in json.loads(run("deal", "list", "--json").stdout))}
+
+    before = versions()
+    assert len(before) >= 3
+    real = base.DealStore._save_batch
+
+    def fail_after_first(self, pending, who):
+        real(self, pending[:1], who)
+        raise StoreError("the disk went away")
+
+    monkeypatch.setattr(base.DealStore, "_save_batch", fail_after_first)
+    failed = run("grade", "--deals", "--today", "2026-01-15")
+    assert failed.exit_code == 1 and "the disk went away" in failed.stderr
+    monkeypatch.setattr(base.DealStore, "_save_batch", real)
+    assert versions() == before
+    assert run("grade", "--deals", "--today", "2026-01-15").exit_code == 0
+    assert all(versions()[i] == before[i] + 1 for i in before)

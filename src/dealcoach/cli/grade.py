@@ -248,61 +248,23 @@ def _show_explain(result, lang, json, no_color) -> None:
 
 def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, assess, scores, info, compare):
     from dealcoach import settings
-    from dealcoach.coaching.grading import grade_deal, sort_key, with_computed_grade
-    from dealcoach.deals import gradeinput
-    from dealcoach.deals.edit import ensure_valid
     from dealcoach.deals.lookup import find_one
     from dealcoach.i18n import message
-    from dealcoach.playbook.loader import load_catalog, load_playbook
     from dealcoach.store import open_store
+    from dealcoach.usecases.grading import GradeInputs, regrade_deals
 
-    sets = [gradeinput.parse_set(option) for option in set_options]
-    score_pairs = gradeinput.parse_pairs(scores, "--score")
-    info_pairs = gradeinput.parse_pairs(info, "--info")
-    comparisons = [gradeinput.parse_compare(option) for option in compare]
-    who = settings.current_user()
-    notes: list[str] = []
-    results = []
-    changed = closed = 0
-    with open_store() as store, store.transaction():
-        for ref, grade in sets:
-            deal = store.find(ref)
-            store.save(gradeinput.with_manual_grade(deal, grade, reason), who)
-            key = "grade.manual_set" if grade else "grade.manual_cleared"
-            notes.append(message(key, lang, id=deal.id, name=deal.name, grade=grade))
-        if assess:
-            deal = store.find(assess)
-            playbook = load_playbook(deal.playbook)
-            updated = gradeinput.with_assessment(deal, score_pairs, playbook)
-            updated = gradeinput.with_opportunity(updated, info_pairs, comparisons, playbook)
-            ensure_valid(updated, playbook, load_catalog())
-            store.save(updated, who)
-            notes.append(message("grade.assessed", lang, id=deal.id, name=deal.name))
-        playbooks: dict = {}
-        for summary in store.list_deals():
-            deal = store.get(summary.id)
-            if deal.playbook not in playbooks:
-                playbooks[deal.playbook] = load_playbook(deal.playbook)
-            playbook = playbooks[deal.playbook]
-            if getattr(deal, "status", "open") != "open":
-                closed += 1  # won or lost: no longer a prospect to rank or follow up
-                continue
-            if playbook.grading is None:
-                notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
-                continue
-            result = grade_deal(deal, playbook, on, lang)
-            updated = with_computed_grade(deal, result, on)
-            if updated is not deal:
-                store.save(updated, who, what=f"computed grade: {result.grade} ({result.computed_rule.id})")
-                changed += 1
-            results.append(result)
-    if closed:
-        notes.append(message("grade.closed_skipped", lang, count=closed))
-    for note in notes:
+    inputs = GradeInputs(manual=[_parse_set(option) for option in set_options], reason=reason, assess=assess,
+                         scores=_parse_pairs(scores, "--score"), information=_parse_pairs(info, "--info"),
+                         comparisons=[_parse_compare(option) for option in compare])
+    # --explain only looks: it saves nothing unless it comes with grades or scores to record
+    save = explain is None or inputs.any()
+    with open_store() as store:
+        regrade = regrade_deals(store, on, lang, settings.current_user(), inputs, save=save)
+    results = regrade.results
+    for note in regrade.notes:
         typer.echo(note, err=True)
-    if results:
-        typer.echo(message("grade.saved", lang, count=len(results), changed=changed), err=True)
-    results.sort(key=sort_key)
+    if results and regrade.saved:
+        typer.echo(message("grade.saved", lang, count=len(results), changed=regrade.changed), err=True)
     if explain is not None:
         wanted = explain.strip()
         by_id = [r for r in results if str(r.deal_id) == wanted]
@@ -323,3 +285,54 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
         return
     counts = {grade: sum(1 for r in results if r.final_grade == grade) for grade in "ABCD"}
     _show_table(shown, lang, no_color, None, on, len(results), counts)
+
+
+# --- flag syntax -----------------------------------------------------------------------------
+
+CLEAR = {"none", "-", "clear", ""}
+
+
+def _parse_set(option: str) -> tuple[str, str | None]:
+    """`DEAL=B` -> ("DEAL", "B"); `DEAL=none` clears. The deal part may itself contain '='."""
+    from dealcoach.errors import UsageError
+
+    if "=" not in option:
+        raise UsageError(f"--set {option!r}: use DEAL=GRADE, e.g. --set 宁夏=B (DEAL=none clears it)")
+    ref, grade = option.rsplit("=", 1)
+    grade = grade.strip().upper().removesuffix("级")
+    if grade.lower() in CLEAR:
+        return ref.strip(), None
+    if grade not in ("A", "B", "C", "D"):
+        raise UsageError(f"--set {option!r}: the grade must be A, B, C or D (or none to clear)")
+    return ref.strip(), grade
+
+
+def _parse_pairs(options: list[str], flag: str) -> dict[str, int]:
+    """`ID=SCORE` options -> {id: score}."""
+    import re
+
+    from dealcoach.errors import UsageError
+
+    pairs: dict[str, int] = {}
+    for option in options:
+        match = re.fullmatch(r"\s*([a-z0-9-]+)\s*=\s*([+-]?\d+)\s*", option)
+        if not match:
+            raise UsageError(f"{flag} {option!r}: use ID=SCORE, e.g. {flag} funding=2")
+        pairs[match.group(1)] = int(match.group(2))
+    return pairs
+
+
+def _parse_compare(option: str) -> tuple[str, dict[str, int]]:
+    """`COMPETITOR: need-fit=2 price=1` (or with commas) -> ("COMPETITOR", {...})."""
+    import re
+
+    from dealcoach.errors import UsageError
+
+    if ":" not in option and "：" not in option:
+        raise UsageError(f"--compare {option!r}: use 'COMPETITOR: dimension=score ...', e.g. "
+                         f"--compare 'B公司: need-fit=2 price=1 brand=0'")
+    name, _, rest = option.replace("：", ":").partition(":")
+    items = [part for part in re.split(r"[\s,，]+", rest) if part]
+    if not name.strip() or not items:
+        raise UsageError(f"--compare {option!r}: name the competitor and at least one dimension=score")
+    return name.strip(), _parse_pairs(items, "--compare")

@@ -1,31 +1,14 @@
 """What a rep records for grading, as pure changes to a deal: a manual grade (with its reason),
-assessment scores, and seed 000's opportunity analysis. The flags of `dealcoach grade --deals` and
-a deal file's `assessment:`/`opportunity:`/`manual_grade:` keys end up in the same fields.
+assessment scores, and seed 000's opportunity analysis. The flags of `dealcoach grade --deals`
+(their syntax is read in cli/grade.py) and a deal file's `assessment:`/`opportunity:`/`manual_grade:`
+keys end up in the same fields.
 """
 
 from __future__ import annotations
 
-import re
-
 from dealcoach.deals.models import Competitor, CompetitorComparison, Deal, OpportunityAnswers
-from dealcoach.errors import DealcoachError, UsageError
+from dealcoach.errors import DealcoachError
 from dealcoach.playbook.models import Playbook
-
-CLEAR = {"none", "-", "clear", ""}
-
-
-def parse_set(option: str) -> tuple[str, str | None]:
-    """`DEAL=B` -> ("DEAL", "B"); `DEAL=none` clears. The deal part may itself contain '='."""
-    if "=" not in option:
-        raise UsageError(f"--set {option!r}: use DEAL=GRADE, e.g. --set 宁夏=B (DEAL=none clears it)")
-    ref, grade = option.rsplit("=", 1)
-    grade = grade.strip().upper().removesuffix("级")
-    if grade.lower() in CLEAR:
-        return ref.strip(), None
-    if grade not in ("A", "B", "C", "D"):
-        raise UsageError(f"--set {option!r}: the grade must be A, B, C or D (or none to clear)")
-    return ref.strip(), grade
-
 
 def with_manual_grade(deal: Deal, grade: str | None, reason: str | None) -> Deal:
     """Set or clear the rep's grade; the computed grade is left exactly as it is."""
@@ -33,17 +16,6 @@ def with_manual_grade(deal: Deal, grade: str | None, reason: str | None) -> Deal
         return deal.model_copy(update={"manual_grade": None, "manual_grade_reason": None})
     return Deal.model_validate({**deal.model_dump(), "manual_grade": grade,
                                 "manual_grade_reason": reason if reason is not None else deal.manual_grade_reason})
-
-
-def parse_pairs(options: list[str], flag: str) -> dict[str, int]:
-    """`ID=SCORE` options -> {id: score}."""
-    pairs: dict[str, int] = {}
-    for option in options:
-        match = re.fullmatch(r"\s*([a-z0-9-]+)\s*=\s*([+-]?\d+)\s*", option)
-        if not match:
-            raise UsageError(f"{flag} {option!r}: use ID=SCORE, e.g. {flag} funding=2")
-        pairs[match.group(1)] = int(match.group(2))
-    return pairs
 
 
 def with_assessment(deal: Deal, scores: dict[str, int], playbook: Playbook) -> Deal:
@@ -56,24 +28,12 @@ def with_assessment(deal: Deal, scores: dict[str, int], playbook: Playbook) -> D
     for factor_id, score in scores.items():
         factor = factors.get(factor_id)
         if factor is None:
-            raise DealcoachError(f"--score {factor_id}: unknown assessment factor for playbook {playbook.id} "
+            raise DealcoachError(f"assessment factor {factor_id}: unknown assessment factor for playbook {playbook.id} "
                                  f"(known: {', '.join(factors)})")
         allowed = [level.score for level in factor.scale]
         if score not in allowed:
-            raise DealcoachError(f"--score {factor_id}={score}: not on the scale ({', '.join(map(str, allowed))})")
+            raise DealcoachError(f"assessment factor {factor_id}={score}: not on the scale ({', '.join(map(str, allowed))})")
     return deal.model_copy(update={"assessment": {**deal.assessment, **scores}})
-
-
-def parse_compare(option: str) -> tuple[str, dict[str, int]]:
-    """`COMPETITOR: need-fit=2 price=1` (or with commas) -> ("COMPETITOR", {...})."""
-    if ":" not in option and "：" not in option:
-        raise UsageError(f"--compare {option!r}: use 'COMPETITOR: dimension=score ...', e.g. "
-                         f"--compare 'B公司: need-fit=2 price=1 brand=0'")
-    name, _, rest = option.replace("：", ":").partition(":")
-    items = [part for part in re.split(r"[\s,，]+", rest) if part]
-    if not name.strip() or not items:
-        raise UsageError(f"--compare {option!r}: name the competitor and at least one dimension=score")
-    return name.strip(), parse_pairs(items, "--compare")
 
 
 def with_opportunity(deal: Deal, information: dict[str, int], comparisons: list[tuple[str, dict[str, int]]],
@@ -88,18 +48,18 @@ def with_opportunity(deal: Deal, information: dict[str, int], comparisons: list[
     dimension_ids = [item.id for item in analysis.comparison_dimensions]
     for key, score in information.items():
         if key not in info_ids:
-            raise DealcoachError(f"--info {key}: unknown information for playbook {playbook.id} "
+            raise DealcoachError(f"information {key}: unknown information for playbook {playbook.id} "
                                  f"(known: {', '.join(info_ids)})")
         if not 0 <= score <= 3:
-            raise DealcoachError(f"--info {key}={score}: use 0 (unknown) to 3 (known and confirmed)")
+            raise DealcoachError(f"information {key}={score}: use 0 (unknown) to 3 (known and confirmed)")
     current = deal.opportunity or OpportunityAnswers()
     by_name = {c.competitor: c for c in current.comparisons}
     for name, scores in comparisons:
         for key, score in scores.items():
             if key not in dimension_ids:
-                raise DealcoachError(f"--compare {name}: unknown dimension {key!r} (known: {', '.join(dimension_ids)})")
+                raise DealcoachError(f"comparison with {name}: unknown dimension {key!r} (known: {', '.join(dimension_ids)})")
             if not -2 <= score <= 2:
-                raise DealcoachError(f"--compare {name}: {key}={score}: use -2 (they are much stronger) "
+                raise DealcoachError(f"comparison with {name}: {key}={score}: use -2 (they are much stronger) "
                                      "to +2 (we are much stronger)")
         previous = by_name.get(name)
         by_name[name] = CompetitorComparison(competitor=name, scores={**(previous.scores if previous else {}), **scores})

@@ -20,7 +20,9 @@ def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int =
     narrow = width < 120
     show_manual = not narrow or any(r.manual_grade for r in results)
     show_score = not narrow or any(r.score is not None for r in results)
-    columns = [("#", "right", None, True), ("col.name", "left", None if narrow else 2, False),
+    # stored deals: their id, the one every other command takes; file rows: their rank
+    stored = bool(results) and all(r.deal_id is not None for r in results)
+    columns = [("col.id" if stored else "#", "right", None, True), ("col.name", "left", None if narrow else 2, False),
                ("grade.col_grade", "center", None, True)]
     if show_manual:
         columns.append(("grade.col_manual", "center", None, True))
@@ -39,7 +41,8 @@ def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int =
     for number, result in enumerate(results, start):
         name = escape(result.name) + (f"\n[dim]{escape(result.account)}[/dim]"
                                       if result.account and result.account != result.name else "")
-        cells: list = [str(number), name, Text(result.grade, style=GRADE_STYLE[result.grade])]
+        cells: list = [str(result.deal_id if stored else number), name,
+                       Text(result.grade, style=GRADE_STYLE[result.grade])]
         if show_manual:
             cells.append(Text(result.manual_grade or "", style=GRADE_STYLE.get(result.manual_grade or "", "")))
         if show_score:
