@@ -3,8 +3,10 @@ and moving a team between SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -199,29 +201,82 @@ documents = st.recursive(scalars, lambda children: st.lists(children, max_size=5
                          st.dictionaries(keys, children, max_size=8), max_leaves=30)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(keys, documents, max_size=10))
-def test_random_deal_files_give_a_clean_error_or_a_deal(data):
+def _valid_deals():
+    """Deal files that are valid by construction: the ids come from the bundled playbooks."""
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+
+    six = load_playbook("six-step")
+    names = st.text(alphabet="宁夏新工程项目工业油华东钢厂张王李 ABCxyz-0123", min_size=1, max_size=16).filter(str.strip)
+    person = st.fixed_dictionaries(
+        {"name": names},
+        optional={"title": names, "roles": st.lists(st.sampled_from([r.id for r in load_catalog().roles]),
+                                                      max_size=2, unique=True),
+                  "attitude": st.sampled_from(["supporter", "neutral", "opponent", "unknown"]),
+                  "influence": st.sampled_from(["high", "medium", "low", "unknown"]),
+                  "contact": st.sampled_from(["none", "brief", "regular", "deep"]),
+                  "level": st.sampled_from(["senior", "middle", "staff"])})
+    return st.fixed_dictionaries(
+        {"name": names, "playbook": st.just("six-step")},
+        optional={"account": names,
+                  "amount": st.integers(min_value=0, max_value=10**12) | st.sampled_from(["80万", "800,000", "1.2亿"]),
+                  "currency": st.sampled_from(["CNY", "EUR", "USD"]),
+                  "expected_close": st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)),
+                  "probability": st.sampled_from([0, 0.2, 1, "20%", "35%"]),
+                  "customer_step": st.sampled_from([step.id for step in six.customer_steps]),
+                  "done": st.lists(st.sampled_from(sorted(six.checkable_ids())), max_size=6, unique=True),
+                  "people": st.lists(person, max_size=4, unique_by=lambda p: p["name"].strip()),
+                  "competitors": st.lists(names, max_size=3),
+                  "notes": st.text(max_size=60)})
+
+
+@st.composite
+def deal_files(draw):
+    """(a deal file, whether it was spoilt): half are valid, half have one field, key or the whole
+    document replaced by random data, so both outcomes are exercised."""
+    data = draw(_valid_deals())
+    spoilt = draw(st.booleans())
+    if spoilt:
+        how = draw(st.sampled_from(["value", "key", "document"]))
+        if how == "value":
+            data[draw(st.sampled_from(sorted(data)))] = draw(documents)
+        elif how == "key":
+            data[draw(keys)] = draw(documents)
+        else:
+            data = draw(st.dictionaries(keys, documents, max_size=10))
+    return data, spoilt
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deal_files())
+def test_random_deal_files_give_a_clean_error_or_a_deal(case):
     from dealcoach.deals.dealfile import load_deal_text
 
+    data, spoilt = case
     text = yaml.safe_dump(data, allow_unicode=True)
     try:
         deal, playbook = load_deal_text(text, "fuzz.yaml")
     except DealcoachError as exc:
+        assert spoilt, f"a valid deal file was refused: {exc.message}\n{text}"
         assert exc.message.startswith("fuzz.yaml") and "\n" not in exc.message
     else:
         assert deal.name and playbook.id == deal.playbook
+        if not spoilt:
+            assert deal.name == data["name"].strip() and len(deal.people) == len(data.get("people", []))
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
-def test_random_text_as_yaml_never_crashes(text):
+def test_random_text_as_yaml_gives_one_clean_line_or_a_deal(text):
     from dealcoach.deals.dealfile import load_deal_text
 
     try:
-        load_deal_text(text, "fuzz.yaml")
-    except DealcoachError:
-        pass
+        deal, playbook = load_deal_text(text, "fuzz.yaml")
+    except DealcoachError as exc:
+        # where (file:line:col) first, then what; one line, whatever the text held
+        assert re.match(r"fuzz\.yaml(:\d+:\d+)?: \S", exc.message), exc.message
+        assert "\n" not in exc.message and exc.exit_code == 1
+    else:
+        assert deal.name.strip() and playbook.id == deal.playbook
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -109,8 +109,15 @@ def parse(text: str, origin: str, error: type[Exception]) -> LocatedData:
         problem = exc.problem or exc.context or "invalid YAML"
         where = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
         raise error(f"{where}: invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say where, on one line
+        position = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise error(f"{origin}:{line}:{column}: invalid YAML: character U+{ord(character):04X} is not allowed "
+                    "(control characters other than tab and newline)") from None
     except yaml.YAMLError as exc:
-        raise error(f"{origin}: invalid YAML: {exc}") from None
+        raise error(f"{origin}: invalid YAML: {' '.join(str(exc).split())}") from None
     finally:
         loader.dispose()
     return LocatedData(data, node, origin)
@@ -221,7 +228,7 @@ def validation_messages(exc: ValidationError, located: LocatedData) -> list[str]
     lines = []
     for err in exc.errors(include_url=False):
         loc = _data_loc(err["loc"])
-        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        dotted = ".".join(_shown_key(part) for part in loc) or "(top level)"
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown key"
@@ -229,6 +236,17 @@ def validation_messages(exc: ValidationError, located: LocatedData) -> list[str]
             message = message[len("Value error, "):]
         lines.append(f"{located.where(loc)}: {dotted}: {message}")
     return lines
+
+
+def _shown_key(part: object) -> str:
+    """A key as the message shows it: quoted and escaped when it is empty, padded or not printable,
+    so a key like "\\n" cannot break the one-line error."""
+    text = str(part)
+    if text and text.isprintable() and text == text.strip():
+        return text
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _data_loc(loc: tuple) -> tuple:
