@@ -39,8 +39,16 @@ def test_ningxia_case_customer_ahead_develop_stage_missing():
 
 def test_ningxia_case_in_chinese_names_the_steps():
     result = _diagnose(load_example("ningxia-industrial-oil").deal, lang="zh")
-    assert "对供应商" in result.warnings[0].message or "供应商" in result.warnings[0].message
-    assert "放弃" in result.next_actions[0].text
+    playbook = load_playbook("six-step")
+    customer_step = playbook.customer_steps[1].name.get("zh")    # 对供应商初步调查、筛选
+    our_stage = playbook.stage("develop").name.get("zh")         # 开发阶段
+    warning = result.warnings[0]
+    assert warning.id == "customer-ahead"
+    assert f"“{customer_step}”" in warning.message and f"“{our_stage}”" in warning.message
+    assert warning.message.index(customer_step) < warning.message.index(our_stage)  # theirs, then ours
+    catch_up = result.next_actions[0]
+    assert catch_up.source == "rule:customer-ahead"
+    assert our_stage in catch_up.text and "放弃" in catch_up.text
 
 
 def test_auto_parts_case_opponent_and_decision_maker():
@@ -63,7 +71,9 @@ def test_company_a_case_initial_contact():
     assert result.sales_stage.id == "initial-contact"
     assert result.customer_step.id == "feasibility-and-budget"
     assert "customer-ahead" not in {w.id for w in result.warnings}
-    assert {"go-ahead-known", "budget-known", "approval-path-known", "proposal-requested"} & {m.id for m in result.missing}
+    # the milestone first, then the three questions the source fixes for this stage: all still open
+    assert result.missing[0].id == "proposal-requested"
+    assert {"go-ahead-known", "budget-known", "approval-path-known"} <= {m.id for m in result.missing}
 
 
 def test_inferred_stage_says_advice_is_reconstructed():

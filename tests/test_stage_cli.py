@@ -24,7 +24,10 @@ def test_stage_example_json_has_the_documented_keys(run):
     assert data["customer_step"] == {**data["customer_step"], "id": "supplier-screening", "source": "observed"}
     assert data["missing"][0]["id"] == "prospect-assessed"
     assert data["warnings"][0] == {**data["warnings"][0], "id": "customer-ahead", "severity": "high"}
-    assert all(action["text"] for action in data["next_actions"])
+    actions = data["next_actions"]
+    assert len(actions) >= 3 and actions[0]["source"] == "rule:customer-ahead"
+    assert all(action["text"].strip() and action["source"] for action in actions)
+    assert [action["rank"] for action in actions] == sorted(action["rank"] for action in actions)
 
 
 def test_stage_example_terminal_output(run):
