@@ -17,6 +17,7 @@ from conftest import EXAMPLES, write
 from dealcoach.coaching import grading as g
 from dealcoach.deals.models import CompetitorComparison, OpportunityAnswers
 from dealcoach.errors import PlaybookError
+from dealcoach.playbook.checks import grading_table_problems
 from dealcoach.playbook.loader import load_playbook
 
 TODAY = dt.date(2026, 1, 15)
@@ -170,8 +171,9 @@ def test_failed_assessment_caps_the_grade_and_says_so():
 def test_a_table_that_is_not_monotone_is_refused():
     table = dict(SIX.grading.table) | {"within-3-months": ["A", "A", "A"]}
     broken = SIX.model_copy(update={"grading": SIX.grading.model_copy(update={"table": table})})
-    problems = g.table_problems(broken.grading)
-    assert any("within-3-months/low (A) grades better than the sooner within-1-month/low (B)" in p for p in problems)
+    problems = grading_table_problems(broken.grading)
+    assert (("grading", "table"), "within-3-months/low (A) grades better than the sooner within-1-month/low (B)") \
+        in problems
     with pytest.raises(PlaybookError, match="grades better"):
         g.grading_of(broken)
 

@@ -45,9 +45,9 @@ from dealcoach.coaching.cadence import cadence_days, file_pretext_index, next_to
 from dealcoach.deals.models import ComputedGrade, Deal, OpportunityAnswers
 from dealcoach.errors import PlaybookError
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import Assessment, GradeId, Grading, OpportunityAnalysis, Playbook
+from dealcoach.playbook.models import GRADE_ORDER, Assessment, GradeId, Grading, OpportunityAnalysis, Playbook
 
-GRADES: tuple[GradeId, ...] = ("A", "B", "C", "D")
+GRADES = GRADE_ORDER
 COMPETITIVE_POSITION = "competitive-position"
 PROFIT_ROOM = "profit-room"
 PRICE_DIMENSION = "price"
@@ -191,36 +191,13 @@ class GradeResult(_Result):
 # --- the playbook's grading data -------------------------------------------------------------
 
 
-def table_problems(grading: Grading) -> list[str]:
-    """Where the table breaks monotonicity: a sooner window or a higher band must never grade worse."""
-    windows = [w.id for w in grading.close_windows]
-    bands = [b.id for b in grading.probability_bands]
-    problems = []
-    for w_index, window in enumerate(windows):
-        row = grading.table.get(window)
-        if row is None or len(row) != len(bands):
-            problems.append(f"grading.table.{window}: needs one grade per probability band ({', '.join(bands)})")
-            continue
-        for b_index in range(1, len(bands)):
-            if rank(row[b_index]) < rank(row[b_index - 1]):
-                problems.append(f"grading.table.{window}: {bands[b_index]} ({row[b_index]}) grades better than "
-                                f"{bands[b_index - 1]} ({row[b_index - 1]})")
-        if w_index:
-            before = grading.table.get(windows[w_index - 1])
-            if before is None or len(before) != len(bands):
-                continue
-            for b_index, band in enumerate(bands):
-                if rank(row[b_index]) < rank(before[b_index]):
-                    problems.append(f"grading.table: {window}/{band} ({row[b_index]}) grades better than the sooner "
-                                    f"{windows[w_index - 1]}/{band} ({before[b_index]})")
-    return problems
-
-
 def grading_of(playbook: Playbook) -> Grading:
     """The playbook's grading section, refused if missing or if its table is not monotone."""
     if playbook.grading is None:
         raise PlaybookError(f"playbook {playbook.id} has no grading section; use --playbook six-step or eight-step")
-    problems = table_problems(playbook.grading)
+    from dealcoach.playbook.checks import grading_table_problems
+
+    problems = [f"{'.'.join(path)}: {text}" for path, text in grading_table_problems(playbook.grading)]
     if problems:
         raise PlaybookError(f"playbook {playbook.id}: {problems[0]}", details=problems)
     return playbook.grading

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from dealcoach.playbook.models import SCRIPT_PLACEHOLDERS, SCRIPT_STEP_IDS, Playbook, RoleCatalog, Text
+from dealcoach.playbook.models import (
+    GRADE_ORDER,
+    SCRIPT_PLACEHOLDERS,
+    SCRIPT_STEP_IDS,
+    Grading,
+    Playbook,
+    RoleCatalog,
+    Text,
+)
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -213,14 +221,36 @@ def _check_grading(playbook: Playbook) -> list[tuple[tuple, str]]:
     if mins != sorted(mins, reverse=True) or mins[-1] != 0:
         problems.append((("grading", "probability_bands"), "bands must go from the highest min down to min 0"))
     if not problems:
-        from dealcoach.coaching.grading import table_problems  # sooner / likelier never grades worse
-
-        for problem in table_problems(grading):
-            field, _, message = problem.partition(": ")
-            problems.append((tuple(field.split(".")), message))
+        problems += grading_table_problems(grading)
     factor_ids = [f.id for f in grading.assessment.factors]
     for dup in _duplicates(factor_ids):
         problems.append((("grading", "assessment", "factors"), f"duplicate id {dup!r}"))
+    return problems
+
+
+def grading_table_problems(grading: Grading) -> list[tuple[tuple, str]]:
+    """Where the table breaks monotonicity: a sooner window or a higher band must never grade worse."""
+    windows = [w.id for w in grading.close_windows]
+    bands = [b.id for b in grading.probability_bands]
+    rank = GRADE_ORDER.index
+    problems: list[tuple[tuple, str]] = []
+    for w_index, window in enumerate(windows):
+        row = grading.table.get(window)
+        if row is None or len(row) != len(bands):
+            problems.append((("grading", "table", window), f"needs one grade per probability band ({', '.join(bands)})"))
+            continue
+        for b_index in range(1, len(bands)):
+            if rank(row[b_index]) < rank(row[b_index - 1]):
+                problems.append((("grading", "table", window), f"{bands[b_index]} ({row[b_index]}) grades better "
+                                 f"than {bands[b_index - 1]} ({row[b_index - 1]})"))
+        if w_index:
+            before = grading.table.get(windows[w_index - 1])
+            if before is None or len(before) != len(bands):
+                continue
+            for b_index, band in enumerate(bands):
+                if rank(row[b_index]) < rank(before[b_index]):
+                    problems.append((("grading", "table"), f"{window}/{band} ({row[b_index]}) grades better than the "
+                                     f"sooner {windows[w_index - 1]}/{band} ({before[b_index]})"))
     return problems
 
 

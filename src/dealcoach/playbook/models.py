@@ -7,6 +7,7 @@ step<->stage mapping, roles) are checked by `playbook/checks.py` after the model
 """
 
 from dealcoach.playbook.schema.common import (  # noqa: F401
+    GRADE_ORDER,
     ActivityKind,
     ActivityOutcome,
     Attitude,
@@ -98,6 +99,7 @@ from dealcoach.playbook.schema.roles import (  # noqa: F401
 )
 
 __all__ = [
+    "GRADE_ORDER",
     "Attitude",
     "Confidence",
     "Contact",

@@ -19,6 +19,7 @@ Influence = Literal["high", "medium", "low", "unknown"]
 Contact = Literal["none", "brief", "regular", "deep"]
 Level = Literal["senior", "middle", "staff"]
 GradeId = Literal["A", "B", "C", "D"]
+GRADE_ORDER: tuple[GradeId, ...] = ("A", "B", "C", "D")  # best first
 ActivityKind = Literal["call", "visit", "email", "meeting", "demo", "other"]
 # Call outcomes feed the telephone funnel (seed 003); visits are held or cancelled.
 ActivityOutcome = Literal["no-answer", "connected", "refused", "call-back", "meeting-booked", "held", "cancelled",
