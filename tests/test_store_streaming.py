@@ -213,3 +213,29 @@ def test_identical_entries_logged_concurrently_are_all_kept(run, backend):
         calls = [a for a in deal.activities if (a.kind, a.outcome, a.contact) == ("call", "no-answer", "Boss")]
         assert len(calls) == workers * each  # 0 lost
         assert len({a.id for a in calls}) == workers * each
+
+
+# --- bulk commands read through the stream and give what per-deal reads give ---------------------
+
+def test_follow_up_plan_from_the_fields_it_reads_equals_the_plan_from_whole_deals(filled):
+    from dealcoach.coaching.followup import PLAN_FIELDS, plan_follow_ups
+    from dealcoach.usecases.reading import PlaybooksById
+
+    store, ids = filled
+    day = dt.date(2026, 7, 1)
+    one_by_one = [store.get(i) for i in ids]
+    whole = plan_follow_ups(one_by_one, PlaybooksById(), day, 400, "en")
+    streamed = plan_follow_ups(store.deals(status="open", fields=PLAN_FIELDS), PlaybooksById(), day, 400, "en")
+    assert len(whole) == 150
+    assert [item.model_dump() for item in streamed] == [item.model_dump() for item in whole]
+
+
+def test_followup_shows_the_first_rows_and_says_how_many_more(run, store):
+    for i in range(60):
+        store.add(Deal(name=f"prospect {i:02d}"), "setup")
+    table = run("followup", "--today", "2026-07-01")
+    assert "prospect" in table.stdout and "Showing the first 50; 10 more" in table.stdout
+    assert "Showing the first 5; 55 more" in run("followup", "--today", "2026-07-01", "--limit", "5").stdout
+    every = run("followup", "--today", "2026-07-01", "--all").stdout
+    assert "more" not in every and all(f"prospect {i:02d}" in every for i in range(60))
+    assert len(json.loads(run("followup", "--today", "2026-07-01", "--json").stdout)) == 60

@@ -190,6 +190,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "followup.ungraded": ("（尚未分级，暂按 C 级节奏；用 dealcoach grade --deals 分级）",
                           "(not graded yet: followed like a C; grade it with `dealcoach grade --deals`)"),
     "followup.calendar": ("dealcoach 跟进计划", "dealcoach follow-ups"),
+    "followup.shown": ("只显示前 {shown} 项，另有 {more} 项（--limit N 或 --all 显示更多；--json 和 --ics 含全部）。",
+                       "Showing the first {shown}; {more} more (--limit N or --all shows more; --json and --ics "
+                       "carry all)."),
     "followup.ics_written": ("已把 {count} 项跟进写入 {path}", "Wrote {count} follow-ups to {path}"),
     "rate.effective_call_rate": ("有效电话率", "effective call rate"),
     "rate.appointment_rate": ("预约面谈率", "appointment rate"),

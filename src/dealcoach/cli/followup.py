@@ -19,17 +19,13 @@ def _date(text: str | None, flag: str) -> dt.date | None:
     return typed_date(text, flag)
 
 
-def _playbooks(deals) -> dict:
-    from dealcoach.playbook.loader import load_playbook
-
-    return {playbook_id: load_playbook(playbook_id) for playbook_id in {d.playbook for d in deals}}
-
-
 def followup(
     days: Annotated[int, typer.Option("--days", min=0, help="Also list what falls due in the next N days.")] = 0,
     owner: Owner = None,
     today: Annotated[str | None, typer.Option("--today", help="Plan as of this date (YYYY-MM-DD).")] = None,
     ics: Annotated[Path | None, typer.Option("--ics", help="Write the plan as an iCalendar file.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Rows the table shows (--json and --ics carry all).")] = 50,
+    all_: Annotated[bool, typer.Option("--all", help="Show every row.")] = False,
     lang: LangOption = None,
     json: JsonOption = False,
     no_color: NoColorOption = False,
@@ -38,17 +34,17 @@ def followup(
 
     Example: dealcoach followup --days 7 --ics followups.ics
     """
-    from dealcoach.coaching.followup import plan_follow_ups, to_ics
+    from dealcoach.coaching.followup import PLAN_FIELDS, plan_follow_ups, to_ics
     from dealcoach.i18n import message
     from dealcoach.store import open_store
+    from dealcoach.usecases.reading import PlaybooksById, read_deals
 
     lang_ = language(lang)
     day = _date(today, "--today") or dt.date.today()
-    from dealcoach.usecases.reading import read_deals
-
     with open_store() as store:
-        deals = list(read_deals(store, owner=owner, status="open"))
-    plan = plan_follow_ups(deals, _playbooks(deals), day, days, lang_)
+        # one streamed query of the fields planning reads; no deal is kept once planned
+        deals = read_deals(store, owner=owner, status="open", fields=PLAN_FIELDS)
+        plan = plan_follow_ups(deals, PlaybooksById(), day, days, lang_)
     if ics is not None:
         from dealcoach.files import write_atomic
 
@@ -62,7 +58,11 @@ def followup(
     from dealcoach.render.activity import followup_table
     from dealcoach.render.console import console
 
-    console(no_color).print(followup_table(plan, day, lang_))
+    shown = plan if all_ else plan[:limit]
+    out = console(no_color)
+    out.print(followup_table(shown, day, lang_))
+    if len(shown) < len(plan):
+        out.print(message("followup.shown", lang_, shown=len(shown), more=len(plan) - len(shown)))
 
 
 def funnel(

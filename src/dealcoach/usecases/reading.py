@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from dealcoach.deals.models import Deal
 from dealcoach.store import DealStore
 
 
-def read_deals(store: DealStore, owner: str | None = None, status: str | None = None) -> Iterator[Deal]:
+def read_deals(store: DealStore, owner: str | None = None, status: str | None = None,
+               fields: Collection[str] | None = None) -> Iterator[Deal]:
     """Every deal of `owner` (all owners when None) whose status is `status` (any when None), in id
-    order: one streamed query (`DealStore.deals`), validated row by row."""
-    return store.deals(owner=owner, status=status)
+    order: one streamed query (`DealStore.deals`), validated row by row; `fields`: read only these
+    (the deals are then read-only)."""
+    return store.deals(owner=owner, status=status, fields=fields)
+
+
+class PlaybooksById(dict):
+    """Playbooks by id, each loaded the first time a deal asks for it: a stream of deals is read once,
+    so the playbooks cannot be gathered beforehand."""
+
+    def __missing__(self, playbook_id: str):
+        from dealcoach.playbook.loader import load_playbook
+
+        self[playbook_id] = loaded = load_playbook(playbook_id)
+        return loaded
