@@ -239,3 +239,24 @@ def test_followup_shows_the_first_rows_and_says_how_many_more(run, store):
     every = run("followup", "--today", "2026-07-01", "--all").stdout
     assert "more" not in every and all(f"prospect {i:02d}" in every for i in range(60))
     assert len(json.loads(run("followup", "--today", "2026-07-01", "--json").stdout)) == 60
+
+
+def test_grade_deals_streamed_equals_grading_each_deal(run, filled):
+    from dealcoach.coaching.grading import grade_deal, sort_key
+    from dealcoach.playbook.loader import load_playbook
+
+    store, ids = filled
+    day = dt.date(2026, 7, 1)
+    expected = sorted((grade_deal(store.get(i), load_playbook("six-step"), day, "en") for i in ids
+                       if store.get(i).status == "open"), key=sort_key)
+    result = run("grade", "--deals", "--today", "2026-07-01", "--json")
+    assert result.exit_code == 0, result.stderr
+    listed = json.loads(result.stdout)
+    assert listed["count"] == len(expected) == 150
+    assert listed["prospects"] == [r.model_dump(mode="json") for r in expected]
+    assert "Saved the computed grade on 150 deals (150 changed)" in result.stderr
+    again = run("grade", "--deals", "--today", "2026-07-01", "--json")
+    assert "Saved the computed grade on 150 deals (0 changed)" in again.stderr
+    graded = [d for d in store.deals(status="open", fields={"computed_grade"})]
+    assert all(d.computed_grade is not None and d.version == 2 for d in graded)
+    assert "computed grade" in store.history(graded[0].id)[-1].what

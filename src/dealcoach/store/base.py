@@ -49,6 +49,18 @@ def partial_deal_class() -> type[Deal]:
     return PartialDeal
 
 
+def _filters(owner: str | None, status: str | Collection[str] | None) -> tuple[list[str], tuple]:
+    where, params = [], []
+    if owner is not None:
+        where.append("owner = ?")
+        params.append(owner)
+    if status is not None:
+        statuses = [status] if isinstance(status, str) else list(status)
+        where.append(f"status IN ({', '.join('?' for _ in statuses)})")
+        params += statuses
+    return where, tuple(params)
+
+
 @contextmanager
 def _bulk_collection() -> Iterator[None]:
     """While deals stream: what was alive before (modules, playbooks) is frozen out of the collector's
@@ -218,14 +230,7 @@ class DealStore:
         """
         if for_update and not self._depth:
             raise StoreError("store.deals(for_update=True) must run inside store.transaction()")
-        where, params = [], []
-        if owner is not None:
-            where.append("owner = ?")
-            params.append(owner)
-        if status is not None:
-            statuses = [status] if isinstance(status, str) else list(status)
-            where.append(f"status IN ({', '.join('?' for _ in statuses)})")
-            params += statuses
+        where, params = _filters(owner, status)
         if fields is None:
             extracted: list[str] = []
             columns = "id, version, owner, data"
@@ -242,7 +247,7 @@ class DealStore:
         validate = Deal.model_validate_json if fields is None else partial_deal_class().model_validate_json
         dumps = json.dumps
         with _bulk_collection():
-            for row in self._stream(query, tuple(params), batch):
+            for row in self._stream(query, params, batch):
                 if fields is None:
                     deal_id, version, owner_, data = row
                     # the columns are the truth for id, version and owner: appended last, they win
@@ -353,8 +358,11 @@ class DealStore:
             found.setdefault(deal_id, []).append(HistoryEntry(at=dt.datetime.fromisoformat(at), who=who, what=what))
         return found
 
-    def count(self) -> int:
-        return self._execute("SELECT COUNT(*) FROM deals").fetchone()[0]
+    def count(self, *, owner: str | None = None, status: str | Collection[str] | None = None) -> int:
+        """How many deals (of this owner, with this status or one of these statuses)."""
+        where, params = _filters(owner, status)
+        query = "SELECT COUNT(*) FROM deals" + (" WHERE " + " AND ".join(where) if where else "")
+        return self._execute(query, params).fetchone()[0]
 
     # --- writing ------------------------------------------------------------------------------
     def _columns(self, deal: Deal) -> tuple:
