@@ -46,7 +46,6 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
     inputs = inputs or GradeInputs()
     notes: list[str] = []
     results: list[GradeResult] = []
-    closed = 0
     playbooks: dict = {}
 
     def playbook_of(deal):
@@ -68,21 +67,28 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
             ensure_valid(updated, playbook, load_catalog())
             store.save(updated, who)
             notes.append(message("grade.assessed", lang, id=deal.id, name=deal.name))
-        changes = []
-        for deal in store.deals(for_update=save):
-            playbook = playbook_of(deal)
-            if deal.status != "open":
-                closed += 1  # won or lost: no longer a prospect to rank or follow up
-                continue
-            if playbook.grading is None:
-                notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
-                continue
-            result = grade_deal(deal, playbook, today, lang)
-            updated = with_computed_grade(deal, result, today)
-            if updated is not deal:
-                changes.append((updated, f"computed grade: {result.grade} ({result.computed_rule.id})"))
-            results.append(result)
-        changed = store.save_many(changes, who) if save else 0
+        closed = store.count(status=("won", "lost"))  # no longer prospects to rank or follow up
+
+        def changes():
+            # a generator, not a list: each changed deal is saved (in batches) and let go, so
+            # regrading 100,000 deals never holds them all
+            for deal in store.deals(status="open", for_update=save):
+                playbook = playbook_of(deal)
+                if playbook.grading is None:
+                    notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
+                    continue
+                result = grade_deal(deal, playbook, today, lang)
+                results.append(result)
+                updated = with_computed_grade(deal, result, today)
+                if updated is not deal:
+                    yield updated, f"computed grade: {result.grade} ({result.computed_rule.id})"
+
+        if save:
+            changed = store.save_many(changes(), who)
+        else:
+            for _ in changes():
+                pass  # a look (--explain): every deal graded, nothing saved
+            changed = 0
     if closed:
         notes.append(message("grade.closed_skipped", lang, count=closed))
     results.sort(key=sort_key)
