@@ -199,6 +199,8 @@ HELP_ZH: dict[str, str] = {
     "Also list what falls due in the next N days.": "同时列出未来 N 天内到期的跟进。",
     "Plan as of this date (YYYY-MM-DD).": "按这一天排计划（如 2027-03-15）。",
     "Write the plan as an iCalendar file.": "把计划写成 iCalendar 日历文件。",
+    "Rows the table shows (--json and --ics carry all).": "表格显示的行数（--json 和 --ics 含全部）。",
+    "Show every row.": "显示全部行。",
     "The conversion funnel from the log, and where the work leaks.": "根据跟进记录算出的转化漏斗，以及在哪一环流失。",
     "The rates: 有效电话率, 预约面谈率, 约见成功率, 成交率, VIP 转化率, VIP 转忠诚率, with what to work on; then stage conversion and days in stage.":
         "各项转化率：有效电话率、预约面谈率、约见成功率、成交率、VIP 客户转化率、VIP 客户转忠诚率，以及该改进什么；还有各销售阶段的转化率和停留天数。",
