@@ -62,7 +62,7 @@ def test_log_add_without_terminal_names_the_flags(run):
 
 def test_visit_summary_form_asked_field_by_field(run, keys):
     run("deal", "import", str(EXAMPLES / "company-a-information-system.yaml"))
-    from dealcoach.cli.log import visit_form
+    from dealcoach.usecases.activity import visit_form
 
     fields = visit_form(load_playbook("eight-step")).fields
     for index, _ in enumerate(fields):

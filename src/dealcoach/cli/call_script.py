@@ -168,12 +168,9 @@ def _check_usage(deal_ref, deal_file, example, contact, account, title, industry
 
 def _record(store, deal, playbook, catalog, script, outcome, pains, meeting_flags, meeting_time, meeting_place,
             attendees, topics, we_prepare, they_prepare, note, lang):
-    import datetime as dt
-
     from dealcoach import settings
-    from dealcoach.coaching.callscript import after_call
-    from dealcoach.deals.calls import call_record, describe_call, record_call
-    from dealcoach.deals.edit import contact_changes
+    from dealcoach.deals.calls import call_record
+    from dealcoach.usecases.activity import log_call
 
     meeting = None
     if meeting_flags:
@@ -181,10 +178,7 @@ def _record(store, deal, playbook, catalog, script, outcome, pains, meeting_flag
                    "we_prepare": we_prepare, "they_prepare": they_prepare}
     record = call_record({"outcome": outcome, "contact": script.contact.name, "confirmed_pains": pains,
                           "meeting": meeting, "note": note})
-    who = settings.current_user()
-    updated, newly_done = record_call(deal, record, playbook, catalog, dt.datetime.now().replace(microsecond=0), who)
-    saved = store.save(updated, who, what=describe_call(record, newly_done, contact_changes(deal, updated)))
-    return after_call(script, saved, playbook, outcome, record.confirmed_pains, record.meeting, newly_done, lang)
+    return log_call(store, deal, record, script, playbook, catalog, settings.current_user(), lang)
 
 
 def _show(script, lang, format: ScriptFormat | None, output: Path | None, json: bool, no_color: bool) -> None:

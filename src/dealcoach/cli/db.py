@@ -39,18 +39,13 @@ def backup(file: Annotated[Path, typer.Argument(metavar="FILE", help="Where to w
 
     Example: dealcoach db backup team-2026-11-25.json
     """
-    import json
-
-    from dealcoach.files import write_atomic
     from dealcoach.store import open_store
-    from dealcoach.store.backup import dump
+    from dealcoach.usecases.backup import backup_to_file
 
     with open_store() as store:
-        data = dump(store)
-    # atomic: a crash mid-write never leaves a half backup under the real name
-    write_atomic(file, json.dumps(data, ensure_ascii=False, indent=1))
-    typer.echo(message("db.backed_up", language(lang), file=str(file), deals=len(data["deals"]),
-                       history=len(data["history"])), err=True)
+        counts = backup_to_file(store, file)
+    typer.echo(message("db.backed_up", language(lang), file=str(file), deals=counts.deals, history=counts.history),
+               err=True)
 
 
 @app.command("restore")
@@ -60,18 +55,11 @@ def restore(file: Annotated[Path, typer.Argument(metavar="FILE", help="A file wr
 
     Example: DEALCOACH_DATABASE_URL=postgresql://sales@db.local/dealcoach dealcoach db restore team.json
     """
-    from dealcoach.errors import DealcoachError
-    from dealcoach.jsonfile import parse_json
     from dealcoach.store import open_store
-    from dealcoach.store.backup import restore as load
+    from dealcoach.usecases.backup import read_backup, restore_backup
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DealcoachError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DealcoachError(f"{file}: not a JSON backup ({str(exc).splitlines()[0]})") from None
-    data = parse_json(text, str(file), DealcoachError)  # bounded: depth, number size, lone surrogates
+    data = read_backup(file)
     with open_store() as store:
-        deals, history = load(store, data, str(file))
-    typer.echo(message("db.restored", language(lang), file=str(file), deals=deals, history=history), err=True)
+        counts = restore_backup(store, data, file)
+    typer.echo(message("db.restored", language(lang), file=str(file), deals=counts.deals, history=counts.history),
+               err=True)

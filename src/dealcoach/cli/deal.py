@@ -33,15 +33,6 @@ def _changes(name, account, playbook, amount, currency, close, probability, cust
     return changes
 
 
-def _check_and_playbook(deal):
-    from dealcoach.deals.edit import ensure_valid
-    from dealcoach.playbook.loader import load_catalog, load_playbook
-
-    playbook = load_playbook(deal.playbook)
-    ensure_valid(deal, playbook, load_catalog())
-    return playbook
-
-
 @app.command("new")
 def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt = None, amount: AmountOpt = None,
         currency: CurrencyOpt = None, close: CloseOpt = None, probability: ProbabilityOpt = None,
@@ -52,9 +43,9 @@ def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt 
     Example: dealcoach deal new --name 宁夏新工程项目工业油 --account 宁夏某新工程项目 --amount 800000 --close 2015-11-30
     """
     from dealcoach import settings
-    from dealcoach.deals.edit import with_fields
     from dealcoach.i18n import message
     from dealcoach.store import open_store
+    from dealcoach.usecases.deals import new_deal
 
     lang_ = language(lang)
     changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
@@ -63,8 +54,7 @@ def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt 
 
         require_terminal(message("hint.new_no_tty", lang_))
         changes = {**_ask_deal_fields(lang_), **changes}
-    deal = with_fields(None, changes)
-    _check_and_playbook(deal)
+    deal = new_deal(changes)
     with open_store() as store:
         stored = store.add(deal, settings.current_user())
     if json:
@@ -155,9 +145,9 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
     Example: dealcoach deal edit 宁夏 --probability 35% --close 2015-12-15
     """
     from dealcoach import settings
-    from dealcoach.deals.edit import with_fields
     from dealcoach.i18n import message
     from dealcoach.store import open_store
+    from dealcoach.usecases.deals import update_deal
 
     lang_ = language(lang)
     changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
@@ -168,9 +158,7 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
 
             prompts.require_terminal("nothing to change: give --name, --account, --amount, --close, --probability, ...")
             changes = _ask_edits(deal, lang_)
-        updated = with_fields(deal, changes)
-        _check_and_playbook(updated)
-        saved = store.save(updated, settings.current_user())
+        saved = update_deal(store, deal, changes, settings.current_user())
     if json:
         emit_json(saved.model_dump(mode="json"))
     elif saved.version == deal.version:
@@ -229,15 +217,14 @@ def import_deals(files: Annotated[list[Path], typer.Argument(metavar="FILE...", 
     Example: dealcoach deal import ningxia.yaml
     """
     from dealcoach import settings
-    from dealcoach.deals.dealfile import load_deal_file
     from dealcoach.i18n import message
     from dealcoach.store import open_store
+    from dealcoach.usecases.deals import import_deals, read_deal_files
 
     lang_ = language(lang)
-    deals = [load_deal_file(path)[0] for path in files]  # every file is checked before anything is written
-    who = settings.current_user()
-    with open_store() as store, store.transaction():
-        stored = [store.add(deal, who, what="imported") for deal in deals]
+    deals = read_deal_files(files)  # every file is checked before the store is opened
+    with open_store() as store:
+        stored = import_deals(store, deals, settings.current_user())
     if json:
         emit_json([d.model_dump(mode="json") for d in stored])
         return

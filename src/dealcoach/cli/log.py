@@ -72,11 +72,11 @@ def add(
     Example: dealcoach log add 宁夏 --kind call --outcome meeting-booked --contact 负责人A --note "约周三上门"
     """
     from dealcoach import settings
-    from dealcoach.deals.edit import add_activity, contact_changes
     from dealcoach.errors import UsageError
     from dealcoach.i18n import message
-    from dealcoach.playbook.loader import load_catalog, load_playbook
+    from dealcoach.playbook.loader import load_playbook
     from dealcoach.store import open_store
+    from dealcoach.usecases.activity import log_activity, visit_form
 
     lang_ = language(lang)
     answers: dict = {}
@@ -110,24 +110,10 @@ def add(
                 raise UsageError(f"--form {unknown[0]}: not a field of the visit summary form "
                                  f"(fields: {', '.join(sorted(known)) or 'none'})")
         fields = {"date": _parse_when(date), "kind": kind, "outcome": outcome, "contact": contact, "note": note,
-                  "pretext": pretext, "form": answers, "by": settings.current_user()}
-        updated = add_activity(deal, fields, playbook, load_catalog())
-        raised = contact_changes(deal, updated)
-        saved = store.save(updated, settings.current_user(),
-                           what="; ".join([f"activity: {kind} {outcome}", *raised]))
+                  "pretext": pretext, "form": answers}
+        saved = log_activity(store, deal, fields, settings.current_user(), playbook)
     if json:
         emit_json(saved.activities[-1].model_dump(mode="json"))
     else:
         typer.echo(message("log.added", lang_, kind=kind, outcome=outcome, deal=saved.name))
 
-
-def visit_form(playbook):
-    """The visit summary form of the deal's playbook, else the eight-step one (seed 000 gives it)."""
-    from dealcoach.playbook.loader import load_playbook
-
-    for candidate in (playbook, load_playbook("eight-step")):
-        for stage in candidate.stages:
-            for tool in stage.tools:
-                if tool.id == "visit-summary":
-                    return tool
-    return None

@@ -5,15 +5,13 @@ Nothing is written until the last question is answered: Ctrl-C anywhere leaves t
 
 from __future__ import annotations
 
-import datetime as dt
-
-from dealcoach.coaching.callscript import AfterCallPlan, CallScript, MeetingProposal, after_call
-from dealcoach.deals.calls import call_record, describe_call, record_call
-from dealcoach.deals.edit import contact_changes
+from dealcoach.coaching.callscript import AfterCallPlan, CallScript, MeetingProposal
+from dealcoach.deals.calls import call_record
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog
 from dealcoach.store.base import DealStore
+from dealcoach.usecases.activity import log_call
 
 GO = "go"
 
@@ -69,10 +67,7 @@ def live_call(store: DealStore, deal: Deal, playbook: Playbook, catalog: RoleCat
         notes.append(note)
     record = call_record({**answers, "outcome": outcome, "note": "\n".join(notes) or None})
 
-    who = settings.current_user()
-    updated, newly_done = record_call(deal, record, playbook, catalog, dt.datetime.now().replace(microsecond=0), who)
-    saved = store.save(updated, who, what=describe_call(record, newly_done, contact_changes(deal, updated)))
-    return after_call(script, saved, playbook, outcome, record.confirmed_pains, record.meeting, newly_done, lang)
+    return log_call(store, deal, record, script, playbook, catalog, settings.current_user(), lang)
 
 
 def _ask_meeting(proposal: MeetingProposal, lang: Lang) -> dict:

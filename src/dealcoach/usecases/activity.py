@@ -1,0 +1,51 @@
+"""Logging what happened on a deal, and what it changes: the activity itself, the contact level of
+the person met, and (for a call) the items a booked meeting completes. One save, one history line.
+
+`log add`, `call-script --outcome` and the live call all come here, so a logged call changes the
+deal the same way whichever way it was entered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dealcoach.coaching.callscript import AfterCallPlan, CallScript, after_call
+from dealcoach.deals.calls import CallRecord, describe_call, record_call
+from dealcoach.deals.edit import add_activity, contact_changes
+from dealcoach.deals.models import Deal
+from dealcoach.i18n import Lang
+from dealcoach.playbook.loader import load_catalog, load_playbook
+from dealcoach.playbook.models import HelperTool, Playbook, RoleCatalog
+from dealcoach.store import DealStore
+
+VISIT_SUMMARY = "visit-summary"
+
+
+def visit_form(playbook: Playbook) -> HelperTool | None:
+    """The visit summary form of the deal's playbook, else the eight-step one (seed 000 gives it)."""
+    for candidate in (playbook, load_playbook("eight-step")):
+        for stage in candidate.stages:
+            for tool in stage.tools:
+                if tool.id == VISIT_SUMMARY:
+                    return tool
+    return None
+
+
+def log_activity(store: DealStore, deal: Deal, fields: dict, who: str, playbook: Playbook | None = None,
+                 catalog: RoleCatalog | None = None) -> Deal:
+    """Add the activity (`fields`: date, kind, outcome, contact, note, pretext, form) and save the deal
+    with the contact levels it raises; returns the saved deal."""
+    playbook = playbook or load_playbook(deal.playbook)
+    updated = add_activity(deal, {**fields, "by": who}, playbook, catalog or load_catalog())
+    raised = contact_changes(deal, updated)
+    return store.save(updated, who, what="; ".join([f"activity: {fields['kind']} {fields['outcome']}", *raised]))
+
+
+def log_call(store: DealStore, deal: Deal, record: CallRecord, script: CallScript, playbook: Playbook,
+             catalog: RoleCatalog, who: str, lang: Lang, when: dt.datetime | None = None) -> AfterCallPlan:
+    """Record a call made from the script and save it; returns what to do next."""
+    when = when or dt.datetime.now().replace(microsecond=0)
+    updated, newly_done = record_call(deal, record, playbook, catalog, when, who)
+    saved = store.save(updated, who, what=describe_call(record, newly_done, contact_changes(deal, updated)))
+    return after_call(script, saved, playbook, record.outcome, record.confirmed_pains, record.meeting, newly_done,
+                      lang)
