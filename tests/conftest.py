@@ -106,6 +106,18 @@ def store(backend):
         yield opened
 
 
+def needs_graphviz() -> None:
+    """Graphviz's `dot` is needed from here on: CI installs it (.ci/run), so there its absence is a
+    failure; elsewhere the test is skipped, saying why."""
+    import shutil
+
+    if shutil.which("dot"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("Graphviz's dot is not on PATH, and CI must have it (see .ci/run)")
+    pytest.skip("Graphviz's dot is not on PATH (apt-get install graphviz)")
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import pytest
@@ -114,9 +115,12 @@ def test_close_and_vip(run):
 
 # --- follow-ups ---------------------------------------------------------------------------------
 
+_DEAL_IDS = itertools.count(1)  # distinct stored ids, as a store would give
+
+
 def _deal(name: str, grade: str | None, activities: list[Activity], manual: str | None = None, **extra) -> Deal:
     computed = ComputedGrade(grade=grade, rule="t", on=dt.date(2026, 1, 1)) if grade else None
-    return Deal(id=hash(name) % 1000, name=name, computed_grade=computed, manual_grade=manual,
+    return Deal(id=next(_DEAL_IDS), name=name, computed_grade=computed, manual_grade=manual,
                 activities=activities, people=[Person(name="王总")], **extra)
 
 
