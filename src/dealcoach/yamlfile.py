@@ -73,12 +73,14 @@ def read_text(path: Path, error: type[Exception]) -> str:
     if size > MAX_BYTES:
         raise error(f"{path}: file is too large ({size / 1048576:.1f} MiB; the limit is 2 MiB)")
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode": UTF-16 (or UTF-32) with a BOM
+        raise error(f"{path}: is UTF-16 text; save it as UTF-8")
     if b"\x00" in raw:
         raise error(f"{path}: is a binary file, not YAML text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise error(f"{path}: is not UTF-8 text (byte {exc.start})") from None
+        raise error(f"{path}: is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 class _Loader(yaml.CSafeLoader):
