@@ -95,7 +95,7 @@ def test_activities_round_trip_in_the_deal_file(run, tmp_path):
     out = tmp_path / "deal.yaml"
     run("deal", "export", "1", "-o", str(out))
     assert "activities:" in out.read_text(encoding="utf-8")
-    run("deal", "import", str(out))
+    run("deal", "import", str(out), "--as-new")
     first, second = (json.loads(run("deal", "show", str(i), "--json").stdout)["activities"] for i in (1, 2))
     assert first == second and first[0]["date"] == "2026-01-31T23:30:00+08:00"
 

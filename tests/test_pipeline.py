@@ -236,3 +236,76 @@ def test_export_is_formula_safe(store, run, tmp_path):
     assert names[0] == "deal" and "=HYPERLINK(\"http://x\",\"y\")" in names
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert run("pipeline", "-o", str(tmp_path / "review.txt")).exit_code == 1
+
+
+# --- deal list, deal edit --owner, deal import of an exported file ------------------------------------
+
+
+def test_deal_list_shows_status_stage_grade_and_follow_up(store, run):
+    _crafted(store)
+    records = json.loads(run("deal", "list", "--json").stdout)
+    assert [r["name"] for r in records] == ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta"]
+    alpha = records[0]
+    for key in ("id", "name", "account", "playbook", "owner", "amount", "currency", "expected_close", "probability",
+                "updated_at"):  # what deal list --json always had
+        assert key in alpha
+    assert (alpha["status"], alpha["stage"], alpha["grade"], alpha["next_follow_up"]) == (
+        "open", "develop", "A", dt.date.today().isoformat())
+    zeta = next(r for r in records if r["name"] == "Zeta")
+    assert zeta["status"] == "won" and zeta["next_follow_up"] is None
+    text = run("deal", "list").stdout
+    assert "won" in text and "Develop" in text
+    assert [r["name"] for r in json.loads(run("deal", "list", "--status", "won", "--json").stdout)] == ["Zeta"]
+    assert {r["name"] for r in json.loads(run("deal", "list", "--grade", "A,B", "--json").stdout)} == {"Alpha", "Beta"}
+    assert [r["name"] for r in json.loads(run("deal", "list", "--owner", "amy", "--sort", "amount", "--json").stdout)] == [
+        "Alpha", "Zeta", "Beta"]
+    assert run("deal", "list", "--owner", "nobody").stdout.strip() == "There are no deals for owner nobody."
+    assert run("deal", "list", "--status", "lost").stdout.strip() == "None of the 7 deals matches these filters."
+    assert run("deal", "list", "--status", "closed").exit_code == 2
+
+
+def test_deal_edit_owner_reassigns_and_records_it(run, store):
+    deal = store.add(Deal(name="x", owner="amy"), "amy")
+    result = run("deal", "edit", str(deal.id), "--owner", "bob")
+    assert result.exit_code == 0
+    shown = json.loads(run("deal", "show", str(deal.id), "--json").stdout)
+    assert shown["owner"] == "bob" and shown["history"][-1]["what"] == "owner: amy -> bob"
+    assert [r["name"] for r in json.loads(run("deal", "list", "--owner", "bob", "--json").stdout)] == ["x"]
+    assert run("deal", "edit", str(deal.id), "--owner", " ").exit_code == 2
+
+
+def test_import_of_an_exported_file_updates_that_deal(run, tmp_path):
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"), env={"DEALCOACH_USER": "amy"})
+    exported = tmp_path / "ningxia.yaml"
+    assert run("deal", "export", "1", "-o", str(exported)).exit_code == 0
+    text = exported.read_text(encoding="utf-8")
+    assert text.startswith("id: 1\n") and "owner: amy" in text
+    exported.write_text(text.replace("amount: 800000.0", "amount: 900000.0"), encoding="utf-8")
+    dry = run("deal", "import", str(exported), "--dry-run")
+    assert "updating: amount: 800000.0 -> 900000.0" in dry.stderr and "Would update deal 1" in dry.stdout
+    assert json.loads(run("deal", "show", "1", "--json").stdout)["amount"] == 800000.0
+    result = run("deal", "import", str(exported), env={"DEALCOACH_USER": "bob"})
+    assert result.exit_code == 0 and "matched by id" in result.stderr and "Updated deal 1" in result.stdout
+    deals = json.loads(run("deal", "list", "--json").stdout)
+    assert [(d["id"], d["amount"], d["owner"]) for d in deals] == [(1, 900000.0, "amy")]  # no copy; owner kept
+    history = json.loads(run("deal", "show", "1", "--json").stdout)["history"]
+    assert history[-1]["who"] == "bob" and "amount: 800000.0 -> 900000.0" in history[-1]["what"]
+    assert "Deal 1: nothing changed" in run("deal", "import", str(exported)).stdout
+    # without the id (a file edited by hand): matched by name and account
+    exported.write_text(exported.read_text(encoding="utf-8").replace("id: 1\n", "").replace("900000.0", "950000.0"),
+                        encoding="utf-8")
+    assert "matched by name and account" in run("deal", "import", str(exported)).stderr
+    # --as-new makes a copy, with the file's owner
+    assert run("deal", "import", str(exported), "--as-new").exit_code == 0
+    assert [(d["id"], d["owner"]) for d in json.loads(run("deal", "list", "--json").stdout)] == [(1, "amy"), (2, "amy")]
+    # now two deals share name and account: a file without an id is ambiguous, said in one line
+    ambiguous = run("deal", "import", str(exported))
+    assert ambiguous.exit_code == 1 and "matches deals 1, 2" in ambiguous.stderr
+
+
+def test_a_file_from_another_store_with_a_taken_id_is_a_new_deal(run, tmp_path):
+    run("deal", "new", "--name", "someone else's")
+    foreign = tmp_path / "foreign.yaml"
+    foreign.write_text("id: 1\nname: 别的商机\nowner: carol\n", encoding="utf-8")
+    assert "Imported deal 2" in run("deal", "import", str(foreign)).stdout
+    assert [d["owner"] for d in json.loads(run("deal", "list", "--json").stdout)] == ["tester", "carol"]

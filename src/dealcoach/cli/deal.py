@@ -85,32 +85,39 @@ def _ask_deal_fields(lang) -> dict:
 @app.command("list")
 def list_deals(
     owner: Annotated[str | None, typer.Option("--owner", help="Only this rep's deals.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only deals at this sales stage (its id, e.g. entry).")] = None,
+    grade: Annotated[list[str] | None, typer.Option("--grade", help="Only these grades: A, B, C, D, - (ungraded); repeat or A,B.")] = None,
+    status: Annotated[str, typer.Option("--status", help="open, won, lost or all.")] = "all",
+    at_risk: Annotated[bool, typer.Option("--at-risk", help="Only deals at risk (a high warning, or the customer ahead of us).")] = False,
+    stale: Annotated[int | None, typer.Option("--stale", metavar="DAYS", help="Only deals not touched for DAYS days or more (never contacted included).")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="id, risk, amount, close, stale, grade, owner or name.")] = "id",
     lang: LangOption = None, json: JsonOption = False, no_color: NoColorOption = False,
 ) -> None:
-    """List the stored deals.
+    """List the stored deals with their status, stage, grade and next follow-up.
 
-    Example: dealcoach deal list --json
+    Example: dealcoach deal list --status open --owner amy
     """
+    import datetime as dt
+
     from dealcoach.store import open_store
+    from dealcoach.usecases.pipeline import deal_list, make_filters, stage_ids
 
     lang_ = language(lang)
+    filters = make_filters(owner, stage, grade, status, at_risk, stale, sort,
+                           stage_ids=stage_ids() if stage is not None else None)
     with open_store() as store:
-        deals = store.list_deals(owner=owner)
+        rows, records, empty = deal_list(store, lang_, dt.date.today(), filters)
     if json:
-        from dealcoach.store.base import summaries_adapter
-
-        typer.echo(summaries_adapter().dump_json(deals, indent=2).decode())
+        emit_json(records)
         return
     from dealcoach.render.console import console
-    from dealcoach.render.deals import deal_list_table
+    from dealcoach.render.pipeline import deal_list_table
 
     out = console(no_color)
-    if not deals:
-        from dealcoach.i18n import message
-
-        out.print(message("deal.none", lang_))
+    if empty:
+        out.print(empty, markup=False, highlight=False)
         return
-    out.print(deal_list_table(deals, lang_))
+    out.print(deal_list_table(rows, lang_))
 
 
 @app.command("show")
@@ -139,7 +146,9 @@ def show(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = False, n
 def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt = None,
          amount: AmountOpt = None, currency: CurrencyOpt = None, close: CloseOpt = None,
          probability: ProbabilityOpt = None, customer_step: StepOpt = None, notes: NotesOpt = None,
-         competitor: CompetitorOpt = None, lang: LangOption = None, json: JsonOption = False) -> None:
+         competitor: CompetitorOpt = None,
+         owner: Annotated[str | None, typer.Option("--owner", help="Reassign the deal to this rep (recorded in its history).")] = None,
+         lang: LangOption = None, json: JsonOption = False) -> None:
     """Change a deal's fields by flags (or, with no flags on a terminal, by answering questions).
 
     Example: dealcoach deal edit 宁夏 --probability 35% --close 2015-12-15
@@ -151,6 +160,12 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
 
     lang_ = language(lang)
     changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
+    if owner is not None:
+        if not owner.strip():
+            from dealcoach.errors import UsageError
+
+            raise UsageError("--owner: give the rep's name")
+        changes["owner"] = owner.strip()
     with open_store() as store:
         deal = store.find(deal_ref)
         if not changes:
@@ -211,8 +226,13 @@ def remove(deal_ref: DealArg, yes: Annotated[bool, typer.Option("--yes", "-y", h
 
 @app.command("import")
 def import_deals(files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Deal files (YAML).")],
+                 as_new: Annotated[bool, typer.Option("--as-new", help="Add every file as a new deal, even one exported from this store.")] = False,
+                 dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be added or updated; change nothing.")] = False,
                  lang: LangOption = None, json: JsonOption = False) -> None:
-    """Import deal files into the store, all or nothing: one bad file imports none.
+    """Import deal files, all or nothing: one bad file imports none.
+
+    A file exported from this store updates its deal (matched by id, or by name and account; the
+    changes are listed first); --as-new adds a copy instead. The owner in the file is kept.
 
     Example: dealcoach deal import ningxia.yaml
     """
@@ -220,16 +240,28 @@ def import_deals(files: Annotated[list[Path], typer.Argument(metavar="FILE...", 
     from dealcoach.i18n import message
     from dealcoach.store import open_store
     from dealcoach.usecases.deals import import_deals, read_deal_files
+    from dealcoach.usecases.importing import plan_import
 
     lang_ = language(lang)
     deals = read_deal_files(files)  # every file is checked before the store is opened
-    with open_store() as store:
-        stored = import_deals(store, deals, settings.current_user())
+    with open_store() as store, store.transaction():
+        plans = [plan_import(store, deal, as_new) for deal in deals]
+        for path, plan in zip(files, plans, strict=True):
+            if plan.action == "update":  # shown before it is applied
+                typer.echo(message("deal.import_update", lang_, path=str(path), id=plan.deal.id, name=plan.deal.name,
+                                   by=message("deal.matched_id" if plan.matched_by == "id" else "deal.matched_name",
+                                              lang_), changes=plan.changes), err=True)
+        stored = [plan.deal for plan in plans] if dry_run else \
+            import_deals(store, deals, settings.current_user(), plans=plans, sources=[path.name for path in files])
     if json:
-        emit_json([d.model_dump(mode="json") for d in stored])
+        emit_json([{**d.model_dump(mode="json"), "action": p.action} for d, p in zip(stored, plans, strict=True)])
         return
-    for deal in stored:
-        typer.echo(message("deal.imported", lang_, id=deal.id, name=deal.name))
+    for deal, plan in zip(stored, plans, strict=True):
+        key = {"add": "deal.imported", "update": "deal.import_updated", "unchanged": "deal.unchanged"}[plan.action]
+        if dry_run:
+            key = {"add": "deal.import_would_add", "update": "deal.import_would_update",
+                   "unchanged": "deal.unchanged"}[plan.action]
+        typer.echo(message(key, lang_, id=deal.id, name=deal.name))
 
 
 @app.command("export")

@@ -78,7 +78,9 @@ HELP_ZH: dict[str, str] = {
     "The customer purchase step you observe.": "你观察到的客户采购步骤。",
     "Free notes.": "备注。",
     "A competitor's name (repeat).": "竞争对手名称（可重复）。",
-    "List the stored deals.": "列出已保存的商机。",
+    "List the stored deals with their status, stage, grade and next follow-up.": "列出已保存的商机，含状态、阶段、级别和下次跟进日期。",
+    "id, risk, amount, close, stale, grade, owner or name.": "排序：id/risk/amount/close/stale/grade/owner/name（编号、风险、金额、预计成交、未联系天数、级别、负责人、名称）。",
+    "Reassign the deal to this rep (recorded in its history).": "把商机转给这位销售代表（记入变更记录）。",
     "Only this rep's deals.": "只看这位销售的商机。",
     "Show one deal: its fields, what is done (with evidence), the people, and its history.":
         "查看一个商机：各项信息、已完成的工作（含证据）、客户方的人和变更记录。",
@@ -87,7 +89,11 @@ HELP_ZH: dict[str, str] = {
         "用选项修改商机的信息（不加选项、在终端里时，逐项提问）。",
     "Remove a deal and its history (asks first; --yes to skip the question).": "删除商机及其变更记录（会先确认；加 --yes 不再询问）。",
     "Do not ask for confirmation.": "不询问确认。",
-    "Import deal files into the store, all or nothing: one bad file imports none.": "把商机文件导入数据库，全部成功才导入：有一个文件有问题就一个都不导入。",
+    "A file exported from this store updates its deal (matched by id, or by name and account; the changes are listed first); --as-new adds a copy instead. The owner in the file is kept.":
+        "从本数据库导出的文件会更新原商机（按编号，或按名称和客户匹配；先列出改动）；加 --as-new 则另存一份新商机。文件中的负责人保持不变。",
+    "Import deal files, all or nothing: one bad file imports none.": "导入商机文件，全部成功才导入：有一个文件有问题就一个都不导入。",
+    "Add every file as a new deal, even one exported from this store.": "每个文件都作为新商机导入，即使它是从本数据库导出的。",
+    "Show what would be added or updated; change nothing.": "只显示将新建或更新什么，不做任何修改。",
     "Deal files (YAML).": "商机文件（YAML）。",
     "Export a deal as a deal file (YAML) that `deal import` and `stage --deal-file` read back.":
         "把商机导出为商机文件（YAML），可再用 deal import 或 stage --deal-file 读入。",

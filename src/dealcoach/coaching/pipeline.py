@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from dealcoach.coaching.diagnosis import Diagnosis, diagnose
+from dealcoach.coaching.diagnosis import Diagnosis, current_stage_index, customer_position, diagnose
 from dealcoach.coaching.followup import follow_up_for
 from dealcoach.coaching.funnel import Funnel, compute_funnel
 from dealcoach.deals.models import Deal
@@ -45,7 +45,7 @@ GAP_POINTS, MAX_GAP_POINTS = 15, 45
 MAX_STALE_POINTS = 30
 SIZE_POINTS = 20
 FORECAST_DAYS = (30, 90)
-SORTS = ("risk", "amount", "close", "stale", "grade", "owner", "name")
+SORTS = ("risk", "amount", "close", "stale", "grade", "owner", "name", "id")
 Status = Literal["open", "won", "lost", "all"]
 
 
@@ -180,31 +180,59 @@ def weighted_amount(deal: Deal) -> float | None:
 
 
 def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.date, lang: Lang,
-                 diagnosis: Diagnosis | None = None) -> PipelineRow:
-    """One deal as a line of the review; its risk is scored later, against the deals beside it."""
-    diagnosis = diagnosis or diagnose(deal, playbook, catalog, lang)
+                 diagnosis: Diagnosis | None = None, light: bool = False) -> PipelineRow:
+    """One deal as a line of the review; its risk is scored later, against the deals beside it.
+
+    `light`: only the positions (our stage, the customer's step), the grade and the follow-up, for
+    `deal list`: the warning rules and next actions are not run (no warnings, no next action)."""
     follow = follow_up_for(deal, playbook, today, lang)
     is_open = deal.status == "open"
-    warnings = [WarningRef(id=w.id, severity=w.severity, message=w.message) for w in diagnosis.warnings] \
-        if is_open else []
-    gap = diagnosis.customer_step.index - diagnosis.sales_stage.index
+    if light and diagnosis is None:
+        stage_index, _ = current_stage_index(playbook, deal.done_ids())
+        step_index, step_source, _ = customer_position(deal, playbook, stage_index)
+        stage, step = playbook.stages[stage_index], playbook.customer_steps[step_index]
+        position = (stage.id, stage.name.get(lang), stage_index, step.id, step.name.get(lang), step_index, step_source)
+        warnings: list[WarningRef] = []
+        action = None
+    else:
+        diagnosis = diagnosis or diagnose(deal, playbook, catalog, lang)
+        position = (diagnosis.sales_stage.id, diagnosis.sales_stage.name, diagnosis.sales_stage.index,
+                    diagnosis.customer_step.id, diagnosis.customer_step.name, diagnosis.customer_step.index,
+                    diagnosis.customer_step.source)
+        warnings = [WarningRef(id=w.id, severity=w.severity, message=w.message) for w in diagnosis.warnings] \
+            if is_open else []
+        action = diagnosis.next_actions[0].text if is_open and diagnosis.next_actions else None
+    gap = position[5] - position[2]
     return PipelineRow(
         deal_id=deal.id, name=deal.name, account=deal.account, owner=deal.owner, status=deal.status,
         amount=deal.amount, currency=deal.currency, expected_close=deal.expected_close,
         probability=deal.probability, weighted=weighted_amount(deal),
         grade=None if follow.grade == "-" else follow.grade, grade_source=follow.grade_source,
-        stage=diagnosis.sales_stage.id, stage_name=diagnosis.sales_stage.name,
-        stage_index=diagnosis.sales_stage.index, customer_step=diagnosis.customer_step.id,
-        customer_step_name=diagnosis.customer_step.name, customer_step_index=diagnosis.customer_step.index,
-        customer_step_source=diagnosis.customer_step.source, gap=gap, warnings=warnings,
-        top_warning=warnings[0] if warnings else None, last_touch=follow.last_touch,
+        stage=position[0], stage_name=position[1], stage_index=position[2], customer_step=position[3],
+        customer_step_name=position[4], customer_step_index=position[5], customer_step_source=position[6],
+        gap=gap, warnings=warnings, top_warning=warnings[0] if warnings else None, last_touch=follow.last_touch,
         days_since_touch=(today - follow.last_touch).days if follow.last_touch else None,
         next_follow_up=follow.due if is_open else None,
         follow_up_overdue=follow.days_overdue if is_open else 0,
-        next_action=diagnosis.next_actions[0].text if is_open and diagnosis.next_actions else None,
+        next_action=action,
         risk=Risk(score=0, warnings=0, gap=0, staleness=0, size=0),
         at_risk=is_open and (gap > 0 or any(w.severity == "high" for w in warnings)),
     )
+
+
+def deal_lines(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog: RoleCatalog, today: dt.date,
+               lang: Lang, filters: PipelineFilters) -> tuple[list[PipelineRow], str | None]:
+    """`deal list`: the light lines of the deals the filters keep (warnings only run for --at-risk),
+    in id order unless a sort is asked; with the sentence to show when none is kept."""
+    rows, seen = [], []
+    for deal in deals:
+        seen.append(deal)
+        row = pipeline_row(deal, playbooks[deal.playbook], catalog, today, lang, light=not filters.at_risk)
+        if keep(row, filters):
+            rows.append(row)
+    if filters.sort != "id":
+        rows = rank_rows(rows, filters.sort)
+    return rows, None if rows else _empty_sentence(filters, seen, lang)
 
 
 def score_risk(row: PipelineRow, largest: dict[str, float]) -> Risk:
@@ -236,6 +264,7 @@ def rank_rows(rows: list[PipelineRow], sort: str = "risk") -> list[PipelineRow]:
         "grade": lambda r: (r.grade or "Z", -r.risk.score, r.name),
         "owner": lambda r: (r.owner or "", -r.risk.score, r.name),
         "name": lambda r: (r.name,),
+        "id": lambda r: (r.deal_id or 0,),
     }
     return sorted(scored, key=keys[sort])
 
@@ -470,7 +499,7 @@ def _empty_sentence(filters: PipelineFilters, deals: list[Deal], lang: Lang) -> 
     if not deals:
         if filters.owner is not None:
             return message("pipeline.no_deals_owner", lang, owner=filters.owner)
-        return message("pipeline.no_deals", lang)
+        return message("deal.none", lang)
     if filters.status == "open" and all(d.status != "open" for d in deals):
         return message("pipeline.all_closed", lang, total=len(deals))
     return message("pipeline.none_match", lang, total=len(deals))

@@ -14,8 +14,9 @@ from dealcoach.playbook.loader import load_catalog, load_playbook
 from dealcoach.playbook.models import Playbook
 from dealcoach.yamlfile import LocatedData, parse, read_text, validation_messages
 
-# Keys that belong to the store, not to a file someone writes by hand.
-_STORE_ONLY = {"id", "version"}
+# Keys that belong to the store, not to a file someone writes by hand. An exported file carries the
+# deal's `id` and `owner` so that importing it back updates that deal and keeps its owner.
+_STORE_ONLY = {"version"}
 
 
 def load_deal_file(path: Path) -> tuple[Deal, Playbook]:
@@ -57,7 +58,7 @@ def deal_from_data(located: LocatedData) -> tuple[Deal, Playbook]:
 
 def deal_to_data(deal: Deal) -> dict:
     """The deal as plain data for a file: store-only keys dropped, empty values left out."""
-    data = deal.model_dump(mode="python", exclude=_STORE_ONLY | {"owner"}, exclude_none=True)
+    data = deal.model_dump(mode="python", exclude=_STORE_ONLY, exclude_none=True)
     data["done"] = [mark if set(mark) != {"id"} else mark["id"] for mark in data.get("done", [])]
     data["competitors"] = [c if set(c) != {"name"} else c["name"] for c in data.get("competitors", [])]
     for person in data.get("people", []):

@@ -212,3 +212,22 @@ def export_records(review: PipelineReview, lang: Lang) -> list[dict]:
             "next_action": row.next_action or "",
         })
     return records
+
+
+def deal_list_table(rows: list[PipelineRow], lang: Lang) -> Table:
+    """`deal list`: one line per deal; won and lost deals labelled, never shown like open ones."""
+    table = Table()
+    for key, justify in (("col.id", "right"), ("col.name", "left"), ("col.account", "left"), ("col.status", "left"),
+                         ("col.stage", "left"), ("col.grade", "center"), ("col.amount", "right"),
+                         ("col.close", "left"), ("col.probability", "right"), ("col.next_follow_up", "left"),
+                         ("col.owner", "left")):
+        table.add_column(message(key, lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
+    styles = {"open": "", "won": "bold green", "lost": "dim"}
+    for row in rows:
+        table.add_row(str(row.deal_id or ""), Text(row.name), Text(row.account or ""),
+                      Text(status_text(row, lang), style=styles[row.status]), Text(row.stage_name),
+                      row.grade or "-", money(row.amount, row.currency), str(row.expected_close or ""),
+                      "" if row.status != "open" else percent(row.probability),
+                      Text(follow_up_text(row, lang), style="red" if row.follow_up_overdue else ""),
+                      Text(row.owner or ""))
+    return table

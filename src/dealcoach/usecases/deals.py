@@ -44,7 +44,22 @@ def read_deal_files(paths: Sequence[Path]) -> list[Deal]:
     return [load_deal_file(path)[0] for path in paths]
 
 
-def import_deals(store: DealStore, deals: Sequence[Deal], who: str) -> list[Deal]:
-    """Add the deals read by `read_deal_files`, all in one transaction or none."""
+def import_deals(store: DealStore, deals: Sequence[Deal], who: str, as_new: bool = False,
+                 plans: Sequence | None = None, sources: Sequence[str] | None = None) -> list[Deal]:
+    """Write the deals read by `read_deal_files`, all in one transaction or none: a deal exported
+    from this store updates it, any other is added (`usecases.importing.plan_import`; `plans` when
+    the caller already showed them)."""
+    from dealcoach.usecases.importing import plan_import
+
     with store.transaction():
-        return [store.add(deal, who, what="imported") for deal in deals]
+        plans = plans if plans is not None else [plan_import(store, deal, as_new) for deal in deals]
+        written = []
+        for index, plan in enumerate(plans):
+            if plan.action == "add":
+                written.append(store.add(plan.deal, who, what="imported"))
+            elif plan.action == "update":
+                source = f" {sources[index]}" if sources else ""
+                written.append(store.save(plan.deal, who, what=f"imported{source}: {plan.changes}"))
+            else:
+                written.append(plan.target)
+        return written

@@ -90,3 +90,31 @@ def stage_ids(playbook_ids: set[str] | None = None) -> set[str]:
     for playbook_id in playbook_ids or set(known()):
         ids |= {stage.id for stage in load_playbook(playbook_id).stages}
     return ids
+
+
+def deal_list(store: DealStore, lang: Lang, today: dt.date, filters: PipelineFilters) -> tuple[list, list[dict], str | None]:
+    """`deal list`: (lines, the same as JSON records, the sentence when there is none). The JSON
+    keeps every field `deal list --json` always had and adds status, stage, grade and next follow-up."""
+    from dealcoach.coaching.pipeline import deal_lines
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+
+    playbooks: dict = {}
+
+    def playbook_of(deal):
+        if deal.playbook not in playbooks:
+            playbooks[deal.playbook] = load_playbook(deal.playbook)
+        return deal
+
+    deals = [playbook_of(deal) for deal in read_deals(store, owner=filters.owner)]
+    rows, empty = deal_lines(deals, playbooks, load_catalog(), today, lang, filters)
+    summaries = {s.id: s for s in store.list_deals(owner=filters.owner)}
+    records = []
+    for row in rows:
+        summary = summaries.get(row.deal_id)  # type: ignore[arg-type]
+        record = summary.model_dump(mode="json") if summary else {}
+        record.update(status=row.status, stage=row.stage, stage_name=row.stage_name,
+                      customer_step=row.customer_step, grade=row.grade, grade_source=row.grade_source,
+                      last_touch=row.last_touch.isoformat() if row.last_touch else None,
+                      next_follow_up=row.next_follow_up.isoformat() if row.next_follow_up else None)
+        records.append(record)
+    return rows, records, empty
