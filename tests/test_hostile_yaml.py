@@ -82,17 +82,18 @@ def test_a_recursive_alias_is_refused(run, tmp_path):
     path = write(tmp_path / "deal.yaml", "name: x\npeople: &loop [*loop]\n")
     result = run("stage", "--deal-file", str(path))
     assert result.exit_code == 1
-    assert only_line(result) == f"error: {path}:2:9: an alias refers to a value that contains it (a loop)"
+    assert only_line(result) == f"error: {path}:2:16: the alias *loop refers to a value that contains it (a loop)"
 
 
-def test_error_positions_do_not_walk_aliases_again():
-    """The reporter enters an aliased value once: 4**7 paths in the data, a handful of positions."""
+def test_error_positions_are_looked_up_not_collected():
+    """A position is found along the one path asked for: 4**7 paths in the data cost nothing."""
     from dealcoach.yamlfile import parse
 
     located = parse(anchor_bomb(levels=7, width=4), "f.yaml", ValueError)
-    assert len(located.marks) < 60
-    # a path through an alias the walk did not enter again points at the aliased value (a6, line 7)
-    assert located.where(("a7", 3, 2, 1, 0)) == located.where(("a7", 3)) == "f.yaml:7:5"
+    assert located.where(("a7", 3, 2, 1, 0)) == "f.yaml:4:5"  # through the aliases down to the value of a3
+    assert located.where(("a7", 3, 99)) == "f.yaml:7:5"  # no item 99: the deepest part there is, a6
+    assert located.where(("nope",)) == "f.yaml:1:1"
+    assert not hasattr(located, "marks")
 
 
 def test_a_validation_error_under_many_aliases_is_reported_at_once(run, tmp_path):
@@ -103,6 +104,14 @@ def test_a_validation_error_under_many_aliases_is_reported_at_once(run, tmp_path
     assert f"{path}: 6 errors" in result.stderr
     assert f"{path}:3:24: people.0.mood: unknown key" in result.stderr
     assert f"{path}:8:1: a5: unknown key" in result.stderr
+
+
+def test_more_values_than_the_limit_are_refused_before_they_are_built(run, tmp_path):
+    path = write(tmp_path / "deal.yaml", "name: x\nplaybook: six-step\nnotes: [" + ",".join(["1"] * 250_001) + "]\n")
+    result = run("stage", "--deal-file", str(path))
+    assert result.exit_code == 1
+    assert only_line(result) == (f"error: {path}:3:499995: more than 250,000 values (the limit is 250,000); "
+                                 "a table this big reads faster as CSV or XLSX")
 
 
 @pytest.mark.parametrize("shape", ["flow", "block"])

@@ -3,11 +3,13 @@
 Only libyaml's CSafeLoader is used: no tags that build Python objects, ~8x faster than the pure
 Python loader. Every error a file has is reported at once, not only the first.
 
-Every file is untrusted, so reading one is bounded and linear before anything walks the data:
-aliases may not expand into more than MAX_ALIAS_VALUES extra values (a 350-byte "billion laughs"
-file otherwise becomes 9^9 values for Pydantic), nesting stops at MAX_DEPTH, numbers are at most
-MAX_NUMBER_CHARS characters and finite, and explicit tags (`!!float x`, `!!binary`, `!!python/...`)
-are refused: a deal, a playbook or an answers file is plain data, and the implicit types cover it.
+Every file is untrusted, so one pass over libyaml's events (no nodes built, ~8x cheaper than
+composing them) bounds it before anything else walks it: at most MAX_VALUES values written,
+aliases adding at most MAX_ALIAS_VALUES more (a 350-byte "billion laughs" file otherwise becomes
+9^9 values for Pydantic), nesting at most MAX_DEPTH levels, numbers at most MAX_NUMBER_CHARS
+characters and finite, and no explicit tags (`!!float x`, `!!binary`, `!!python/...`): a deal, a
+playbook or an answers file is plain data, and the implicit types cover it. Error positions are
+looked up along the one path asked for, never by walking the whole (alias-expanded) tree.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 
 MAX_BYTES = 2 * 1024 * 1024  # a playbook is ~100 KiB; anything this big is not one
 MAX_DEPTH = 100  # a playbook nests ~8 levels; libyaml itself stops at 1000, past Python's recursion limit
+MAX_VALUES = 250_000  # a playbook holds ~10,000; composing 250,000 nodes takes ~1 s and ~200 MiB
 MAX_ALIAS_VALUES = 100_000  # values aliases may add beyond those written out in the file
 MAX_NUMBER_CHARS = 100  # 1e99 still converts to a float; 400 digits overflow it
 
@@ -29,35 +32,40 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
-_VALUE = "tag:yaml.org,2002:value"
+_NUMBER_START = frozenset("+-.0123456789")
 
 
 class LocatedData:
-    """Parsed YAML plus where each value stood in the file (path tuple -> (line, column), 1-based).
-
-    Positions are only needed to report an error, so they are collected on first use.
-    """
+    """Parsed YAML plus the node tree, to say where a value stood in the file (1-based line, column)."""
 
     def __init__(self, data: Any, node: yaml.Node, origin: str) -> None:
         self.data = data
         self.origin = origin
         self._node = node
-        self._marks: dict[tuple, tuple[int, int]] | None = None
-
-    @property
-    def marks(self) -> dict[tuple, tuple[int, int]]:
-        if self._marks is None:
-            self._marks = {}
-            _collect_marks(self._node, self._marks)
-        return self._marks
+        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # per mapping node, built on use
 
     def where(self, loc: tuple) -> str:
-        """`origin:line:col` for the deepest part of `loc` that has a position in the file."""
-        for end in range(len(loc), -1, -1):
-            mark = self.marks.get(tuple(loc[:end]))
-            if mark:
-                return f"{self.origin}:{mark[0]}:{mark[1]}"
-        return self.origin
+        """`origin:line:col` for the deepest part of `loc` that is in the file: a mapping key's own
+        position (so "Field required" under it and "unknown key" both land right), a list item's start."""
+        node, mark = self._node, self._node.start_mark
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                pair = self._mapping_keys(node).get(str(part))
+                if pair is None:
+                    break
+                mark, node = pair[0].start_mark, pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
+            else:
+                break
+        return f"{self.origin}:{mark.line + 1}:{mark.column + 1}"
+
+    def _mapping_keys(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if id(node) not in self._keys:  # the last of duplicate keys wins, as in the data
+            self._keys[id(node)] = {key.value: (key, value) for key, value in node.value
+                                    if isinstance(key, yaml.ScalarNode)}
+        return self._keys[id(node)]
 
 
 def read_text(path: Path, error: type[Exception]) -> str:
@@ -95,16 +103,18 @@ class _Loader(yaml.CSafeLoader):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+# YAML 1.1 reads a lone `=` as a "value key"; in these files it is text
+_Loader.add_constructor("tag:yaml.org,2002:value", _Loader.construct_yaml_str)
 
 
 def parse(text: str, origin: str, error: type[Exception]) -> LocatedData:
     """Parse one YAML document with positions; `error` on syntax errors, unsafe tags or emptiness."""
     loader = _Loader(text)
     try:
+        _check_events(_Loader(text), origin, error)
         node = loader.get_single_node()
         if node is None:
             raise error(f"{origin}: file is empty")
-        _check_nodes(node, loader, origin, error)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -125,104 +135,108 @@ def parse(text: str, origin: str, error: type[Exception]) -> LocatedData:
     return LocatedData(data, node, origin)
 
 
-def _check_nodes(root: yaml.Node, loader: yaml.CSafeLoader, origin: str, error: type[Exception]) -> None:
-    """Refuse what would make constructing or validating the data unbounded, or what is not plain data.
+class _Open:
+    """A mapping or list being read: its anchor, the values it stands for so far, its height."""
 
-    One iterative walk over the distinct nodes (an alias is the anchored node itself, visited once),
-    so the check is linear in the file whatever the aliases would expand to.
-    """
-    expanded: dict[int, int] = {}  # id(node) -> values it stands for once aliases are expanded
-    height: dict[int, int] = {}  # id(node) -> levels of nesting from it down
-    on_path: set[int] = set()
-    distinct = 0
-    ceiling = MAX_ALIAS_VALUES + 2 * MAX_BYTES  # counts saturate here: no huge integers
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if children_done:
-            on_path.discard(key)
-            children = _children(node)
-            distinct += 1
-            expanded[key] = min(ceiling, 1 + sum(expanded[id(child)] for child in children))
-            height[key] = 1 + max((height[id(child)] for child in children), default=0)
-            if height[key] > MAX_DEPTH:
-                raise error(f"{_at(origin, node)}: nested more than {MAX_DEPTH} levels deep (the limit is "
-                            f"{MAX_DEPTH})")
-            if expanded[key] - distinct > MAX_ALIAS_VALUES:
-                raise error(f"{_at(origin, node)}: aliases (*name) here expand to more than "
-                            f"{MAX_ALIAS_VALUES:,} values (the limit is {MAX_ALIAS_VALUES:,}); "
-                            "write the values out instead")
-            continue
-        if key in on_path:
-            raise error(f"{_at(origin, node)}: an alias refers to a value that contains it (a loop)")
-        if key in expanded:
-            continue
-        _check_scalar_or_tag(node, loader, origin, error)
-        on_path.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node))
+    __slots__ = ("anchor", "values", "height", "mark")
+
+    def __init__(self, anchor: str | None, mark) -> None:
+        self.anchor, self.values, self.height, self.mark = anchor, 1, 1, mark
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return node.value
-    return []
+def _check_events(loader: yaml.CSafeLoader, origin: str, error: type[Exception]) -> None:
+    """Refuse, in one pass over the events, what would make composing, constructing or validating the
+    data unbounded, and what is not plain data. Syntax errors surface here too, as the composer's would."""
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values it expands to, height)
+    open_: list[_Open] = []
+    open_anchors: set[str] = set()
+    written = 0
+    ceiling = MAX_VALUES + MAX_ALIAS_VALUES + 1  # expanded counts saturate here: no huge integers
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                written += 1
+                if kind is yaml.ScalarEvent:
+                    _check_scalar(event, loader, origin, error)
+                    values, height = 1, 1
+                    if event.anchor:
+                        anchors[event.anchor] = (1, 1)
+                elif event.anchor in open_anchors:
+                    raise error(f"{_at(origin, event.start_mark)}: the alias *{event.anchor} refers to a value "
+                                "that contains it (a loop)")
+                else:
+                    values, height = anchors.get(event.anchor, (1, 1))  # undefined: the composer says so
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                written += 1
+                implicit = _SEQ if kind is yaml.SequenceStartEvent else _MAP
+                if event.tag not in (None, "!", implicit):
+                    raise error(_tag_refused(origin, event.start_mark, event.tag))
+                open_.append(_Open(event.anchor, event.start_mark))
+                if event.anchor:
+                    open_anchors.add(event.anchor)
+                if len(open_) > MAX_DEPTH:
+                    raise error(_too_deep(origin, event.start_mark))
+                continue
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                closed = open_.pop()
+                values, height = closed.values, closed.height
+                if closed.anchor:
+                    open_anchors.discard(closed.anchor)
+                    anchors[closed.anchor] = (values, height)
+                # `written` counts every value of this subtree once at least, so this never misfires
+                if values - written > MAX_ALIAS_VALUES:
+                    raise error(f"{_at(origin, closed.mark)}: aliases (*name) here expand to more than "
+                                f"{MAX_ALIAS_VALUES:,} values (the limit is {MAX_ALIAS_VALUES:,}); "
+                                "write the values out instead")
+            else:
+                continue
+            if written > MAX_VALUES:
+                raise error(f"{_at(origin, event.start_mark)}: more than {MAX_VALUES:,} values (the limit is "
+                            f"{MAX_VALUES:,}); a table this big reads faster as CSV or XLSX")
+            if open_:
+                parent = open_[-1]
+                parent.values = min(ceiling, parent.values + values)
+                parent.height = max(parent.height, height + 1)
+                if parent.height > MAX_DEPTH:
+                    raise error(_too_deep(origin, event.start_mark))
+    finally:
+        loader.dispose()
 
 
-def _check_scalar_or_tag(node: yaml.Node, loader: yaml.CSafeLoader, origin: str, error: type[Exception]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        implicit = _MAP
-    elif isinstance(node, yaml.SequenceNode):
-        implicit = _SEQ
-    elif node.style:  # quoted or block: always text
-        implicit = _STR
-    else:
-        implicit = loader.resolve(yaml.ScalarNode, node.value, (True, False))
-        if implicit == _VALUE:  # YAML 1.1 reads a lone `=` as a "value key"; here it is text
-            node.tag = implicit = _STR
-    if node.tag != implicit and node.tag != _STR:  # `!!str 123` only says what quotes would
-        raise error(f"{_at(origin, node)}: tag {_short_tag(node.tag)} is not allowed: write the value without "
-                    "a tag (these files hold plain text, numbers, dates, lists and mappings)")
-    if node.tag in (_INT, _FLOAT):
-        if len(node.value) > MAX_NUMBER_CHARS:
-            raise error(f"{_at(origin, node)}: a number of {len(node.value)} characters is too long (the limit "
-                        f"is {MAX_NUMBER_CHARS}); quote it if it is text")
-        if node.tag == _FLOAT and not math.isfinite(loader.construct_yaml_float(node)):
-            raise error(f"{_at(origin, node)}: {node.value} is not a finite number")
+def _check_scalar(event: yaml.ScalarEvent, loader: yaml.CSafeLoader, origin: str, error: type[Exception]) -> None:
+    plain = not event.style
+    if event.tag not in (None, "!"):
+        implicit = loader.resolve(yaml.ScalarNode, event.value, (True, False)) if plain else _STR
+        if event.tag not in (implicit, _STR):  # `!!str 123` only says what quotes would
+            raise error(_tag_refused(origin, event.start_mark, event.tag))
+    if not plain or event.value[:1] not in _NUMBER_START:
+        return  # only plain scalars starting like a number can be read as one
+    tag = loader.resolve(yaml.ScalarNode, event.value, (True, False))
+    if tag in (_INT, _FLOAT):
+        if len(event.value) > MAX_NUMBER_CHARS:
+            raise error(f"{_at(origin, event.start_mark)}: a number of {len(event.value)} characters is too long "
+                        f"(the limit is {MAX_NUMBER_CHARS}); quote it if it is text")
+        if tag == _FLOAT and not math.isfinite(loader.construct_yaml_float(yaml.ScalarNode(tag, event.value))):
+            raise error(f"{_at(origin, event.start_mark)}: {event.value} is not a finite number")
+
+
+def _tag_refused(origin: str, mark, tag: str) -> str:
+    return (f"{_at(origin, mark)}: tag {_short_tag(tag)} is not allowed: write the value without a tag "
+            "(these files hold plain text, numbers, dates, lists and mappings)")
+
+
+def _too_deep(origin: str, mark) -> str:
+    return f"{_at(origin, mark)}: nested more than {MAX_DEPTH} levels deep (the limit is {MAX_DEPTH})"
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _at(origin: str, node: yaml.Node) -> str:
-    return f"{origin}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
-
-
-def _collect_marks(root: yaml.Node, marks: dict[tuple, tuple[int, int]]) -> None:
-    """Positions by data path. Iterative, and an aliased node is entered once, in document order,
-    so through its anchor (an anchor comes before its aliases): a path under an alias falls back to
-    the aliased value's position, and the walk is linear in the file whatever the aliases expand to."""
-    entered: set[int] = set()
-    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
-    while stack:
-        node, path = stack.pop()
-        marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if id(node) in entered:
-            continue
-        entered.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in reversed(node.value):
-                if isinstance(key_node, yaml.ScalarNode):
-                    key = key_node.value
-                    # point at the key itself, so "Field required" under it and "extra key" both land right
-                    marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                    stack.append((value_node, (*path, key)))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((child, (*path, index)) for index, child in reversed(list(enumerate(node.value))))
+def _at(origin: str, mark) -> str:
+    return f"{origin}:{mark.line + 1}:{mark.column + 1}"
 
 
 def validation_messages(exc: ValidationError, located: LocatedData) -> list[str]:

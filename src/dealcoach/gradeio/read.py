@@ -57,6 +57,8 @@ def read_table(path: Path) -> RawTable:
         table = _read_delimited(path, "\t" if suffix in TSV_SUFFIXES else None)
     else:
         raise DealcoachError(f"{path}: unknown file type {suffix!r}; use .csv, .tsv, .xlsx, .json or .yaml")
+    if ROW in table.headers:  # the row-number column added below would clash with it
+        raise NotATable(f"{path}: the column name {ROW!r} is reserved for dealcoach's row numbers; rename it")
     return _cut_footer(table)
 
 
