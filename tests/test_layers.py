@@ -192,3 +192,51 @@ def test_a_backward_import_inside_a_function_is_reported(tmp_path):
                                                    ("dealcoach.errors", "DealcoachError")]
     assert backward_imports(found) == ["bad.py:2: dealcoach.playbook.bad (playbook) imports "
                                        "dealcoach.coaching.grading (coaching), a higher layer"]
+
+
+def import_cycles(imports: list[Import]) -> list[list[str]]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan's algorithm)."""
+    graph: dict[str, set[str]] = {}
+    for found in imports:
+        if layer_of(found.target) is not None and found.target != found.importer:
+            graph.setdefault(found.importer, set()).add(found.target)
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in order:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], order[target])
+        if low[module] == order[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return cycles
+
+
+def test_no_import_cycles_not_even_through_function_level_imports():
+    """A cycle hidden by importing inside a function (deals.edit <-> coaching) is still a cycle."""
+    assert import_cycles(all_imports()) == []
+
+
+def test_a_cycle_through_a_function_level_import_is_found(tmp_path):
+    one = Import("dealcoach.deals.edit", "dealcoach.coaching.people", "find_person", tmp_path / "a.py", 1, False)
+    two = Import("dealcoach.coaching.people", "dealcoach.deals.edit", None, tmp_path / "b.py", 1, True)
+    other = Import("dealcoach.coaching.people", "dealcoach.errors", None, tmp_path / "b.py", 2, True)
+    assert import_cycles([one, two, other]) == [["dealcoach.coaching.people", "dealcoach.deals.edit"]]
