@@ -127,6 +127,23 @@ def test_990_levels_of_nesting_are_refused(run, tmp_path, shape):
     assert "nested more than 100 levels deep (the limit is 100)" in only_line(result)
 
 
+def test_json_written_deal_and_answers_files_are_bounded_too(run, tmp_path):
+    """Deal and answers files may be JSON (YAML reads it): the JSON hostile set gets one line each."""
+    run("deal", "new", "--name", "甲项目")
+    cases = {
+        '{"name": "\\ud800"}': ":1:13: invalid YAML: found invalid Unicode character escape code",
+        '{"name": "x", "amount": 1' + "0" * 4400 + "}": ":1:25: a number of 4401 characters is too long",
+        '{"name": "x", "notes": ' + "[" * 5000 + "]" * 5000 + "}": ": nested more than 100 levels deep (the limit is 100)",
+    }
+    for number, (text, expected) in enumerate(cases.items()):
+        path = write(tmp_path / f"deal{number}.json", text)
+        result = run("stage", "--deal-file", str(path))
+        assert result.exit_code == 1 and expected in only_line(result), result.stderr
+    path = write(tmp_path / "answers.json", '{"done": ' + "[" * 5000 + "]" * 5000 + "}")
+    result = run("stage", "甲项目", "--answers", str(path))
+    assert result.exit_code == 1 and "nested more than 100 levels deep" in only_line(result)
+
+
 @pytest.mark.parametrize("value, tag", [
     ("!!float x", "!!float"), ("!!int 0x", "!!int"), ("!!bool maybe", "!!bool"),
     ("!!timestamp x", "!!timestamp"), ("!!binary aGVsbG8=", "!!binary"), ("!!float 1", "!!float"),

@@ -120,6 +120,8 @@ def parse(text: str, origin: str, error: type[Exception]) -> LocatedData:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         where = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
+        if "maximum nesting depth" in problem:  # libyaml's own stop at 1000 levels, ahead of ours
+            raise error(f"{where}: nested more than {MAX_DEPTH} levels deep (the limit is {MAX_DEPTH})") from None
         raise error(f"{where}: invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow: say where, on one line
         position = max(0, min(exc.position, len(text)))
