@@ -332,9 +332,9 @@ class DealStore:
                 return self.get(int(text))
             except NotFoundError:
                 pass  # a deal may be named "2024": look it up by name
-        rows = self._execute("SELECT id, name FROM deals WHERE name = ? ORDER BY id", (text,)).fetchall()
+        rows = sorted(self._execute("SELECT id, name FROM deals WHERE name = ?", (text,)).fetchall())
         if not rows:  # the one lookup rule (deals/lookup.py) over every name; the exact match above is its fast path
-            rows = self._execute("SELECT id, name FROM deals ORDER BY id").fetchall()
+            rows = sorted(self._execute("SELECT id, name FROM deals").fetchall())  # read from the name index
         row = find_one(ref, rows, lambda row: row[1], noun="deal", nouns="deals", label=lambda row: f"{row[0]}: {row[1]}",
                        hint="see `dealcoach deal list`", fix="use the id")
         return self.get(row[0])

@@ -107,6 +107,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration("003_activity_ids", sqlite=(), postgresql=(), documents=give_activities_ids),
+    # finding a deal by name (deals/lookup.py through DealStore.find): the exact name through the
+    # index, and every name for a part match read from the index rather than from every document
+    Migration(
+        "004_deal_name_index",
+        sqlite=("CREATE INDEX deals_name ON deals (name)",),
+        postgresql=("CREATE INDEX deals_name ON deals (name)",),
+    ),
 )
 
 KNOWN = {m.name for m in MIGRATIONS}
