@@ -260,3 +260,18 @@ def test_grade_deals_streamed_equals_grading_each_deal(run, filled):
     graded = [d for d in store.deals(status="open", fields={"computed_grade"})]
     assert all(d.computed_grade is not None and d.version == 2 for d in graded)
     assert "computed grade" in store.history(graded[0].id)[-1].what
+
+
+def test_funnel_from_the_fields_it_reads_equals_the_funnel_from_whole_deals(filled):
+    from dealcoach.coaching.funnel import FUNNEL_FIELDS, compute_funnel
+    from dealcoach.playbook.loader import load_playbook
+
+    store, ids = filled
+    playbook = load_playbook("six-step")
+    for since, until, owner in ((None, None, None), (dt.date(2026, 2, 1), dt.date(2026, 6, 30), "bob")):
+        whole = compute_funnel([store.get(i) for i in ids], playbook, "en", since=since, until=until, owner=owner)
+        counts = store.activity_counts(owner=owner, since=since, until=until, per_deal=True)
+        partial = compute_funnel(list(store.deals(owner=owner, fields=FUNNEL_FIELDS)), playbook, "en", since=since,
+                                 until=until, owner=owner, activity_counts=counts)
+        assert partial.model_dump() == whole.model_dump()
+        assert sum(rate.denominator for rate in whole.rates) > 0

@@ -34,11 +34,15 @@ def without_controls(text: str, keep: str = "") -> str:
 
 def one_line(text: str) -> str:
     """For a name or a label: line breaks and tabs become spaces, other controls go."""
+    if text.isprintable():  # no line break, tab or control: the usual case, checked in C (bulk reads)
+        return text
     return without_controls(text.replace("\r\n", " ").translate(_SPACES))
 
 
 def multi_line(text: str) -> str:
     """For notes: CRLF and lone CRs become newlines (a lone CR would overwrite a terminal line); tabs stay."""
+    if text.isprintable():
+        return text
     return without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), keep="\t\n")
 
 

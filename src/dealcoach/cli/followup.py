@@ -79,7 +79,7 @@ def funnel(
 
     Example: dealcoach funnel --since 2026-01-01 --owner amy
     """
-    from dealcoach.coaching.funnel import compute_funnel
+    from dealcoach.coaching.funnel import FUNNEL_FIELDS, compute_funnel
     from dealcoach.playbook.loader import load_playbook
     from dealcoach.store import open_store
     from dealcoach.usecases.reading import read_deals
@@ -87,7 +87,8 @@ def funnel(
     lang_ = language(lang)
     start, end = _date(since, "--since"), _date(until, "--until")
     with open_store() as store:
-        deals = list(read_deals(store, owner=owner))
+        # the fields the funnel and the stage flow read: one streamed query, no whole deals
+        deals = list(read_deals(store, owner=owner, fields=FUNNEL_FIELDS))
         counts = store.activity_counts(owner=owner, since=start, until=end, per_deal=True)
     result = compute_funnel(deals, load_playbook(playbook), lang_, since=start, until=end, owner=owner,
                             activity_counts=counts)
