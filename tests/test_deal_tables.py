@@ -38,10 +38,12 @@ def _lines(text: str) -> list[str]:
 def test_deal_list_has_a_header_and_one_row_per_deal(run, ningxia, lang):
     out = run("deal", "list", "--lang", lang, env=WIDE).stdout
     header = next(line for line in _lines(out) if message("col.name", lang) in line)
-    for key in ("col.id", "col.account", "col.amount", "col.close", "col.probability", "col.owner"):
+    for key in ("col.id", "col.account", "col.status", "col.stage", "col.grade", "col.amount", "col.close",
+                "col.probability", "col.next_follow_up", "col.owner"):
         assert message(key, lang) in header, key
     [first] = [line for line in _lines(out) if NAME in line]  # the markup is text, not bold
-    for cell in ("宁夏某新工程项目", "six-step", "800,000 CNY", "2015-11-30", "20%", "tester"):
+    develop = load_playbook("six-step").stages[0].name.get(lang)
+    for cell in ("宁夏某新工程项目", message("status.open", lang), develop, "800,000 CNY", "2015-11-30", "20%", "tester"):
         assert cell in first, cell
     [second] = [line for line in _lines(out) if "华东钢厂润滑油" in line]
     assert "1,200,000 EUR" in second and "20%" not in second and "2015" not in second

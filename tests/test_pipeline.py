@@ -5,6 +5,9 @@ cases and the formula-safe export."""
 from __future__ import annotations
 
 import csv
+import os
+import shutil
+import subprocess
 import datetime as dt
 import json
 
@@ -309,3 +312,56 @@ def test_a_file_from_another_store_with_a_taken_id_is_a_new_deal(run, tmp_path):
     foreign.write_text("id: 1\nname: 别的商机\nowner: carol\n", encoding="utf-8")
     assert "Imported deal 2" in run("deal", "import", str(foreign)).stdout
     assert [d["owner"] for d in json.loads(run("deal", "list", "--json").stdout)] == ["tester", "carol"]
+
+
+# --- smaller things a manager trips on -------------------------------------------------------------
+
+
+def test_followup_window_is_in_the_title_and_today_is_not_zero_days_ago(run):
+    run("deal", "new", "--name", "x")
+    run("deal", "new", "--name", "y")
+    run("log", "add", "2", "--kind", "call", "--outcome", "connected", "--date", "2026-06-01T09:00")
+    out = run("followup", "--days", "30", "--today", "2026-06-01").stdout
+    assert "Follow-ups due in the 30 days from 2026-06-01 (to 2026-07-01)" in out
+    assert "Never contacted" in out and "0 days ago" not in out and "Touched today" in out
+    assert "Follow-ups as of 2026-06-01" in run("followup", "--today", "2026-06-01").stdout
+    assert "Nothing due by 2026-06-02." in run("followup", "--days", "1", "--today", "2026-06-01", "--owner", "z").stdout
+
+
+def test_times_are_shown_in_the_local_time_zone(run):
+    """conftest sets TZ=Asia/Shanghai: a call logged at 23:30 UTC is 07:30 the next morning here."""
+    run("deal", "new", "--name", "x")
+    run("log", "add", "1", "--kind", "call", "--outcome", "connected", "--date", "2026-03-01T23:30:00+00:00")
+    assert "2026-03-02 07:30" in run("log", "1").stdout
+    shown = run("deal", "show", "1").stdout
+    history = json.loads(run("deal", "show", "1", "--json").stdout)["history"]
+    local = dt.datetime.fromisoformat(history[0]["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+    assert local in shown
+
+
+def test_pickers_offer_open_deals_first_and_mark_closed_ones(store):
+    from dealcoach.usecases.reading import deal_choices
+
+    for name, status in (("a", "open"), ("b", "won"), ("c", "open"), ("d", "lost")):
+        store.add(Deal(name=name, status=status), "amy")
+    assert deal_choices(store, "en") == [(1, "1: a"), (3, "3: c"), (2, "2: b [won]"), (4, "4: d [lost]")]
+    assert deal_choices(store, "zh")[2] == (2, "2: b [已赢单]")
+
+
+def test_a_png_without_a_chinese_font_says_what_to_install(run, tmp_path, monkeypatch):
+    if not shutil.which("dot"):
+        pytest.skip("Graphviz is not installed: no PNG to draw")
+    run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"))
+    # a fontconfig that knows no Chinese font: a real program on PATH answering as fc-list would
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "fc-list").write_text("#!/bin/sh\nexit 0\n")
+    (fake / "fc-list").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{os.environ['PATH']}")
+    result = run("map", "1", "--format", "png", "-o", str(tmp_path / "map.png"))
+    assert result.exit_code == 0 and "no Chinese font is installed" in result.stderr
+    assert "fonts-noto-cjk" in result.stderr and (tmp_path / "map.png").exists()
+    monkeypatch.undo()
+    if shutil.which("fc-list") and subprocess.run(["fc-list", ":lang=zh"], capture_output=True).stdout.strip():
+        clean = run("map", "1", "--format", "png", "-o", str(tmp_path / "map2.png"))
+        assert "no Chinese font" not in clean.stderr

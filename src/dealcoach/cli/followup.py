@@ -60,7 +60,7 @@ def followup(
 
     shown = plan if all_ else plan[:limit]
     out = console(no_color)
-    out.print(followup_table(shown, day, lang_))
+    out.print(followup_table(shown, day, lang_, days))
     if len(shown) < len(plan):
         out.print(message("followup.shown", lang_, shown=len(shown), more=len(plan) - len(shown)))
 

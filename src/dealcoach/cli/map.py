@@ -67,5 +67,9 @@ def power_map(
     else:
         if output is None:
             raise UsageError(f"--format {format.value} writes a picture: give -o FILE.{format.value}")
+        from dealcoach.render.powermap import CJK_FONT_PACKAGES, needs_cjk_font
+
+        if format.value == "png" and needs_cjk_font(power):
+            typer.echo(message("map.no_cjk_font", lang_, packages=CJK_FONT_PACKAGES), err=True)
         data = render_picture(to_dot(power, lang_), format.value)
     write_or_echo(output, data, message("map.written", lang_, path=str(output)))

@@ -90,6 +90,8 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) ->
     elif overdue > 0:
         why = message("followup.overdue", lang, days=(today - last_touch).days, grade=cadence_grade,
                       cadence=cadence, overdue=overdue)
+    elif last_touch >= today:  # never "0 days ago"
+        why = message("followup.touched_today", lang, grade=cadence_grade, cadence=cadence)
     else:
         why = message("followup.due", lang, days=(today - last_touch).days, grade=cadence_grade, cadence=cadence)
     if source == "ungraded":

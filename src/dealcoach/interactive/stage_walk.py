@@ -24,8 +24,10 @@ def stage_walk(store: DealStore, deal_ref: str | None, catalog: RoleCatalog, lan
     if deal_ref is not None:
         deal = store.find(deal_ref)
     else:
-        summaries = store.list_deals()
-        picked = prompts.pick_deal([(s.id, f"{s.id}: {s.name}") for s in summaries], lang) if summaries else None
+        from dealcoach.usecases.reading import deal_choices
+
+        choices = deal_choices(store, lang)
+        picked = prompts.pick_deal(choices, lang) if choices else None
         deal = store.get(picked) if picked is not None else ask_new_deal(lang)
     playbook = load_playbook(deal.playbook)
     console(no_color).print(processes_table(diagnose(deal, playbook, catalog, lang), lang))

@@ -26,15 +26,20 @@ def activity_table(deal: Deal, lang: Lang) -> Table:
             note = f"{note} [{activity.meeting.when} {activity.meeting.place or ''}]".strip()
         if activity.form:
             note = (note + " " + "; ".join(f"{k}: {v}" for k, v in activity.form.items())).strip()
-        table.add_row(activity.date.strftime("%Y-%m-%d %H:%M"), message(f"kind.{activity.kind}", lang),
+        # shown in the reader's time zone (TZ), whatever zone it was logged in
+        table.add_row(activity.date.astimezone().strftime("%Y-%m-%d %H:%M"), message(f"kind.{activity.kind}", lang),
                       message(f"outcome.{activity.outcome}", lang), Text(activity.contact or ""), Text(note))
     if not deal.activities:
         table.add_row("", "", "", "", message("log.empty", lang))
     return table
 
 
-def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang) -> Table:
-    table = Table(title=message("followup.title", lang, date=today.isoformat()), title_justify="left")
+def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang, days: int = 0) -> Table:
+    """The call list; with a window (--days N) it is titled for the window, not for today."""
+    until = (today + dt.timedelta(days=days)).isoformat()
+    title = (message("followup.title_window", lang, date=today.isoformat(), days=days, until=until) if days
+             else message("followup.title", lang, date=today.isoformat()))
+    table = Table(title=title, title_justify="left")
     for key in ("followup.due_col", "col.name", "log.contact", "followup.grade", "followup.why", "followup.pretext"):
         table.add_column(message(key, lang), overflow="fold")
     for item in plan:
@@ -45,7 +50,8 @@ def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang) -> Table:
             pretext.append(f"\n{item.pretext_detail}", style="dim")
         table.add_row(due, Text(item.deal), Text(item.contact or "—"), grade, Text(item.why), pretext)
     if not plan:
-        table.add_row("", message("followup.nothing", lang), "", "", "", "")
+        table.add_row("", message("followup.nothing_window", lang, until=until) if days
+                      else message("followup.nothing", lang), "", "", "", "")
     return table
 
 

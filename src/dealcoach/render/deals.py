@@ -66,7 +66,7 @@ def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang
     if history:
         log = Table(title=message("col.history", lang), title_justify="left", show_header=False, box=None)
         for entry in history[-10:]:
-            log.add_row(entry.at.strftime("%Y-%m-%d %H:%M"), escape(entry.who), escape(entry.what))
+            log.add_row(entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), escape(entry.who), escape(entry.what))
         parts.append(log)
     return Panel(Group(*parts), title=escape(f"{deal.id}: {deal.name}"), title_align="left")
 

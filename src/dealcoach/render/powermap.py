@@ -129,3 +129,24 @@ def render_picture(dot_text: str, image_format: str) -> bytes:
         first = result.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
         raise DealcoachError(f"Graphviz could not draw the map: {first[0] if first else 'unknown error'}")
     return result.stdout
+
+
+CJK_FONT_PACKAGES = "fonts-noto-cjk or fonts-wqy-zenhei (apt), google-noto-sans-cjk-fonts (dnf), font-noto-cjk (apk)"
+
+
+def needs_cjk_font(power: PowerMap) -> bool:
+    """The picture has Chinese (or other wide) text, and fontconfig knows no font for Chinese: the
+    names would come out as boxes. Without fontconfig (`fc-list`), nothing can be said: False."""
+    import re
+
+    text = " ".join(node.person.name + (node.person.title or "") for node in _flatten(power.roots))
+    if not re.search(r"[\u3000-\u9fff\uf900-\ufaff]", text):
+        return False
+    program = shutil.which("fc-list")
+    if program is None:
+        return False
+    try:
+        found = subprocess.run([program, ":lang=zh", "family"], capture_output=True, timeout=20, check=False)
+    except subprocess.TimeoutExpired:
+        return False
+    return found.returncode == 0 and not found.stdout.strip()

@@ -25,3 +25,14 @@ class PlaybooksById(dict):
 
         self[playbook_id] = loaded = load_playbook(playbook_id)
         return loaded
+
+
+def deal_choices(store: DealStore, lang) -> list[tuple[int, str]]:
+    """What a deal picker offers: open deals first, then closed ones marked won or lost (they can
+    still be opened, but are rarely what the rep is after). Reads only the row columns."""
+    from dealcoach.i18n import message
+
+    deals = list(store.deals(fields={"status"}))
+    ordered = [d for d in deals if d.status == "open"] + [d for d in deals if d.status != "open"]
+    return [(d.id, f"{d.id}: {d.name}" + ("" if d.status == "open" else f" [{message('status.' + d.status, lang)}]"))
+            for d in ordered]

@@ -1,5 +1,7 @@
 """The whole playbook file: its sections, and lookups by id used everywhere."""
 
+from functools import cached_property
+
 from pydantic import Field
 
 from dealcoach.playbook.schema.common import Id, NonEmpty, Strict, Text
@@ -47,6 +49,11 @@ class Playbook(Strict):
 
     def checkable_ids(self) -> dict[str, str]:
         """Every id a rep can mark done (work items, key milestones, exit criteria) -> its stage."""
+        return dict(self._checkable)
+
+    @cached_property
+    def _checkable(self) -> dict[str, str]:
+        # the playbook is frozen: worked out once, not once per rule per deal
         owner: dict[str, str] = {}
         for stage in self.stages:
             for item_id in [w.id for w in stage.work_items] + stage.gate_ids():

@@ -1,5 +1,6 @@
 """The shared role catalog (playbooks/roles.yaml): buying roles, their models and equivalents, departments."""
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field
@@ -86,8 +87,17 @@ class RoleCatalog(Strict):
 
     def equivalent(self, role_id: str) -> set[str]:
         """The role and every role equivalent to it in another model."""
-        found = {role_id}
-        for group in self.equivalences:
-            if role_id in group.roles or role_id == group.id:
-                found.update(group.roles)
-        return found
+        known = self._equivalents.get(role_id)
+        if known is None:
+            found = {role_id}
+            for group in self.equivalences:
+                if role_id in group.roles or role_id == group.id:
+                    found.update(group.roles)
+            known = self._equivalents[role_id] = frozenset(found)
+        return set(known)
+
+    @cached_property
+    def _equivalents(self) -> dict[str, frozenset[str]]:
+        # the catalog is frozen: each role's equivalents are worked out once (the rules ask millions
+        # of times over a big pipeline)
+        return {}
