@@ -20,6 +20,8 @@ from dealcoach.playbook.loader import load_catalog, load_playbook, playbook_ids
 from dealcoach.playbook.models import RULE_PLACEHOLDERS
 from dealcoach.textfill import fill
 
+DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
+
 
 def _diagnose(deal: Deal, lang="en"):
     return diagnose(deal, load_playbook(deal.playbook), load_catalog(), lang)
@@ -282,3 +284,30 @@ def test_three_held_visits_make_regular_contact_an_unanswered_call_makes_none():
         deal = add_activity(deal, {"date": f"2026-11-{day:02d}T10:00", "kind": "visit", "outcome": "held",
                                    "contact": "王处"}, playbook, catalog)
         assert deal.people[0].contact == ("regular" if day == 16 else "brief")
+
+
+# --- 6. a view and a walk ----------------------------------------------------------------------------
+
+def test_the_walk_asks_only_what_is_not_settled_and_infers_the_step_from_signals(run, keys):
+    run("deal", "import", str(ROOT / "playbooks" / "examples" / "company-a-information-system.yaml"))
+    playbook = load_playbook("eight-step")
+    stage = playbook.stage("initial-contact")
+    asked = [w.id for w in stage.work_items] + stage.gate_ids()
+    settled = {"customer-planning", "phone-invitation", "onsite-visit", "find-coach-buyer", "coach-buyer-identified",
+               "analyse-opportunity"}
+    unsettled = [i for i in asked if i not in settled]
+    # tick the first unsettled item (build-relationships): the coach buyer items are not offered
+    keys.send_text(SPACE + ENTER)
+    keys.send_text(DOWN * 7 + ENTER)        # from feasibility-and-budget (2nd) to the last option: not sure
+    tender = playbook.customer_steps[4].signals[0]
+    signal_index = [s.id for step in playbook.customer_steps for s in step.signals].index(tender.id)
+    keys.send_text(DOWN * signal_index + SPACE + ENTER)
+    result = run("stage", "A公司", "--walk")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(run("deal", "show", "A公司", "--json").stdout)
+    assert unsettled[0] in {m["id"] for m in shown["done"]}
+    assert not {"find-coach-buyer", "coach-buyer-identified"} & {m["id"] for m in shown["done"]}  # still evidence
+    assert shown["customer_step"] is None and tender.id in shown["signals"]
+    diagnosis = json.loads(run("stage", "A公司", "--json").stdout)
+    assert (diagnosis["customer_step"]["id"], diagnosis["customer_step"]["source"]) == ("tender", "signals")
+    assert "--" not in result.stdout.split("Next actions")[0]  # no flag is named mid-walk

@@ -226,12 +226,14 @@ def test_walk_picks_a_stored_deal_or_a_new_one_and_not_sure_clears_the_step(run,
     keys.send_text(ENTER)             # playbook: six-step
     keys.send_text(ENTER)             # develop checklist: nothing done
     keys.send_text(ENTER)             # customer step: "not sure" is pre-selected for a new deal
+    keys.send_text(ENTER)             # not sure: which signals were seen? none
     result = run("stage")
     assert result.exit_code == 0, result.output
     assert [d["name"] for d in json.loads(run("deal", "list", "--json").stdout)] == ["甲项目", "丙项目"]
     keys.send_text(ENTER)             # the picker: the first stored deal
     keys.send_text(ENTER)             # its develop checklist unchanged
     keys.send_text(DOWN * 5 + ENTER)  # from supplier-screening (2nd) down to the last option: not sure
+    keys.send_text(ENTER)             # no signals seen
     result = run("stage")
     assert result.exit_code == 0, result.output
     shown = json.loads(run("deal", "show", "甲项目", "--json").stdout)

@@ -52,6 +52,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The customer's step was neither observed nor inferred from signals; it is assumed to match our stage. "
         "Record what you see with --customer-step.",
     ),
+    "note.customer_assumed_walk": (
+        "客户所处的采购步骤没有选，也没有勾选看到的信号：暂按与我方阶段一致处理。下次走查时，选出你看到的情况。",
+        "The customer's step was not chosen and no signal was ticked; it is assumed to match our stage. "
+        "Next walk, tick what you have seen.",
+    ),
     "note.reconstructed": (
         "注意：当前阶段的内容由相近方法重建（推断），原书未给出，建议仅作参考。",
         "Note: the current stage is reconstructed from similar methods (inferred), not stated in the source; "
@@ -343,6 +348,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "Stage '{stage}': what is done? (space to tick, enter to confirm)"),
     "prompt.customer_step": ("客户现在处在采购流程的哪一步？", "Which purchase step is the customer at now?"),
     "prompt.step_unknown": ("不确定（根据信号推断）", "Not sure (infer from signals)"),
+    "prompt.signals": ("你在客户那里看到了下面哪些情况？（空格勾选，回车确认；据此推断客户所处的步骤）",
+                       "Which of these have you seen at the customer? (space to tick, enter to confirm; "
+                       "the customer's step is inferred from them)"),
     "prompt.deal_name": ("商机名称：", "Deal name:"),
     "prompt.account": ("客户名称：", "Account:"),
     "prompt.playbook": ("使用哪个剧本？", "Which playbook?"),

@@ -63,16 +63,30 @@ def ask_confirm(question: str, default: bool = False) -> bool:
     return questionary.confirm(question, default=default).unsafe_ask()
 
 
-def ask_stage_items(stage: Stage, done: set[str], lang: Lang) -> set[str]:
-    """Which of this stage's work items, key milestone and exit criteria are done (pre-checked)."""
-    choices = [Choice(title=f"{w.text.get(lang)}", value=w.id, checked=w.id in done) for w in stage.work_items]
+def ask_stage_items(stage: Stage, done: set[str], lang: Lang, settled: set[str] | None = None) -> set[str]:
+    """Which of this stage's work items, key milestone and exit criteria are done (pre-checked).
+    Items in `settled` (ticked before, or shown done by the recorded facts) are not asked again;
+    when nothing is left to ask, nothing is asked."""
+    settled = settled or set()
+    choices = [Choice(title=f"{w.text.get(lang)}", value=w.id, checked=w.id in done)
+               for w in stage.work_items if w.id not in settled]
     milestone = stage.key_milestone
-    choices.append(Choice(title=f"★ {message('section.key_milestone', lang)}: {milestone.text.get(lang)}",
-                          value=milestone.id, checked=milestone.id in done))
+    if milestone.id not in settled:
+        choices.append(Choice(title=f"★ {message('section.key_milestone', lang)}: {milestone.text.get(lang)}",
+                              value=milestone.id, checked=milestone.id in done))
     choices += [Choice(title=f"✓ {message('section.exit_criteria', lang)}: {c.text.get(lang)}", value=c.id,
-                       checked=c.id in done) for c in stage.exit_criteria]
+                       checked=c.id in done) for c in stage.exit_criteria if c.id not in settled]
+    if not choices:
+        return set()
     question = message("prompt.stage_items", lang, stage=stage.name.get(lang))
     return set(questionary.checkbox(question, choices=choices).unsafe_ask())
+
+
+def ask_signals(playbook: Playbook, seen: list[str], lang: Lang) -> list[str]:
+    """Which of the customer steps' observable signals the rep has seen (the step is inferred from them)."""
+    choices = [Choice(title=f"{index}. {signal.text.get(lang)}", value=signal.id, checked=signal.id in seen)
+               for index, step in enumerate(playbook.customer_steps, start=1) for signal in step.signals]
+    return list(questionary.checkbox(message("prompt.signals", lang), choices=choices).unsafe_ask())
 
 
 def ask_customer_step(playbook: Playbook, current: str | None, lang: Lang) -> str | None:

@@ -89,7 +89,11 @@ def stage(
         from dealcoach.interactive.stage_walk import stage_walk
 
         deal, playbook = stage_walk(store, deal_ref, catalog, lang_, no_color)
-        _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
+        diagnosis = diagnose(deal, playbook, catalog, lang_)
+        # the walk just asked for the customer's step: say so in its words, not a flag's
+        diagnosis.notes = [message("note.customer_assumed_walk", lang_) if note == message("note.customer_assumed", lang_)
+                           else note for note in diagnosis.notes]
+        _show(diagnosis, lang_, json, no_color, show_all)
 
 
 def _show(diagnosis, lang, json: bool, no_color: bool, full: bool = False) -> None:

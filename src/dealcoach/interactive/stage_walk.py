@@ -6,7 +6,7 @@ Nothing is written until the last question is answered: Ctrl-C anywhere leaves t
 from __future__ import annotations
 
 from dealcoach import settings
-from dealcoach.coaching.diagnosis import current_stage_index, diagnose
+from dealcoach.coaching.diagnosis import current_stage_index, diagnose, done_ids
 from dealcoach.deals.edit import StageAnswers, apply_answers, stage_items_answer, with_fields
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang
@@ -35,19 +35,24 @@ def stage_walk(store: DealStore, deal_ref: str | None, catalog: RoleCatalog, lan
     working = deal
     asked: set[str] = set()
     while True:
-        index, completed = current_stage_index(playbook, working.done_ids())
+        settled = done_ids(working, playbook, catalog)  # the rep's ticks and what the facts show
+        index, completed = current_stage_index(playbook, settled)
         stage = playbook.stages[index]
         if completed or stage.id in asked:
             break
         asked.add(stage.id)
         before = working.done_ids()
-        checked = prompts.ask_stage_items(stage, before, lang)
+        # only what is not settled is asked; the rep's earlier ticks stand (--undone takes one back)
+        checked = prompts.ask_stage_items(stage, before, lang, settled=settled) | before
         working = apply_answers(working, stage_items_answer(playbook, stage.id, checked, before), playbook, catalog)
-        if not all(item in working.done_ids() for item in stage.gate_ids()):
+        if not all(item in done_ids(working, playbook, catalog) for item in stage.gate_ids()):
             break  # the stage's gate is still open: this is where the deal stands
 
     step = prompts.ask_customer_step(playbook, working.customer_step, lang)
-    working = apply_answers(working, StageAnswers(customer_step=step or "unknown"), playbook, catalog)
+    signals: list[str] = []
+    if step is None:  # not sure: the step is inferred from what the rep has seen
+        signals = [s for s in prompts.ask_signals(playbook, working.signals, lang) if s not in working.signals]
+    working = apply_answers(working, StageAnswers(customer_step=step or "unknown", signals=signals), playbook, catalog)
 
     who = settings.current_user()
     if working.id is None:
