@@ -245,7 +245,8 @@ def test_walk_without_deal_can_start_a_new_one(run, keys):
     keys.send_text("某公司" + ENTER)   # account
     keys.send_text(ENTER)             # playbook: six-step is the default
     keys.send_text(ENTER)             # develop checklist: nothing done
-    keys.send_text(ENTER)             # customer step: the first
+    keys.send_text(ENTER)             # customer step: "not sure" is pre-selected for a new deal
+    keys.send_text(ENTER)             # not sure: no signals seen
     result = run("stage")
     assert result.exit_code == 0, result.output
     listed = json.loads(run("deal", "list", "--json").stdout)
