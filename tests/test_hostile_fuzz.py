@@ -178,21 +178,23 @@ def mutated(draw, text: str, hostile: list[str], always: bool = False) -> str:
         return text
     lines = text.split("\n")
     for _ in range(draw(st.integers(1, 3))):
-        at = draw(st.integers(0, max(len(lines) - 1, 0)))
+        if not lines:
+            lines = [""]
+        at = draw(st.integers(0, 2**16)) % len(lines)  # not bounded by the length: the draw stays the same
         edit = draw(st.sampled_from(["hostile-value", "hostile-line", "drop", "double", "char", "indent"]))
-        line = lines[at] if lines else ""
+        line = lines[at]
         if edit == "hostile-value":
             piece = draw(st.sampled_from(hostile))
             key, sep, _ = line.partition(": ")
             lines[at:at + 1] = [f"{key}: {piece}" if sep else f"{line}{piece}"]
         elif edit == "hostile-line":
             lines.insert(at, draw(st.sampled_from(hostile)))
-        elif edit == "drop" and lines:
+        elif edit == "drop":
             del lines[at]
-        elif edit == "double" and lines:
+        elif edit == "double":
             lines.insert(at, line)
         elif edit == "char" and line:
-            where = draw(st.integers(0, len(line) - 1))
+            where = draw(st.integers(0, 2**16)) % len(line)
             lines[at] = line[:where] + draw(st.characters(exclude_categories=("Cs",))) + line[where + 1:]
         elif edit == "indent":
             lines[at] = " " * draw(st.integers(1, 5)) + line
@@ -315,6 +317,7 @@ def _xlsx_bytes(headers, rows) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
+    book.properties.created = book.properties.modified = dt.datetime(2026, 1, 1)  # the same bytes every run
     sheet = book.active
     for row in [headers, *rows]:
         sheet.append([_xlsx_safe(cell) for cell in row])
@@ -338,10 +341,10 @@ def mutated_xlsx(draw) -> bytes:
     if how == "bytes":
         data = bytearray(raw)
         for _ in range(draw(st.integers(1, 8))):
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+            data[draw(st.integers(0, 2**20)) % len(data)] = draw(st.integers(0, 255))
         return bytes(data)
     if how == "truncate":
-        return raw[:draw(st.integers(0, len(raw)))]
+        return raw[:draw(st.integers(0, 2**20)) % (len(raw) + 1)]
     if how == "none":
         return raw
     source = zipfile.ZipFile(io.BytesIO(raw))

@@ -167,6 +167,8 @@ def test_tags_that_only_say_text_are_accepted(tmp_path):
     ("1" + "0" * 400, "a number of 401 characters is too long (the limit is 100); quote it if it is text"),
     ("1" + "0" * 5000, "a number of 5001 characters is too long (the limit is 100)"),
     (".inf", ".inf is not a finite number"),
+    ("0x_", "0x_ is not a number; quote it if it is text"),  # found by the fuzzing: YAML 1.1 calls it an int
+    ("0b_", "0b_ is not a number"),
     ("-.INF", "-.INF is not a finite number"),
 ])
 def test_numbers_past_a_float_are_refused(run, tmp_path, value, message):

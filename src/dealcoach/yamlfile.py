@@ -220,7 +220,13 @@ def _check_scalar(event: yaml.ScalarEvent, loader: yaml.CSafeLoader, origin: str
         if len(event.value) > MAX_NUMBER_CHARS:
             raise error(f"{_at(origin, event.start_mark)}: a number of {len(event.value)} characters is too long "
                         f"(the limit is {MAX_NUMBER_CHARS}); quote it if it is text")
-        if tag == _FLOAT and not math.isfinite(loader.construct_yaml_float(yaml.ScalarNode(tag, event.value))):
+        node = yaml.ScalarNode(tag, event.value)
+        try:  # YAML 1.1 reads `0x_`, `0b_` and `._` as numbers that Python cannot convert
+            number = loader.construct_yaml_int(node) if tag == _INT else loader.construct_yaml_float(node)
+        except ValueError:
+            raise error(f"{_at(origin, event.start_mark)}: {event.value} is not a number; quote it if it is "
+                        "text") from None
+        if not math.isfinite(number):
             raise error(f"{_at(origin, event.start_mark)}: {event.value} is not a finite number")
 
 
