@@ -44,8 +44,6 @@ FLAG_RESOLVERS = {"dealcoach.language", "dealcoach.settings"}
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("dealcoach.gradeio.columns", "dealcoach.errors.UsageError"):
         "parses grade --map flags; to move to cli/ with the other grade flags (rules)",
-    ("dealcoach.usecases.pipeline", "dealcoach.errors.UsageError"):
-        "parses pipeline --since/--status/--sort/--grade/--stage/--stale; to move to cli/ (pipeline)",
 }
 
 

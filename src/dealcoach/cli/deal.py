@@ -100,7 +100,8 @@ def list_deals(
     import datetime as dt
 
     from dealcoach.store import open_store
-    from dealcoach.usecases.pipeline import deal_list, make_filters, stage_ids
+    from dealcoach.cli.filters import make_filters
+    from dealcoach.usecases.pipeline import deal_list, stage_ids
 
     lang_ = language(lang)
     filters = make_filters(owner, stage, grade, status, at_risk, stale, sort,

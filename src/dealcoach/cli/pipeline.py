@@ -40,7 +40,8 @@ def pipeline(
     from dealcoach.cli.followup import _date
     from dealcoach.i18n import message
     from dealcoach.store import open_store
-    from dealcoach.usecases.pipeline import make_filters, parse_since, pipeline_review, stage_ids
+    from dealcoach.cli.filters import make_filters, parse_since
+    from dealcoach.usecases.pipeline import pipeline_review, stage_ids
 
     lang_ = language(lang)
     day = _date(today, "--today") or dt.date.today()

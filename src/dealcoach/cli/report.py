@@ -46,7 +46,8 @@ def report(
 
     with open_store() as store:
         if pipeline:
-            from dealcoach.usecases.pipeline import make_filters, parse_since, pipeline_review
+            from dealcoach.cli.filters import make_filters, parse_since
+            from dealcoach.usecases.pipeline import pipeline_review
 
             start = parse_since(since, day) if since is not None else None
             review = pipeline_review(store, lang_, day, make_filters(owner=owner), since=start)
