@@ -24,7 +24,9 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 YAML_SUFFIXES = {".yaml", ".yml"}
 SNIFF_BYTES = 256 * 1024
-ROW = "__dealcoach_row"
+INTERNAL = "\x00"  # starts the name of every column dealcoach adds; no file's header can (see _header_name)
+ROW = INTERNAL + "row"
+HEADER_LINE_BYTES = 16 * 1024 * 1024
 
 
 class NotATable(DealcoachError):
@@ -76,6 +78,7 @@ def _read_delimited(path: Path, separator: str | None) -> RawTable:
     first_line = _first_line(head, encoding)
     separator = separator or _sniff_separator(first_line)
     fmt = "tsv" if separator == "\t" else "csv"
+    _check_header(path, encoding, separator)
     if encoding in ("utf-8", "utf-8-sig"):
         try:
             frame = _polars_csv(path, separator)
@@ -90,6 +93,36 @@ def _read_delimited(path: Path, separator: str | None) -> RawTable:
         raise NotATable(f"{path}: is neither UTF-8 nor GB18030 text (byte {exc.start})") from None
     frame = _polars_csv(io.BytesIO(text.lstrip("\ufeff").encode("utf-8")), separator, origin=path)
     return RawTable(frame, frame.columns, fmt, encoding)
+
+
+def _check_header(path: Path, encoding: str, separator: str) -> None:
+    """Count the header's columns before polars builds them (10⁶ columns took it a minute and 5 GB)."""
+    import csv
+
+    from dealcoach.gradeio.limits import EXCEL_MAX_COLUMNS, TooBig, check_columns
+
+    limit = HEADER_LINE_BYTES
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    parts: list[str] = []
+    separators = 0
+    with path.open("rb") as handle:
+        while True:
+            block = decoder.decode(handle.read(1024 * 1024))
+            if not block:
+                break
+            end = block.find("\n")
+            parts.append(block if end < 0 else block[:end])
+            separators += parts[-1].count(separator)
+            if end >= 0:
+                break
+            if separators >= EXCEL_MAX_COLUMNS and '"' not in block:
+                check_columns(path, separators + 1)
+            if sum(map(len, parts)) > limit:
+                raise TooBig(f"{path}: the header line is longer than {limit // 2**20} MiB; not a prospect table")
+    header = "".join(parts).lstrip("\ufeff")
+    if INTERNAL in header:
+        raise NotATable(f"{path}: is not a table (binary data, not text)")
+    check_columns(path, len(next(csv.reader([header], delimiter=separator), [])))
 
 
 def _sniff_encoding(head: bytes) -> str | None:
@@ -123,9 +156,13 @@ def _sniff_separator(line: str) -> str:
 
 
 def _polars_csv(source, separator: str, origin: Path | None = None) -> pl.DataFrame:
+    from dealcoach.gradeio.limits import check_cells
+
     try:
-        return pl.read_csv(source, separator=separator, infer_schema=False, has_header=True,
-                           truncate_ragged_lines=True, raise_if_empty=True)
+        frame = pl.read_csv(source, separator=separator, infer_schema=False, has_header=True,
+                            truncate_ragged_lines=True, raise_if_empty=True)
+        check_cells(origin or source, frame)
+        return frame
     except pl.exceptions.NoDataError:
         raise NotATable(f"{origin or source}: is empty") from None
     except pl.exceptions.ComputeError as exc:
@@ -143,6 +180,9 @@ def _csv_error(path: Path, exc: Exception) -> DealcoachError:
 
 
 def _read_excel(path: Path) -> RawTable:
+    from dealcoach.gradeio.limits import check_spreadsheet
+
+    check_spreadsheet(path)  # before calamine, which would allocate whatever the file claims
     try:
         frame = pl.read_excel(path, engine="calamine", infer_schema_length=0, drop_empty_rows=False,
                               drop_empty_cols=False, raise_if_empty=True)
@@ -202,13 +242,26 @@ def _read_records(path: Path, records: list, fmt: str) -> RawTable:
         if not isinstance(record, dict):
             raise NotATable(f"{path}: record {index + 1} is {type(record).__name__}, not a mapping of fields")
         for key in record:
-            headers.setdefault(str(key), None)
+            headers.setdefault(_header_name(key), None)
+        if len(headers) > 16_384:
+            from dealcoach.gradeio.limits import check_columns
+
+            check_columns(path, len(headers))
     if not records:
         raise NotATable(f"{path}: has no records")
+    records = [{_header_name(key): value for key, value in record.items()} for record in records]
     columns = {header: [_text(record.get(header)) for record in records] for header in headers}
     frame = pl.DataFrame(columns, schema={h: pl.String for h in headers})
+    from dealcoach.gradeio.limits import check_cells
+
+    check_cells(path, frame)
     frame = frame.select([_blank_is_null(pl.col(c)) for c in frame.columns])
     return RawTable(frame, list(headers), fmt, "utf-8")
+
+
+def _header_name(key: object) -> str:
+    # text files cannot hold NUL (refused as binary) and XML cannot; a JSON key can: shown as U+FFFD
+    return str(key).replace(INTERNAL, "\ufffd")
 
 
 def _blank_is_null(column: pl.Expr) -> pl.Expr:

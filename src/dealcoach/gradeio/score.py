@@ -17,7 +17,7 @@ import polars as pl
 from dealcoach.coaching import grading as g
 from dealcoach.coaching.cadence import cadence_days, file_pretext_index, next_touch_column
 from dealcoach.gradeio.columns import ColumnMap
-from dealcoach.gradeio.read import ROW, RawTable
+from dealcoach.gradeio.read import INTERNAL, ROW, RawTable
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Grading
 
@@ -27,10 +27,15 @@ TIME_SUFFIX = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?(?:\s
 SAMPLE = 2000
 
 # internal columns of a scored frame
-NAME, ACCOUNT, CLOSE, PROB, AMOUNT, CURRENCY, LAST = "_name", "_account", "_close", "_prob", "_amount", "_cur", "_last"
-MANUAL, REASON, SCORE, COMPUTED, FINAL = "_manual", "_reason", "_score", "_computed", "_final"
-RULE, RULE_TEXT, ACTION, CADENCE, NEXT, PRETEXT, FILE, RANK = (
-    "_rule", "_rule_text", "_action", "_cadence", "_next", "_pretext", "__dealcoach_file", "_rank")
+# (INTERNAL starts each name: no header of a file can, so a column named `_name` or `__dealcoach_row`
+# in a CRM export is just another column)
+NAME, ACCOUNT, CLOSE, PROB, AMOUNT, CURRENCY, LAST = (INTERNAL + n for n in (
+    "name", "account", "close", "prob", "amount", "cur", "last"))
+MANUAL, REASON, SCORE, COMPUTED, FINAL = (INTERNAL + n for n in ("manual", "reason", "score", "computed", "final"))
+RULE, RULE_TEXT, ACTION, CADENCE, NEXT, PRETEXT, FILE, RANK = (INTERNAL + n for n in (
+    "rule", "rule_text", "action", "cadence", "next", "pretext", "file", "rank"))
+CELL, FAILED, KNOCKED, COMPUTED_RANK, FINAL_RANK = (INTERNAL + n for n in (
+    "cell", "failed", "knocked", "computed_rank", "final_rank"))
 
 
 # Columns whose every cell parsed on the fast path (a strict date format, a plain number): none can
@@ -44,7 +49,7 @@ def _missing(length: int, dtype) -> pl.Series:
 
 
 def factor_column(factor_id: str) -> str:
-    return f"_f:{factor_id}"
+    return f"{INTERNAL}f:{factor_id}"
 
 
 @dataclass
@@ -181,7 +186,8 @@ def score_table(raw: RawTable, cmap: ColumnMap, grading: Grading, today: dt.date
                                       "reason": reason}))
 
     # name: the name column, else the account
-    name_header = cmap.header("name") or cmap.header("account")
+    # `is None`, not `or`: a column may be named "" (an empty header cell, mapped with --map name=)
+    name_header = cmap.header("name") if cmap.header("name") is not None else cmap.header("account")
     name = _text(frame, cmap.header("name"))
     account = _text(frame, cmap.header("account"))
     if name is not None and account is not None:
@@ -294,40 +300,40 @@ def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today:
     else:
         knocked, share, failed = pl.lit(False), pl.lit(None, dtype=pl.Float64), pl.lit(False)
 
-    frame = frame.with_columns(cell_key.alias("_cell"), share.round(1).alias(SCORE), failed.alias("_failed"),
-                               knocked.alias("_knocked"))
-    cell_of = pl.col("_cell")
+    frame = frame.with_columns(cell_key.alias(CELL), share.round(1).alias(SCORE), failed.alias(FAILED),
+                               knocked.alias(KNOCKED))
+    cell_of = pl.col(CELL)
     rank = pl.lit(cell_rank).gather(cell_of)
     cap_k, cap_s = g.rank(g.cap_grade(grading, True)), g.rank(g.cap_grade(grading, False))
-    cap = pl.when(pl.col("_knocked")).then(pl.lit(cap_k, pl.Int8)).otherwise(pl.lit(cap_s, pl.Int8))
-    capped = pl.col("_failed") & (cap > rank)
+    cap = pl.when(pl.col(KNOCKED)).then(pl.lit(cap_k, pl.Int8)).otherwise(pl.lit(cap_s, pl.Int8))
+    capped = pl.col(FAILED) & (cap > rank)
     computed = pl.when(capped).then(cap).otherwise(rank)
     letters = pl.Series(list(g.GRADES), dtype=pl.Enum(list(g.GRADES)))
     rule = (pl.when(pl.col(MANUAL).is_not_null()).then(pl.lit("manual", rule_ids))
-            .when(capped & pl.col("_knocked")).then(pl.lit(rule_k.id, rule_ids))
+            .when(capped & pl.col(KNOCKED)).then(pl.lit(rule_k.id, rule_ids))
             .when(capped).then(pl.lit(rule_s.id, rule_ids))
             .otherwise(pl.lit(cell_ids).gather(cell_of)))
     rule_text = (pl.when(pl.col(MANUAL).is_not_null())
                  .then(pl.col(MANUAL).replace_strict({k: v.text for k, v in manual_rules.items()}, default=None,
                                                      return_dtype=rule_texts))
-                 .when(capped & pl.col("_knocked")).then(pl.lit(rule_k.text, rule_texts))
+                 .when(capped & pl.col(KNOCKED)).then(pl.lit(rule_k.text, rule_texts))
                  .when(capped).then(pl.lit(rule_s.text, rule_texts))
                  .otherwise(pl.lit(cell_texts).gather(cell_of)))
-    frame = frame.with_columns(computed.cast(pl.Int8).alias("_computed_rank"), rule.alias(RULE),
+    frame = frame.with_columns(computed.cast(pl.Int8).alias(COMPUTED_RANK), rule.alias(RULE),
                                rule_text.alias(RULE_TEXT))
     final_rank = pl.when(pl.col(MANUAL).is_not_null()).then(
         pl.col(MANUAL).replace_strict({k: g.rank(k) for k in g.GRADES}, default=None, return_dtype=pl.Int8)
-    ).otherwise(pl.col("_computed_rank"))
-    frame = frame.with_columns(final_rank.alias("_final_rank"))
+    ).otherwise(pl.col(COMPUTED_RANK))
+    frame = frame.with_columns(final_rank.alias(FINAL_RANK))
     definitions = [g.definition(grading, grade) for grade in g.GRADES]
     cadence_lut = pl.Series([cadence_days(grading, grade) for grade in g.GRADES], dtype=pl.Int64)
-    cadence = pl.lit(cadence_lut).gather(pl.col("_final_rank"))
+    cadence = pl.lit(cadence_lut).gather(pl.col(FINAL_RANK))
     frame = frame.with_columns(
-        pl.lit(letters).gather(pl.col("_computed_rank")).alias(COMPUTED),
-        pl.lit(letters).gather(pl.col("_final_rank")).alias(FINAL),
+        pl.lit(letters).gather(pl.col(COMPUTED_RANK)).alias(COMPUTED),
+        pl.lit(letters).gather(pl.col(FINAL_RANK)).alias(FINAL),
         pl.lit(pl.Series([d.action.get(lang) for d in definitions],
                          dtype=_enum([d.action.get(lang) for d in definitions])))
-        .gather(pl.col("_final_rank")).alias(ACTION),
+        .gather(pl.col(FINAL_RANK)).alias(ACTION),
         cadence.alias(CADENCE),
     )
     pretexts = grading.follow_up_pretexts
@@ -339,7 +345,7 @@ def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today:
         columns.append(pl.lit(pl.Series(texts, dtype=_enum(texts))).gather(index).alias(PRETEXT))
     else:
         columns.append(pl.lit(None, dtype=pl.String).alias(PRETEXT))
-    return frame.with_columns(columns).drop("_cell", "_failed", "_knocked", "_computed_rank")
+    return frame.with_columns(columns).drop(CELL, FAILED, KNOCKED, COMPUTED_RANK)
 
 
 def _enum(values: list[str]) -> pl.Enum:
@@ -356,7 +362,7 @@ def sort_order(frame: pl.DataFrame) -> pl.Series:
     close = pl.when(pl.col(CLOSE).is_null()).then(2**22 - 1).otherwise(days)
     prob = pl.when(pl.col(PROB).is_null()).then(1001).otherwise(
         1000 - (pl.col(PROB).clip(0, 1) * 1000).round(0).cast(pl.Int64))
-    key = ((pl.col("_final_rank").cast(pl.Int64) * 1002 + score) * 2**22 + close) * 1024 + prob
+    key = ((pl.col(FINAL_RANK).cast(pl.Int64) * 1002 + score) * 2**22 + close) * 1024 + prob
     return frame.select(pl.arg_sort_by(key, maintain_order=True)).to_series()
 
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from dealcoach.errors import DealcoachError
 from dealcoach.gradeio import score as s
-from dealcoach.gradeio.read import ROW
+from dealcoach.gradeio.read import INTERNAL
 
 TRIGGER = r"^[=+\-@\t\r\n\x00]"
 NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
@@ -71,8 +71,9 @@ def _risky_columns(frame: pl.DataFrame, columns: list[str]) -> set[str]:
     An Enum column (a playbook text) is checked on its few categories."""
     risky = set()
     text = []
+    schema = frame.schema  # built once: per column it made this quadratic in the column count
     for column in dict.fromkeys(columns):
-        dtype = frame.schema[column]
+        dtype = schema[column]
         if isinstance(dtype, pl.Enum):
             if any(_starts_risky(c) for c in dtype.categories.to_list()):
                 risky.add(column)
@@ -112,8 +113,9 @@ def _write_xlsx(frame, pairs, path: Path, id_headers: set[str], progress) -> Non
                              f"({EXCEL_MAX_ROWS - 1:,} at most); write a .csv")
     numeric = _numeric_columns(frame, pairs, id_headers)
     columns = []
+    schema = frame.schema
     for name, column in pairs:
-        dtype = frame.schema[column]
+        dtype = schema[column]
         if dtype == pl.Date:
             kind = "date"
         elif dtype.is_numeric() or column in numeric:
@@ -128,8 +130,9 @@ def _numeric_columns(frame: pl.DataFrame, pairs, id_headers: set[str]) -> set[st
     """Input columns whose every cell is a plain number (no leading zero, not a CRM id): written as
     numbers so Excel can sum them; everything else stays text."""
     numeric = set()
+    schema = frame.schema
     for _, column in pairs:
-        if column in id_headers or column.startswith("_") or column == ROW or frame.schema[column] != pl.String:
+        if column in id_headers or column.startswith(INTERNAL) or schema[column] != pl.String:
             continue
         values = frame.get_column(column).drop_nulls()
         if values.is_empty():
@@ -159,8 +162,9 @@ def write_records(records: list[dict], columns: tuple[str, ...], path: Path, she
         else:
             from dealcoach.gradeio.xlsx import write_sheet
 
-            kinds = [(name, column, "date" if frame.schema[column] == pl.Date else
-                      "number" if frame.schema[column].is_numeric() else "text") for name, column in pairs]
+            schema = frame.schema
+            kinds = [(name, column, "date" if schema[column] == pl.Date else
+                      "number" if schema[column].is_numeric() else "text") for name, column in pairs]
             write_sheet(frame, kinds, path, sheet=sheet)
     except OSError as exc:
         raise DealcoachError(f"{path}: cannot write ({exc.strerror})") from None
