@@ -122,7 +122,12 @@ def _check_header(path: Path, encoding: str, separator: str) -> None:
     header = "".join(parts).lstrip("\ufeff")
     if INTERNAL in header:
         raise NotATable(f"{path}: is not a table (binary data, not text)")
-    check_columns(path, len(next(csv.reader([header], delimiter=separator), [])))
+    header = header.split("\r", 1)[0]
+    try:
+        count = len(next(csv.reader([header], delimiter=separator), []))
+    except csv.Error:  # a stray quote: count the separators, an upper bound
+        count = header.count(separator) + 1
+    check_columns(path, count)
 
 
 def _sniff_encoding(head: bytes) -> str | None:
