@@ -231,6 +231,26 @@ def test_the_benchmark_lines_name_real_scripts(tmp_path):
     assert server_line.startswith('eval "$(bash tools/pg-test-server.sh start)"')
 
 
+def test_the_benchmark_postgresql_server_starts_and_stops():
+    """The line the Performance section gives: a real server, its URL exported, gone after stop."""
+    import psycopg
+
+    script = ROOT / "tools" / "pg-test-server.sh"
+    env = {**os.environ, "PYTHON": sys.executable}
+    started = subprocess.run(["bash", str(script), "start"], capture_output=True, text=True, env=env, timeout=120)
+    assert started.returncode == 0, started.stderr
+    exports = dict(re.findall(r"^export (\w+)=(\S+)$", started.stdout, re.M))
+    directory = Path(exports["PG_TEST_DIR"])
+    try:
+        with psycopg.connect(exports["DEALCOACH_TEST_POSTGRES_URL"]) as connection:
+            assert connection.execute("SHOW server_version").fetchone()[0]
+    finally:
+        stopped = subprocess.run(["bash", str(script), "stop", str(directory)], capture_output=True, text=True,
+                                 env=env, timeout=120)
+    assert stopped.returncode == 0, stopped.stderr
+    assert not directory.exists()
+
+
 # --- every example in --help ------------------------------------------------------------------
 
 
