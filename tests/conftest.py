@@ -65,13 +65,23 @@ def postgres_admin_url():
     if url:
         yield url
         return
+    import signal
+
     import postgres_server
 
     server = postgres_server.start()
+    # `kill` (SIGTERM, as timeouts send) would end the run without teardown and leave the server
+    # running: turn it into an interrupt, which pytest answers by tearing down, stopping it
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         yield server.admin_url
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
