@@ -235,7 +235,7 @@ def test_two_restores_at_once_give_a_clear_error(run, tmp_path, backend):
     path = tmp_path / "team.json"
     path.write_text(json.dumps(backup))
     assert run("deal", "list").exit_code == 0  # the schema exists before the race
-    with multiprocessing.get_context("fork").Pool(3) as pool:
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
         results = pool.map(_restore, [str(path)] * 3)
     assert sorted(code for code, _ in results) == [0, 1, 1], results
     for code, errors in results:

@@ -202,7 +202,7 @@ def test_identical_entries_logged_concurrently_are_all_kept(run, backend):
     workers, each = 4, 8
     assert run("deal", "new", "--name", "Concurrent", "--playbook", "six-step").exit_code == 0
     assert run("people", "add", "Concurrent", "--name", "Boss").exit_code == 0
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
         failures = pool.map(_log_identical, [(each, "Concurrent")] * workers)
     assert failures == [0] * workers
