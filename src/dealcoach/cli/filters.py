@@ -12,19 +12,22 @@ from dealcoach.errors import UsageError
 if TYPE_CHECKING:
     from dealcoach.coaching.pipeline import PipelineFilters
 
-_RELATIVE = re.compile(r"(\d+)\s*([dw])", re.IGNORECASE)
+_SPAN_BACK = re.compile(r"(\d+)\s*(d|w|天|周|星期)(?:前|ago)?", re.IGNORECASE)
 
 
 def parse_since(text: str, today: dt.date, flag: str = "--since") -> dt.date:
-    """A date (YYYY-MM-DD) or a span back from today: 7d, 2w."""
-    value = text.strip()
-    match = _RELATIVE.fullmatch(value)
+    """A span back from today (7d, 2w, 7天, 2周) or any date the one date parser reads
+    (`parse.parse_date`: 2026-03-01, 2026/3/1, 上周一, 月初...)."""
+    from dealcoach import parse
+
+    value = parse.normalise(text)
+    match = _SPAN_BACK.fullmatch(value)
     if match:
-        days = int(match.group(1)) * (7 if match.group(2).lower() == "w" else 1)
+        days = int(match.group(1)) * (1 if match.group(2).lower() in ("d", "天") else 7)
         return today - dt.timedelta(days=days)
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+        return parse.parse_date(value, today=today, what=flag)
+    except parse.InputError:
         raise UsageError(f"{flag}: {text!r} is not a date: use YYYY-MM-DD, or 7d / 2w back from today") from None
 
 

@@ -335,7 +335,6 @@ def html_to_pdf(html: str, output: Path) -> None:
         if result.returncode != 0 or not target.exists():
             first = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
             raise DealcoachError(f"the browser could not print the PDF: {first[0] if first else 'no output'}")
-        try:
-            output.write_bytes(target.read_bytes())
-        except OSError as exc:
-            raise DealcoachError(f"{output}: cannot write ({exc.strerror})") from None
+        from dealcoach.files import write_atomic
+
+        write_atomic(output, target.read_bytes())  # 0600, in place only when complete
