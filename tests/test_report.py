@@ -107,6 +107,9 @@ def test_deal_brief_in_a_real_browser(store, run, tmp_path):
     assert any(w.message in text for w in expected.warnings for text in facts["warnings"])
     assert facts["actions"] == len(expected.next_actions)
     assert HOSTILE in facts["bodyText"]  # shown as text, never run
+    phone, requests, _ = _open(path, tmp_path, width=390, height=844)
+    _only_the_page(requests, path)
+    assert phone["overflow"] <= 1 and phone["powerMap"] == 1
 
 
 def test_tree_layout_without_graphviz_in_a_real_browser(store, tmp_path):
