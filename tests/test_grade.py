@@ -735,3 +735,18 @@ def test_grade_deals_saves_every_grade_or_none(run, monkeypatch):
     assert versions() == before
     assert run("grade", "--deals", "--today", "2026-01-15").exit_code == 0
     assert all(versions()[i] == before[i] + 1 for i in before)
+
+
+def test_crm_cells_are_read_by_the_same_parser_as_flags(run, tmp_path):
+    """`80万`, `EUR 5000`, `三成`, `2027年3月15日`, `下周二` in a file read as `--amount 80万` does."""
+    path = csv_file(tmp_path / "typed.csv", ["name", "amount", "probability", "close", "last activity"], [
+        ["甲", "80万", "三成", "2027年3月15日", "11月20日"],
+        ["乙", "EUR 5000", "30%", "2027-03-15", "9999-01-01"],
+        ["丙", "5.000,00 €", "七成把握", "下周二", ""]])
+    result = run("grade", str(path), "--json", "--today", "2026-12-01")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    got = {p["name"]: (p["amount"], p["probability"], p["expected_close"]) for p in data["prospects"]}
+    assert got == {"甲": (800000.0, 0.3, "2027-03-15"), "丙": (5000.0, 0.7, "2026-12-08")}
+    assert data["problems"] == [{"file": str(path), "row": 3, "column": "last activity",
+                                 "reason": "a year outside 1900..2200: '9999-01-01'"}]

@@ -40,10 +40,10 @@ class AliasTable:
 
 @lru_cache(maxsize=1)
 def alias_table() -> AliasTable:
-    import yaml
+    from dealcoach.yamlfile import parse, read_text  # the one YAML reader (CSafeLoader, bounded)
 
     path = Path(__file__).with_name("headers.yaml")
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data = parse(read_text(path, DealcoachError), str(path), DealcoachError).data
     fields = {name: tuple(str(h) for h in headers) for name, headers in data["fields"].items()}
     unknown = set(fields) - set(FIELDS)
     if unknown:  # pragma: no cover - a packaging mistake, caught by the tests

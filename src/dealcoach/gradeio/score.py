@@ -19,6 +19,7 @@ from dealcoach.coaching.cadence import cadence_days, file_pretext_index, next_to
 from dealcoach.gradeio.columns import ColumnMap
 from dealcoach.gradeio.read import INTERNAL, ROW, RawTable
 from dealcoach.i18n import Lang, message
+from dealcoach.parse import MAX_YEAR, MIN_YEAR
 from dealcoach.playbook.models import Grading
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y",
@@ -71,6 +72,21 @@ def _text(frame: pl.DataFrame, header: str | None) -> pl.Series | None:
     return frame.get_column(header)
 
 
+def _per_value(texts: pl.Series, read, dtype) -> pl.Series:
+    """The cells the column-at-once formats left unread, through the one parser of typed values
+    (dealcoach/parse.py: `80万`, `EUR 5,000`, `三成`, `3月15日`...), once per distinct text."""
+    from dealcoach.errors import InputError
+
+    values: dict[str, object] = {}
+    for text in texts.drop_nulls().unique().to_list():
+        try:
+            values[text] = read(text)
+        except InputError:
+            values[text] = None
+    return texts.replace_strict(values, default=None, return_dtype=dtype) if values else \
+        pl.repeat(None, len(texts), dtype=dtype, eager=True)
+
+
 # --- dates -----------------------------------------------------------------------------------
 
 
@@ -83,9 +99,10 @@ def _format_counts(sample: pl.Series) -> list[tuple[str, int]]:
     return sorted([c for c in counts if c[1]], key=lambda c: -c[1])  # stable: list order breaks ties
 
 
-def parse_dates(texts: pl.Series) -> pl.Series:
+def parse_dates(texts: pl.Series, today: dt.date | None = None) -> pl.Series:
     """Dates in the usual formats; the format most of a sample uses goes first (so 1/2/2026 is
-    read the way the rest of the column is written)."""
+    read the way the rest of the column is written); what no format reads goes through the one
+    parser (`3月15日`, `2027年3月15日`, `下周二`, relative to `today`)."""
     present = texts.drop_nulls()
     if present.is_empty():
         return pl.repeat(None, len(texts), dtype=pl.Date, eager=True).alias(texts.name)
@@ -103,6 +120,11 @@ def parse_dates(texts: pl.Series) -> pl.Series:
         rest = _strip_time(texts.gather(index).str.strip_chars())
         order = [fmt for fmt, _ in ranked[1:]] + [fmt for fmt in DATE_FORMATS if fmt not in dict(ranked)]
         fixed = pl.select(pl.coalesce([rest.str.strptime(pl.Date, fmt, strict=False) for fmt in order])).to_series()
+        if fixed.null_count():
+            from dealcoach import parse
+
+            typed = _per_value(texts.gather(index), lambda t: parse.parse_date(t, today=today, what=None), pl.Date)
+            fixed = pl.select(pl.coalesce([fixed, typed])).to_series()
         out = out.scatter(index, fixed)
     return out
 
@@ -111,17 +133,17 @@ def parse_dates(texts: pl.Series) -> pl.Series:
 
 
 def parse_amounts(texts: pl.Series) -> pl.Series:
-    """Amounts with thousands separators, currency symbols or codes, and 万/亿."""
+    """Plain numbers column at once; the rest (`80万`, `￥800,000`, `EUR 5,000`, `5.000,00 €`)
+    through the one parser of typed values."""
     out = texts.cast(pl.Float64, strict=False)
     need = texts.is_not_null() & out.is_null()
     if need.any() or out.is_infinite().any():
         _clean.discard(texts.name)
     if need.any():
+        from dealcoach import parse
+
         index = need.arg_true()
-        rest = texts.gather(index).str.replace_all(r"[,\s¥￥$€£]|CNY|RMB|USD|EUR|元", "")
-        scale = (pl.when(rest.str.ends_with("万")).then(1e4).when(rest.str.ends_with("亿")).then(1e8).otherwise(1.0))
-        fixed = pl.select(rest.str.strip_chars_end("万亿").cast(pl.Float64, strict=False) * scale).to_series()
-        out = out.scatter(index, fixed)
+        out = out.scatter(index, _per_value(texts.gather(index), lambda t: parse.parse_amount(t, None), pl.Float64))
     return out
 
 
@@ -139,6 +161,17 @@ def parse_probabilities(texts: pl.Series, header: str) -> tuple[pl.Series, pl.Se
         percent_sign = trimmed.str.ends_with("%").fill_null(False)
         has_sign = bool(percent_sign.any())
         numbers = trimmed.str.strip_chars_end("%").str.strip_chars().cast(pl.Float64, strict=False)
+    unread = texts.is_not_null() & numbers.is_null()
+    if unread.any():  # 三成, 七成把握, 百分之三十: the one parser, already 0..1
+        from dealcoach import parse
+
+        index = unread.arg_true()
+        typed = pl.repeat(None, len(texts), dtype=pl.Float64, eager=True).scatter(
+            index, _per_value(texts.gather(index), lambda t: parse.parse_probability(t, None), pl.Float64))
+        read = typed.is_not_null()
+        percent_sign = percent_sign | read  # read as a share: kept out of the column's 0-1 / 0-100 guess
+        has_sign = True
+        numbers = pl.select(pl.when(read).then(typed * 100).otherwise(numbers)).to_series()
     plain = (numbers.filter(~percent_sign) if has_sign else numbers).drop_nulls()
     nonzero = plain.filter(plain != 0)
     # 0-100 when the header says so or most values are above 1; a stray 1.5 in a 0-1 column stays
@@ -208,8 +241,18 @@ def score_table(raw: RawTable, cmap: ColumnMap, grading: Grading, today: dt.date
         problem(texts.is_not_null() & values.is_null(), cmap.fields[key], why, texts)
         columns[target] = values
 
-    parsed("close", CLOSE, parse_dates, pl.Date, "unparseable date")
-    parsed("last_activity", LAST, parse_dates, pl.Date, "unparseable date")
+    def dates(texts: pl.Series) -> pl.Series:
+        return parse_dates(texts, today)
+
+    parsed("close", CLOSE, dates, pl.Date, "unparseable date")
+    parsed("last_activity", LAST, dates, pl.Date, "unparseable date")
+    for key, target in (("close", CLOSE), ("last_activity", LAST)):
+        # the range every date input keeps to (parse.py): a far date is a bad row, not an overflow
+        far = columns[target].is_not_null() & ((columns[target] < dt.date(MIN_YEAR, 1, 1))
+                                               | (columns[target] > dt.date(MAX_YEAR, 12, 31)))
+        if far.any():
+            problem(far, cmap.fields[key], f"a year outside {MIN_YEAR}..{MAX_YEAR}:", _text(frame, cmap.header(key)))
+            columns[target] = pl.select(pl.when(far).then(None).otherwise(columns[target])).to_series()
 
     texts = _text(frame, cmap.header("probability"))
     if texts is None:
