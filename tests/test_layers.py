@@ -42,8 +42,6 @@ FLAG_RESOLVERS = {"dealcoach.language", "dealcoach.settings"}
 # Known exceptions: (importing module, imported name) -> why it is still there. An entry that no
 # longer matches an import fails the test, so the list only shrinks.
 KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("dealcoach.gradeio.columns", "dealcoach.errors.UsageError"):
-        "parses grade --map flags; to move to cli/ with the other grade flags (rules)",
 }
 
 

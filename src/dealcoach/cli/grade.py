@@ -95,14 +95,14 @@ def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, 
     from dealcoach import gradeio
     from dealcoach.coaching.grading import grading_of
     from dealcoach.errors import DealcoachError
-    from dealcoach.gradeio.columns import load_mapping_file, parse_map_options
+    from dealcoach.gradeio.columns import load_mapping_file
     from dealcoach.i18n import message
     from dealcoach.playbook.loader import load_playbook
 
     playbook = load_playbook(playbook_id)
     grading = grading_of(playbook)
     explicit = load_mapping_file(mapping, grading) if mapping else {}
-    explicit.update(parse_map_options(map_options, grading))
+    explicit.update(_parse_map_options(map_options, grading))
     with _progress(files, no_color) as progress:
         graded = gradeio.grade_files(files, explicit, grading, on, lang, progress=progress)
     _report_reading(graded, lang)  # after the bar is gone, so the lines are not drawn over
@@ -138,6 +138,29 @@ def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, 
         })
         return
     _show_table(results, lang, no_color, playbook.name.get(lang), on, graded.count, graded.grade_counts())
+
+
+def _parse_map_options(options: list[str], grading) -> dict[str, str]:
+    """`--map FIELD=COLUMN` (COLUMN=FIELD is accepted too when only the right side is a field)."""
+    from dealcoach.errors import UsageError
+    from dealcoach.gradeio.columns import FIELDS
+
+    known = set(FIELDS) | ({f.id for f in grading.assessment.factors} if grading else set())
+    mapping: dict[str, str] = {}
+    for option in options:
+        if "=" not in option:
+            raise UsageError(f"--map {option!r}: use FIELD=COLUMN, e.g. --map close=签约时间")
+        left, right = option.split("=", 1)
+        if left.strip() in known:
+            mapping[left.strip()] = right.strip()
+            continue
+        left_r, right_r = option.rsplit("=", 1)
+        if right_r.strip() in known:
+            mapping[right_r.strip()] = left_r.strip()
+            continue
+        raise UsageError(f"--map {option!r}: {left.strip()!r} is not a field; fields: {', '.join(FIELDS)}"
+                         + (" or an assessment factor id" if grading else ""))
+    return mapping
 
 
 def _series(values):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from dealcoach.errors import DealcoachError, UsageError
+from dealcoach.errors import DealcoachError
 from dealcoach.playbook.models import Grading
 
 FIELDS = ("id", "name", "account", "owner", "amount", "currency", "close", "probability", "stage",
@@ -63,26 +63,6 @@ class ColumnMap:
 
     def header(self, name: str) -> str | None:
         return self.fields.get(name)
-
-
-def parse_map_options(options: list[str], grading: Grading | None) -> dict[str, str]:
-    """`--map FIELD=COLUMN` (COLUMN=FIELD is accepted too when only the right side is a field)."""
-    known = set(FIELDS) | ({f.id for f in grading.assessment.factors} if grading else set())
-    mapping: dict[str, str] = {}
-    for option in options:
-        if "=" not in option:
-            raise UsageError(f"--map {option!r}: use FIELD=COLUMN, e.g. --map close=签约时间")
-        left, right = option.split("=", 1)
-        if left.strip() in known:
-            mapping[left.strip()] = right.strip()
-            continue
-        left_r, right_r = option.rsplit("=", 1)
-        if right_r.strip() in known:
-            mapping[right_r.strip()] = left_r.strip()
-            continue
-        raise UsageError(f"--map {option!r}: {left.strip()!r} is not a field; fields: {', '.join(FIELDS)}"
-                         + (" or an assessment factor id" if grading else ""))
-    return mapping
 
 
 def load_mapping_file(path: Path, grading: Grading | None) -> dict[str, str]:
