@@ -461,6 +461,8 @@ def build_review(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog:
     any_history = False
     for deal in deals:
         deals_by_owner.setdefault(deal.owner, []).append(deal)
+        if filters.status != "all" and deal.status != filters.status:
+            continue  # kept for the funnel; never diagnosed (the rules are most of the cost)
         playbook = playbooks[deal.playbook]
         diagnosis = diagnose(deal, playbook, catalog, lang)
         row = pipeline_row(deal, playbook, catalog, today, lang, diagnosis)
