@@ -750,3 +750,41 @@ def test_crm_cells_are_read_by_the_same_parser_as_flags(run, tmp_path):
     assert got == {"甲": (800000.0, 0.3, "2027-03-15"), "丙": (5000.0, 0.7, "2026-12-08")}
     assert data["problems"] == [{"file": str(path), "row": 3, "column": "last activity",
                                  "reason": "a year outside 1900..2200: '9999-01-01'"}]
+
+
+def _boundaries(grading) -> list[int]:
+    limits = [w.max_days for w in grading.close_windows if w.max_days is not None]
+    return sorted({d + k for d in limits for k in (-1, 0, 1)} | {-1, 0, 400})
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), playbook=st.sampled_from([SIX, EIGHT]))
+def test_row_and_column_grading_agree_on_generated_tables(tmp_path_factory, data, playbook):
+    """The same lookup (coaching.grading.grade_table) row by row and column at once: identical grades,
+    rules, cadences, next touches and pretexts, including every window and band boundary."""
+    from dealcoach import gradeio
+    from dealcoach.gradeio import score as s
+
+    grading = playbook.grading
+    factors = [f for f in grading.assessment.factors][:4]
+    mins = [b.min for b in grading.probability_bands]
+    days = st.one_of(st.none(), st.sampled_from(_boundaries(grading)), st.integers(-60, 900))
+    probability = st.one_of(st.none(), st.sampled_from(mins), st.floats(0, 1).map(lambda p: round(p, 3)))
+    row = st.tuples(days, probability, st.sampled_from(["", "A", "B", "C", "D"]),
+                    st.one_of(st.none(), st.integers(0, 90)),
+                    st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=len(factors), max_size=len(factors)))
+    rows = data.draw(st.lists(row, min_size=1, max_size=25))
+    header = ["name", "close", "probability", "客户等级", "Last Activity Date", *(f.id for f in factors)]
+    table = [[f"客户{i}" + "x" * (i % 5), "" if d is None else (TODAY + dt.timedelta(days=d)).isoformat(),
+              "" if p is None else str(p), manual, "" if last is None else (TODAY - dt.timedelta(days=last)).isoformat(),
+              *("" if score is None else str(min(score, max(lv.score for lv in f.scale))) for f, score in zip(factors, scores))]
+             for i, (d, p, manual, last, scores) in enumerate(rows)]
+    path = csv_file(tmp_path_factory.mktemp("rows") / "rows.csv", header, table)
+    files = gradeio.grade_files([path], {}, grading, TODAY, "en")
+    pure = gradeio.results(files, files.order, grading, TODAY, "en")
+    frame = files.frame[files.order]
+    for result, graded in zip(pure, frame.iter_rows(named=True)):
+        assert (graded[s.COMPUTED], graded[s.FINAL], graded[s.RULE], graded[s.CADENCE], graded[s.NEXT],
+                graded[s.SCORE], graded[s.PRETEXT]) == \
+            (result.grade, result.final_grade, result.rule.id, result.cadence_days, result.next_follow_up,
+             result.score, result.pretext.text if result.pretext else None), graded[s.NAME]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dealcoach.coaching import grading as g
-from dealcoach.coaching.cadence import cadence_days, file_pretext_index, next_touch_column
+from dealcoach.coaching.cadence import file_pretext_index, next_touch_column
 from dealcoach.gradeio.columns import ColumnMap
 from dealcoach.gradeio.read import INTERNAL, ROW, RawTable
 from dealcoach.i18n import Lang, message
@@ -304,21 +304,15 @@ def score_table(raw: RawTable, cmap: ColumnMap, grading: Grading, today: dt.date
 
 def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today: dt.date, lang: Lang) -> pl.DataFrame:
     """Add the grade, score, rule, action and follow-up columns; the rules of coaching.grading."""
+    # the lookup coaching.grading built for this playbook: the same limits, bands and cells per row
+    table = g.grade_table(grading)
     windows, bands = grading.close_windows, grading.probability_bands
     days = (pl.col(CLOSE) - pl.lit(today)).dt.total_days()
-    open_ended = g.window_index(grading, None)
-    window = pl.when(days.is_null()).then(open_ended)
-    for index, w in enumerate(windows):
-        if w.max_days is not None:
-            window = window.when(days <= w.max_days).then(index)
-    window = window.otherwise(open_ended)
-    band = pl.when(pl.col(PROB).is_null()).then(len(bands) - 1)
-    for index, b in enumerate(bands):
-        band = band.when(pl.col(PROB) >= b.min).then(index)
-    band = band.otherwise(len(bands) - 1)
+    window = table.window_column(days)
+    band = table.band_column(pl.col(PROB))
     cell_key = (window * len(bands) + band).cast(pl.UInt32)
     cells = [(w, b) for w in range(len(windows)) for b in range(len(bands))]
-    cell_rank = pl.Series([g.rank(g.cell(grading, w, b)) for w, b in cells], dtype=pl.Int8)
+    cell_rank = pl.Series([g.rank(table.cells[w][b]) for w, b in cells], dtype=pl.Int8)
     cell_rules = [g.cell_rule(grading, w, b, lang) for w, b in cells]
     rule_k, rule_s = g.cap_rule(grading, True, lang), g.cap_rule(grading, False, lang)
     manual_rules = {grade: g.manual_rule(grade, lang) for grade in g.GRADES}
@@ -369,7 +363,7 @@ def grade_columns(frame: pl.DataFrame, cmap: ColumnMap, grading: Grading, today:
     ).otherwise(pl.col(COMPUTED_RANK))
     frame = frame.with_columns(final_rank.alias(FINAL_RANK))
     definitions = [g.definition(grading, grade) for grade in g.GRADES]
-    cadence_lut = pl.Series([cadence_days(grading, grade) for grade in g.GRADES], dtype=pl.Int64)
+    cadence_lut = pl.Series(table.cadence, dtype=pl.Int64)
     cadence = pl.lit(cadence_lut).gather(pl.col(FINAL_RANK))
     frame = frame.with_columns(
         pl.lit(letters).gather(pl.col(COMPUTED_RANK)).alias(COMPUTED),

@@ -1,0 +1,155 @@
+"""The grade of one prospect (a file row or a stored deal), with every reason, the action and the
+next follow-up; the rules are listed in the package docstring."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dealcoach.coaching.cadence import next_touch, touch_of
+from dealcoach.coaching.grading.assessment import assess
+from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, PROFIT_ROOM, analyse_opportunity
+from dealcoach.coaching.grading.results import GradeResult, Pretext, Prospect
+from dealcoach.coaching.grading.table import (cap_grade, cap_rule, cell_rule, definition, grade_table, grading_of,
+                                              manual_rule, pretext_index, rank, worse)
+from dealcoach.deals.models import ComputedGrade, Deal
+from dealcoach.i18n import Lang, message
+from dealcoach.playbook.models import Grading, OpportunityAnalysis, Playbook
+
+
+def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: Lang,
+                   analysis: OpportunityAnalysis | None = None) -> GradeResult:
+    """The full grade of one prospect, with every reason, the action and the next follow-up."""
+    reasons: list[str] = []
+    opportunity = None
+    from_opportunity: dict[str, int] = {}
+    if prospect.opportunity is not None and analysis is not None:
+        opportunity = analyse_opportunity(prospect.opportunity, analysis, lang,
+                                          profit_room_score=prospect.assessment.get(PROFIT_ROOM))
+        factor_ids = {f.id for f in grading.assessment.factors}
+        from_opportunity = {k: v for k, v in prospect.opportunity.information.items() if k in factor_ids}
+        if opportunity.competitive_position is not None and COMPETITIVE_POSITION in factor_ids:
+            from_opportunity[COMPETITIVE_POSITION] = opportunity.competitive_position
+    elif prospect.opportunity is not None:
+        reasons.append(message("grade.reason_no_analysis", lang))
+
+    assessment = assess(prospect.assessment, grading.assessment, lang, from_opportunity)
+
+    days = (prospect.expected_close - today).days if prospect.expected_close else None
+    table = grade_table(grading)
+    w_index = table.window(days)
+    window = grading.close_windows[w_index]
+    if days is None:
+        reasons.append(message("grade.reason_no_close", lang, window=window.name.get(lang)))
+    elif days < 0:
+        reasons.append(message("grade.reason_overdue", lang, date=prospect.expected_close, days=-days,
+                               window=window.name.get(lang)))
+    else:
+        reasons.append(message("grade.reason_close", lang, date=prospect.expected_close, days=days,
+                               window=window.name.get(lang)))
+
+    used = prospect.probability
+    chance = opportunity.chance_to_win if opportunity else None
+    if chance is not None:
+        used = chance if used is None else round((used + chance) / 2, 4)
+    b_index = table.band(used)
+    band = grading.probability_bands[b_index]
+    if used is None:
+        reasons.append(message("grade.reason_no_probability", lang, band=band.name.get(lang)))
+    elif chance is not None and prospect.probability is not None:
+        reasons.append(message("grade.reason_probability_mixed", lang, yours=_pct(prospect.probability),
+                               chance=_pct(chance), used=_pct(used), band=band.name.get(lang)))
+    elif chance is not None:
+        reasons.append(message("grade.reason_probability_chance", lang, chance=_pct(chance),
+                               band=band.name.get(lang)))
+    else:
+        reasons.append(message("grade.reason_probability", lang, probability=_pct(used), band=band.name.get(lang)))
+
+    grade = table.cells[w_index][b_index]
+    rule = cell_rule(grading, w_index, b_index, lang)
+    reasons.append(rule.text)
+
+    if assessment.status == "not-assessed":
+        reasons.append(message("grade.reason_not_assessed", lang))
+    elif assessment.status == "pass":
+        reasons.append(message("grade.reason_pass", lang, score=assessment.score, pass_score=assessment.pass_score))
+    else:
+        knocked = bool(assessment.knocked_out)
+        names = "、".join(f.name for f in assessment.factors if f.knocked_out)
+        if knocked:
+            reasons.append(message("grade.reason_knockout", lang, factors=names, score=assessment.score))
+        else:
+            reasons.append(message("grade.reason_fail", lang, score=assessment.score,
+                                   pass_score=assessment.pass_score))
+        capped = worse(grade, cap_grade(grading, knocked))
+        if capped != grade:
+            grade, rule = capped, cap_rule(grading, knocked, lang)
+            reasons.append(rule.text)
+        reasons.append(assessment.advice or "")
+    if assessment.missing and assessment.status != "not-assessed":
+        reasons.append(message("grade.reason_missing", lang, factors=", ".join(assessment.missing)))
+
+    final, fired = grade, rule
+    if prospect.manual_grade is not None:
+        final, fired = prospect.manual_grade, manual_rule(prospect.manual_grade, lang)
+        reasons.append(message("grade.reason_manual", lang, manual=prospect.manual_grade, grade=grade,
+                               reason=prospect.manual_reason or "-"))
+
+    chosen = definition(grading, final)
+    cadence = table.cadence[rank(final)]
+    pretext = None
+    index = pretext_index(grading, prospect.name, today, cadence)
+    if prospect.pretext_id is not None:
+        index = next((i for i, p in enumerate(grading.follow_up_pretexts) if p.id == prospect.pretext_id), index)
+    if index is not None:
+        item = grading.follow_up_pretexts[index]
+        pretext = Pretext(id=item.id, text=item.text.get(lang), detail=item.detail.get(lang) if item.detail else None)
+    return GradeResult(
+        name=prospect.name, account=prospect.account, deal_id=prospect.deal_id, source=prospect.source,
+        row=prospect.row, grade=grade, manual_grade=prospect.manual_grade, manual_reason=prospect.manual_reason,
+        final_grade=final, score=assessment.score, rule=fired, computed_rule=rule,
+        reasons=[r for r in reasons if r], expected_close=prospect.expected_close, days_to_close=days,
+        close_window=window.id, probability=prospect.probability, probability_used=used,
+        probability_band=band.id, amount=prospect.amount, currency=prospect.currency,
+        action=chosen.action.get(lang), meaning=chosen.meaning.get(lang), cadence_days=cadence,
+        next_follow_up=next_touch(cadence, today, prospect.last_activity, prospect.touches_known),
+        pretext=pretext,
+        assessment=assessment, opportunity=opportunity)
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def sort_key(result: GradeResult) -> tuple:
+    """Best first: grade, then score (higher first), then close date (sooner first), then probability."""
+    far = dt.date.max
+    return (rank(result.final_grade), -(result.score if result.score is not None else -1.0),
+            result.expected_close or far, -(result.probability_used if result.probability_used is not None else -1.0),
+            result.name)
+
+
+def prospect_of(deal: Deal, playbook: Playbook | None = None) -> Prospect:
+    """A stored deal as a prospect. Its last touch and next pretext are coaching/cadence.py's, the
+    ones `dealcoach followup` uses, so the two commands never disagree."""
+    touch = touch_of(deal, playbook.grading if playbook is not None else None)
+    return Prospect(name=deal.name, account=deal.account, deal_id=deal.id, amount=deal.amount, currency=deal.currency,
+                    expected_close=deal.expected_close, probability=deal.probability,
+                    assessment=dict(deal.assessment), opportunity=deal.opportunity,
+                    manual_grade=deal.manual_grade, manual_reason=deal.manual_grade_reason,
+                    last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id)
+
+
+def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> GradeResult:
+    return grade_prospect(prospect_of(deal, playbook), grading_of(playbook), today, lang,
+                          playbook.opportunity_analysis)
+
+
+def with_computed_grade(deal: Deal, result: GradeResult, today: dt.date) -> Deal:
+    """The deal carrying the computed grade (never touching the manual one). `on` is the day the
+    grade, score or rule last changed, so regrading an unchanged deal writes nothing."""
+    previous = deal.computed_grade
+    if previous and (previous.grade, previous.score, previous.rule) == (result.grade, result.score,
+                                                                         result.computed_rule.id):
+        return deal
+    computed = ComputedGrade(grade=result.grade, score=result.score, rule=result.computed_rule.id, on=today)
+    return deal.model_copy(update={"computed_grade": computed})
