@@ -185,3 +185,30 @@ def test_rich_tables_break_cjk_by_kinsoku():
         for line in out.export_text().splitlines():
             inner = line.strip("│┃ ")
             assert not inner or inner[0] not in CLOSING, (cols, line)
+
+
+def test_playbook_validate_finds_a_space_left_by_a_line_fold(run, tmp_path):
+    from conftest import ROOT
+
+    text = (ROOT / "playbooks" / "six-step.yaml").read_text(encoding="utf-8")
+    folded = text.replace("固定的六个步骤。本流程", "固定的六个步骤。\n    本流程", 1)
+    assert folded != text
+    bad = tmp_path / "six-step.yaml"
+    bad.write_text(folded, encoding="utf-8")
+    result = run("playbook", "validate", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:10:3: description.zh: a space between Chinese characters at '的六个步骤。 本流程把销售'" in result.stderr
+    assert run("playbook", "validate").exit_code == 0
+
+
+def test_sources_are_named_by_their_titles(run):
+    from dealcoach.sources import source_title
+
+    assert source_title("seed 001 (小张的宁夏案例)", "zh") == "《工业油液大客户销售的标准流程》（小张的宁夏案例）"
+    assert source_title("seeds 001, 003", "en") == ("The standard process of industrial-oil big-account sales, "
+                                                    "Big-account sales course: the roles inside the customer")
+    assert source_title("eight-step-model.md §4", "zh-Hant") == "《八步流程的重建說明》 §4"
+    for lang in ("zh", "en"):
+        for command in (("playbook", "list"), ("stage", "--example", "ningxia-industrial-oil")):
+            output = run(*command, "--lang", lang).stdout
+            assert "seed" not in output and ".md" not in output, (command, lang)

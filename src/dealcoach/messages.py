@@ -71,7 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Without the key milestone of '{stage}' the deal cannot move on; forcing it sharply lowers the chance to win.",
     ),
     "why.criterion_gates": ("这是“{stage}”的完成标准之一。", "It is one of the exit criteria of '{stage}'."),
-    "why.rule": ("见警示 {id}（依据：{source}）", "see warning {id} (source: {source})"),
+    "why.rule": ("见{source}", "see {source}"),
     "why.work_item": ("“{stage}”的主要工作内容。", "A work item of '{stage}'."),
     # stage output
     "marker.customer": ("客户在此", "customer is here"),

@@ -20,6 +20,7 @@ def list_playbooks(lang: LangOption = None, json: JsonOption = False, no_color: 
     """
     from dealcoach.i18n import message
     from dealcoach.playbook.loader import CATALOG_ID, load_playbook, sources
+    from dealcoach.typeset import colon
 
     lang_ = language(lang)
     rows = []
@@ -31,7 +32,7 @@ def list_playbooks(lang: LangOption = None, json: JsonOption = False, no_color: 
             message("overrides_bundled", lang_) if source.overrides_bundled else message("user", lang_))
         rows.append({"id": playbook.id, "name": playbook.name.get(lang_), "steps": len(playbook.customer_steps),
                      "source": playbook.source, "origin": source.origin, "overrides_bundled": source.overrides_bundled,
-                     "path": str(source.path), "loaded_from_label": f"{label}: {source.path}"})
+                     "path": str(source.path), "loaded_from_label": colon(label, lang_) + str(source.path)})
     if json:
         emit_json([{k: v for k, v in row.items() if k != "loaded_from_label"} for row in rows])
         return

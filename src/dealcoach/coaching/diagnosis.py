@@ -31,6 +31,7 @@ from dealcoach.coaching.rules import (
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import PersonFilter, Playbook, RoleCatalog, Stage
+from dealcoach.sources import source_title
 from dealcoach.textfill import fill
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -340,7 +341,7 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
         who = warning.people + [name for name in _insider_names(situation) if "{insiders}" in template
                                 and name not in warning.people]
         actions.append(NextAction(text=fill(template, _fields(situation, warning.people, lang)), how=how, who=who,
-                                  why=message("why.rule", lang, id=rule.id, source=rule.source),
+                                  why=message("why.rule", lang, source=source_title(rule.source, lang)),
                                   rank={"high": 0, "medium": 1, "low": 2}[rule.severity], source=f"rule:{rule.id}"))
     if not completed:
         for item in missing:

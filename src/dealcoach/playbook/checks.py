@@ -1,5 +1,6 @@
 """Cross-references the models cannot see: unique ids, the 1:1 ordered step<->stage mapping, known
-roles, stages and items in rules and scripts, a consistent grading table, known placeholders.
+roles, stages and items in rules and scripts, a consistent grading table, known placeholders, and
+Chinese text without the spaces a YAML line fold leaves between two characters.
 
 Each check returns (path, message) pairs; the loader turns the path into `file:line:col: a.b.c`.
 """
@@ -41,6 +42,7 @@ def check_catalog(catalog: RoleCatalog) -> list[str]:
         for role_id in group.roles:
             if role_id not in role_ids:
                 problems.append(f"equivalences.{index}.roles: unknown role {role_id!r}")
+    problems += [f"{'.'.join(map(str, loc))}: {text}" for loc, text in _check_cjk_spaces(catalog, ())]
     return problems
 
 
@@ -103,7 +105,7 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
     if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
         if playbook.opportunity_analysis.case not in case_ids:
             problems.append((("opportunity_analysis", "case"), f"unknown case {playbook.opportunity_analysis.case!r}"))
-    return problems
+    return problems + _check_cjk_spaces(playbook, ())
 
 
 def _check_condition(cond, loc, playbook: Playbook, role_ids, stage_ids):
@@ -323,4 +325,24 @@ def _check_placeholders(node, loc: tuple) -> list[tuple[tuple, str]]:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             problems += _check_placeholders(item, (*loc, index))
+    return problems
+
+
+def _check_cjk_spaces(node, loc: tuple) -> list[tuple[tuple, str]]:
+    """A folded YAML line (`>-`) joins lines with a space; between Chinese characters it shows."""
+    from dealcoach.typeset import cjk_spaces
+
+    problems: list[tuple[tuple, str]] = []
+    if isinstance(node, Text):
+        spaces = cjk_spaces(node.zh)
+        if spaces:
+            at = spaces[0]
+            problems.append(((*loc, "zh"), f"a space between Chinese characters at '{node.zh[max(at - 6, 0):at + 7]}' "
+                             "(a line fold: join the lines, or end the line without a break)"))
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            problems += _check_cjk_spaces(getattr(node, name), (*loc, name))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            problems += _check_cjk_spaces(item, (*loc, index))
     return problems

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
+from dealcoach.sources import source_title
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
 
@@ -23,7 +24,7 @@ def playbook_list_table(rows: list[dict], lang: Lang) -> Table:
     for key in ("col.id", "col.name", "col.steps", "col.source", "col.loaded_from"):
         table.add_column(message(key, lang))
     for row in rows:
-        table.add_row(escape(row["id"]), escape(row["name"]), str(row["steps"]), escape(row["source"]),
+        table.add_row(escape(row["id"]), escape(row["name"]), str(row["steps"]), escape(source_title(row["source"], lang)),
                       escape(row["loaded_from_label"]))
     return table
 
