@@ -212,3 +212,38 @@ def test_sources_are_named_by_their_titles(run):
         for command in (("playbook", "list"), ("stage", "--example", "ningxia-industrial-oil")):
             output = run(*command, "--lang", lang).stdout
             assert "seed" not in output and ".md" not in output, (command, lang)
+
+
+# --- errors in the user's language -----------------------------------------------------------------
+
+
+def test_errors_read_in_chinese(run):
+    assert run("deal", "new", "--name", "宁夏新工程项目工业油", "--amount", "80万").exit_code == 0
+    cases = [
+        (("deal", "show", "宁厦"), "错误：没有与 “宁厦” 匹配的商机（已有：宁夏新工程项目工业油）；用 dealcoach deal list 查看"),
+        (("deal", "new", "--name", "x", "--amount", "abc"), "错误：金额：“abc” 不是金额（如 800000、800,000、80万"),
+        (("deal", "new", "--name", "x", "--close", "32/13/2027"), "错误：预计成交日期：“32/13/2027” 不是日历上存在的日期\n"),
+        (("people", "add", "1", "--name", "李", "--reports-to", "项目经理"),
+         "错误：客户方的人（第 1 项） › 上级：“项目经理” 不是这个商机中的人"),
+        (("deal", "new", "--name", "y", "--customer-step", "zz"), "错误：客户采购步骤：剧本 six-step 中没有客户采购步骤 “zz”（已有："),
+        (("grade", "nofile.csv"), "错误：nofile.csv：文件不存在"),
+    ]
+    for args, expected in cases:
+        result = run(*args, env={"DEALCOACH_LANG": "zh"})
+        assert result.exit_code == 1 and result.stderr.startswith(expected), (args, result.stderr)
+        assert re.search(r"\b(error|is not|unknown|matches|known|did you mean)\b", result.stderr) is None, result.stderr
+    traditional = run("deal", "show", "宁厦", env={"DEALCOACH_LANG": "zh-Hant"}).stderr
+    assert traditional.startswith("錯誤：沒有與 “寧廈” 匹配的商機")
+    english = run("deal", "show", "宁厦").stderr
+    assert english.startswith("error: no deal matches '宁厦'")
+
+
+def test_validation_errors_name_the_field_in_chinese():
+    from dealcoach.error_text import localize_error
+
+    assert localize_error("deal.yaml:3:1: people.0.name: Field required", "zh") == "deal.yaml:3:1：客户方的人（第 1 项） › 名称：必填"
+    assert localize_error("roles.0: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'", "zh") == \
+        "采购角色（第 1 项）：格式不对：应是小写字母、数字和连字符组成的编号"
+    assert localize_error("attitude: Input should be 'supporter', 'neutral' or 'opponent'", "zh") == \
+        "态度：应是 “supporter”、“neutral” 或 “opponent”"
+    assert localize_error("kind: unknown key", "zh") == "方式：未知的键"

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # the user's words: the UI message catalogue and the parser of typed values (its enum labels come
     # from the catalogue). Above the playbook: the models pick a text (language.py) but never load
     # every message.
-    ("words", ("dealcoach.i18n", "dealcoach.messages", "dealcoach.parse")),
+    ("words", ("dealcoach.i18n", "dealcoach.messages", "dealcoach.parse", "dealcoach.sources", "dealcoach.error_text")),
     ("playbook", ("dealcoach.playbook",)),
     ("base", ("dealcoach", "dealcoach.errors", "dealcoach.settings", "dealcoach.language", "dealcoach.textfill",
               "dealcoach.typeset", "dealcoach.safetext", "dealcoach.files", "dealcoach.yamlfile",

@@ -23,7 +23,7 @@ class _Boundary(TyperGroup):
         except DealcoachError as exc:
             if os.environ.get("DEALCOACH_DEBUG"):
                 raise
-            report_error(exc)
+            report_error(exc, ctx.meta.get(LANGUAGE_KEY, "en"))
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
@@ -40,13 +40,17 @@ class _Boundary(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def report_error(exc: DealcoachError) -> None:
+LANGUAGE_KEY = "dealcoach.language"  # ctx.meta: the language read from the command line
+
+
+def report_error(exc: DealcoachError, lang: str = "en") -> None:
+    from dealcoach.error_text import error_prefix, localize_error
     from dealcoach.safetext import one_line
 
     # one line per error, whatever the file or the deal held (an ESC, a CR, a newline in a name)
-    lines = [f"error: {one_line(exc.message)}"]
+    lines = [error_prefix(lang) + localize_error(one_line(exc.message), lang)]  # type: ignore[arg-type]
     # a summary line ("file: 3 errors") is followed by each error on its own line
-    lines += [f"  {one_line(line)}" for line in exc.details if line != exc.message]
+    lines += [f"  {localize_error(one_line(line), lang)}" for line in exc.details if line != exc.message]  # type: ignore[arg-type]
     typer.echo("\n".join(lines), err=True)
 
 
@@ -82,7 +86,8 @@ class _LazyRoot(_Boundary):
         from dealcoach.cli.help_text import use_language_for_help
         from dealcoach.language import language_from_args
 
-        use_language_for_help(language_from_args(args))
+        ctx.meta[LANGUAGE_KEY] = language_from_args(args)
+        use_language_for_help(ctx.meta[LANGUAGE_KEY])
         if args[:1] == ["--version"]:
             # read here, not by a root option: a root callback option costs every `--help` ~100 ms
             from dealcoach import __version__

@@ -1,0 +1,159 @@
+"""Error messages in the user's language.
+
+The core raises its errors in English, naming the file, field and value (`DealcoachError`); the one
+boundary (cli/__init__.py) shows them through `localize_error`. For Chinese each phrase of an error
+is matched against the catalogue below (English pattern -> Chinese), as gettext matches a msgid, and
+the field a line names is given by its Chinese name ("金额", "客户方的人（第 1 位）› 上级"), so
+Pydantic's own wording ("Field required", "Input should be ...") reads as Chinese too. Names,
+values, ids the user types and file positions are kept as they are. A phrase without a translation
+stays English; tests/test_language.py walks the errors people meet most.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dealcoach.language import Lang, localize
+
+# field ids (deal files, flags, prompts, the visit form) -> their Chinese names
+FIELD_NAMES_ZH: dict[str, str] = {
+    "name": "名称", "account": "客户", "playbook": "剧本", "amount": "金额", "currency": "币种",
+    "expected_close": "预计成交日期", "close": "预计成交日期", "probability": "成交可能性",
+    "customer_step": "客户采购步骤", "notes": "备注", "note": "备注", "competitors": "竞争对手",
+    "people": "客户方的人", "person": "人", "roles": "采购角色", "role": "采购角色", "attitude": "态度",
+    "influence": "影响力", "contact": "接触程度", "level": "层级", "reports_to": "上级", "title": "职务",
+    "department": "部门", "circle": "与上级的圈子", "needs": "个人需求", "kpi": "考核指标",
+    "new_in_role": "新到任", "plan": "计划", "phone": "电话", "kind": "方式", "outcome": "结果",
+    "date": "日期", "when": "时间", "form": "拜访总结", "done": "已完成项", "undone": "未完成项",
+    "signals": "信号", "evidence": "证据", "status": "状态", "owner": "负责人", "grade": "等级",
+    "manual_grade": "手动等级", "activities": "跟进记录", "meeting": "会面", "time": "时间",
+    "place": "地点", "attendees": "参加人", "topics": "要谈的问题", "confirmed_pains": "确认的问题",
+    "pains": "问题", "company": "公司", "offer": "产品或服务", "id": "编号", "deal": "商机",
+    "call": "电话", "assessment": "评估", "scores": "评估分数", "pretext": "跟进理由", "by": "记录人",
+}
+
+NOUNS_ZH = {"deal": "商机", "person": "人", "people": "人", "prospect": "客户", "prospects": "客户",
+            "deals": "商机", "playbook": "剧本", "example": "示例", "row": "行"}
+
+_QUOTED = r"(?:'[^']*'|\"[^\"]*\")"
+
+# English phrase (regex) -> Chinese; applied in order, each to what the previous ones left
+PHRASES_ZH: list[tuple[str, str]] = [
+    # finding things (deals/lookup.py)
+    (rf"^no (deal|person|prospect|playbook|example) matches ({_QUOTED})", lambda m: f"没有与 {m[2]} 匹配的{NOUNS_ZH[m[1]]}"),
+    (rf"^({_QUOTED}) matches (\d+) (deals|people|prospects)", lambda m: f"{m[1]} 匹配到 {m[2]} 个{NOUNS_ZH[m[3]]}"),
+    (rf"^no (playbook|example) ({_QUOTED})", lambda m: f"没有{NOUNS_ZH[m[1]]} {m[2]}"),
+    (r" on deal (.+?)(?= \(|;|$)", r"（商机 \1）"),
+    (r" \(did you mean (.+?)\?\)", lambda m: f"（是不是 {m[1].replace(' or ', ' 或 ')}？）"),
+    (r"; did you mean (.+?)\?", lambda m: f"；是不是 {m[1].replace(' or ', ' 或 ')}？"),
+    (r" \(known: (.*?)\)(?=;|$)", lambda m: f"（已有：{m[1].replace(', ', '、')}）"),
+    (r" \(there are none yet\)", "（还没有任何记录）"),
+    (r"; see `(.+?)`", r"；用 \1 查看"),
+    (r"; give the full name", "；请写全名"),
+    (r"; type more of it or the id", "；请多写几个字，或写编号"),
+    # values as typed (parse.py)
+    (rf"({_QUOTED}) is not an amount", r"\1 不是金额"),
+    (rf"({_QUOTED}) is not a probability", r"\1 不是成交可能性"),
+    (rf"({_QUOTED}) is not a date and time", r"\1 不是日期和时间"),
+    (rf"({_QUOTED}) is not a day and time of the calendar", r"\1 不是日历上存在的日期和时间"),
+    (rf"({_QUOTED}) is not a day of the calendar", r"\1 不是日历上存在的日期"),
+    (rf"({_QUOTED}) is not a date", r"\1 不是日期"),
+    (rf"({_QUOTED}) is not a time", r"\1 不是时间"),
+    (rf"({_QUOTED}) is not a currency: use a three-letter code like", r"\1 不是币种：请用三个字母的代码，如"),
+    (rf"({_QUOTED}) is out of range", r"\1 超出范围"),
+    (rf"({_QUOTED}) could be (\d+) things: ", r"\1 有 \2 种可能："),
+    (r"the year (\d+) is outside (\d+)\.\.(\d+)", r"年份 \1 不在 \2 到 \3 之间"),
+    (rf"unknown value ({_QUOTED})", r"无法识别 \1"),
+    (r"\(use one of: (.*?)\)(?= \(got|;|$)", lambda m: f"（可用：{m[1].replace(', ', '、')}）"),
+    (r"; use one of: (.*)$", lambda m: f"；可用：{m[1].replace(', ', '、')}"),
+    (r"^empty", "为空"),
+    (r"\(e\.g\. (.*?)\)", lambda m: f"（如 {m[1].replace(', ', '、')}）"),
+    (r"\(use 0\.\.1, a percentage like 30%, or 三成\)", "（用 0 到 1 之间的数、百分比如 30%，或 三成）"),
+    (r"\(at most 10\^15\)", "（最多 10^15）"),
+    (r" \(got (.*?)\)$", r"（输入的是 \1）"),
+    (r"(\d+) characters is too long for a value", r"\1 个字符，太长了"),
+    # the deal and its people (deals/*)
+    (rf"({_QUOTED}) is not a person on this deal", r"\1 不是这个商机中的人"),
+    (rf"({_QUOTED}) is not a person on deal (.+?)(?= \(|$)", r"\1 不是商机 \2 中的人"),
+    (rf"({_QUOTED}) is already on deal (.+?); use `(.+?)`", r"\1 已在商机 \2 中；请用 \3"),
+    (rf"unknown customer step ({_QUOTED}) for playbook ([\w-]+)", r"剧本 \2 中没有客户采购步骤 \1"),
+    (rf"unknown work item, exit criterion or key milestone ({_QUOTED}) for playbook ([\w-]+)",
+     r"剧本 \2 中没有工作项、完成标准或关键节点 \1"),
+    (rf"unknown signal ({_QUOTED})", r"没有信号 \1"),
+    (rf"unknown (?:buying )?role ({_QUOTED})", r"没有采购角色 \1"),
+    (r" \(people: (.*?)\)$", lambda m: f"（商机中的人：{m[1].replace(', ', '、')}）"),
+    (r"nobody yet", "还没有人"),
+    # files
+    (r"^(\d+) problems$", r"\1 个问题"),
+    (r": (\d+) errors$", r"：\1 个错误"),
+    (r"no such file", "文件不存在"),
+    (r"cannot write \((.*?)\)", r"无法写入（\1）"),
+    (r"cannot read \((.*?)\)", r"无法读取（\1）"),
+    (r"a deal file must be a mapping of keys \(name:, playbook:, \.\.\.\)", "商机文件必须是“键: 值”的映射（name:、playbook: 等）"),
+    (r"is set by the store; remove it from the file", "由数据库设置；请从文件中删除"),
+    # Pydantic's own wording
+    (r"Field required", "必填"),
+    (r"unknown key", "未知的键"),
+    (r"Extra inputs are not permitted", "未知的键"),
+    (r"String should match pattern '.*?'", "格式不对：应是小写字母、数字和连字符组成的编号"),
+    (r"String should have at least (\d+) characters?", r"至少 \1 个字"),
+    (r"String should have at most (\d+) characters?", r"最多 \1 个字"),
+    (r"Input should be a valid (number|integer)[^;]*", "应是数字"),
+    (r"Input should be a valid date[^;]*", "应是日期，如 2027-03-15"),
+    (r"Input should be a valid string", "应是文字"),
+    (r"Input should be a valid list", "应是列表"),
+    (r"Input should be a valid dictionary[^;]*", "应是“键: 值”的映射"),
+    (r"Input should be a valid boolean[^;]*", "应是 true 或 false"),
+    (r"Input should be (greater|less) than or equal to (\S+)",
+     lambda m: f"应{'大于或等于' if m[1] == 'greater' else '小于或等于'} {m[2]}"),
+    (r"Input should be (.+)", lambda m: "应是 " + m[1].replace(" or ", " 或 ").replace(", ", "、")),
+    (r"List should have at least (\d+) items?[^;]*", r"至少要有 \1 项"),
+    # Chinese punctuation: no space before a full-width bracket, a full-width colon after a file name,
+    # Chinese quotation marks around what was typed
+    (r" +（", "（"),
+    (r"^([^\s:：]+(?::\d+:\d+)?): ", r"\1："),
+    (r"'([^'\n]*)'", r"“\1”"),
+]
+_GIVEN = re.compile(r"（输入的是 (“[^”]*”)）$")
+_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in PHRASES_ZH]
+# "file:12:3: people.0.reports_to: message" -> the position, the field path and the message
+_LINE = re.compile(r"^(?P<where>(?:[^\s:]+:\d+:\d+|[^\s:]+\.(?:ya?ml|json|csv|tsv|xlsx)): )?"
+                   r"(?P<path>[a-z_]+(?:\.(?:[a-z_]+|\d+))*): (?P<rest>.*)$")
+
+
+def field_name(path: str, lang: Lang) -> str:
+    """`people.0.reports_to` as a person reads it: 客户方的人（第 1 位）› 上级 / unchanged in English."""
+    if lang == "en":
+        return path
+    parts: list[str] = []
+    for part in path.split("."):
+        if part.isdigit() and parts:
+            parts[-1] += f"（第 {int(part) + 1} 项）"
+        else:
+            parts.append(FIELD_NAMES_ZH.get(part, part))
+    return localize(" › ".join(parts), lang)
+
+
+def localize_error(line: str, lang: Lang) -> str:
+    """One line of an error message in `lang` (English as the core wrote it)."""
+    if lang == "en" or not line:
+        return line
+    match = _LINE.match(line)
+    if match and (match["path"].split(".")[0] in FIELD_NAMES_ZH):
+        where = match["where"] or ""
+        where = where[:-2] + "：" if where else ""
+        return where + field_name(match["path"], lang) + "：" + _phrases(match["rest"], lang)
+    return _phrases(line, lang)
+
+
+def _phrases(text: str, lang: Lang) -> str:
+    for pattern, replacement in _COMPILED:
+        text = pattern.sub(replacement, text)
+    given = _GIVEN.search(text)
+    if given and text.count(given[1]) > 1:  # the value is quoted in the message already
+        text = text[:given.start()]
+    return localize(text, lang)
+
+
+def error_prefix(lang: Lang) -> str:
+    return "error: " if lang == "en" else localize("错误：", lang)
