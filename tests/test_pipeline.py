@@ -88,7 +88,7 @@ def test_won_deals_weigh_in_full_and_are_labelled(store, run):
     assert [(r["name"], r["status"], r["weighted"], r["risk"]["score"]) for r in won["rows"]] == [
         ("Zeta", "won", 500_000, 0)]
     text = run("pipeline", "--today", TODAY, "--status", "all").stdout
-    assert "Zeta [won]" in text
+    assert "[won] Zeta" in text
 
 
 def _row(name: str, *, warnings=(), gap=0, overdue=0, touched=True, amount=None, currency="CNY",

@@ -108,8 +108,8 @@ def rows_table(review: PipelineReview, lang: Lang, limit: int | None, width: int
 
 def _cells(row: PipelineRow, lang: Lang) -> dict:
     name = Text(row.name)
-    if row.status != "open":
-        name.append(f" [{status_text(row, lang)}]", style="bold")
+    if row.status != "open":  # first, so a long name cut short never hides it
+        name = Text(f"[{status_text(row, lang)}] ", style="bold") + name
     warning = Text("")
     if row.top_warning:
         warning = Text(row.top_warning.message, style=SEVERITY_STYLE[row.top_warning.severity])
