@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -90,21 +91,26 @@ def backend(request, monkeypatch):
     if request.param == "sqlite":
         yield f"sqlite:///{os.environ['DEALCOACH_HOME']}/dealcoach.db"
         return
+    # asked for here, not as an argument, so a run of SQLite tests alone starts no server
+    with fresh_postgres_database(request.getfixturevalue("postgres_admin_url")) as url:
+        monkeypatch.setenv("DEALCOACH_DATABASE_URL", url)
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(admin_url: str):
+    """A new, empty database on the test server for one test; dropped afterwards. Yields its URL."""
     import uuid
 
     import psycopg
 
-    # asked for here, not as an argument, so a run of SQLite tests alone starts no server
-    admin = request.getfixturevalue("postgres_admin_url")
     name = f"dealcoach_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as connection:
+    with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f"CREATE DATABASE {name}")
-    url = admin.rsplit("/", 1)[0] + f"/{name}"
-    monkeypatch.setenv("DEALCOACH_DATABASE_URL", url)
     try:
-        yield url
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
             connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import conftest
 from conftest import ROOT, write
 from dealcoach.cli import COMMANDS, app, load_command
 
@@ -316,16 +317,8 @@ def postgres_url_for_examples(request):
 
 @pytest.fixture
 def fresh_postgres_database(postgres_admin_url):
-    import uuid
-
-    import psycopg
-
-    name = f"dealcoach_docs_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_admin_url, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    yield postgres_admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(postgres_admin_url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with conftest.fresh_postgres_database(postgres_admin_url) as url:
+        yield url
 
 
 if __name__ == "__main__":
