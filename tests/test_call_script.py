@@ -339,11 +339,12 @@ def test_six_step_meeting_marks_nothing_done(run):
     run("deal", "import", str(ROOT / "playbooks" / "examples" / "auto-parts-supplier.yaml"))
     before = {m["id"] for m in json.loads(run("deal", "show", "1", "--json").stdout)["done"]}
     result = run("call-script", "1", "--contact", "行政部领导", "--outcome", "meeting-booked",
-                 "--meeting-time", "周四上午")
+                 "--meeting-time", "周四上午10点")
     assert result.exit_code == 0, result.stderr
     shown = json.loads(run("deal", "show", "1", "--json").stdout)
     assert {m["id"] for m in shown["done"]} == before
-    assert shown["activities"][-1]["meeting"]["when"] == "周四上午"
+    assert shown["activities"][-1]["meeting"]["when"] == "周四上午10点"
+    assert dt.datetime.fromisoformat(shown["activities"][-1]["meeting"]["at"]).hour == 10
 
 
 @pytest.mark.parametrize("args, message", [

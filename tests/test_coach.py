@@ -311,3 +311,47 @@ def test_the_walk_asks_only_what_is_not_settled_and_infers_the_step_from_signals
     diagnosis = json.loads(run("stage", "A公司", "--json").stdout)
     assert (diagnosis["customer_step"]["id"], diagnosis["customer_step"]["source"]) == ("tender", "signals")
     assert "--" not in result.stdout.split("Next actions")[0]  # no flag is named mid-walk
+
+
+def test_a_booked_meeting_has_a_real_time_and_reaches_followup_and_the_calendar(run, tmp_path):
+    import datetime as dt
+
+    run("deal", "import", str(ROOT / "playbooks" / "examples" / "auto-parts-supplier.yaml"))
+    booked = run("call-script", "1", "--contact", "行政部领导", "--outcome", "meeting-booked",
+                 "--meeting-time", "下周二上午10点", "--meeting-place", "行政部")
+    assert booked.exit_code == 0, booked.stderr
+    meeting = json.loads(run("deal", "show", "1", "--json").stdout)["activities"][-1]["meeting"]
+    at = dt.datetime.fromisoformat(meeting["at"])
+    assert (at.weekday(), at.hour, meeting["when"]) == (1, 10, "下周二上午10点")
+    plan = json.loads(run("followup", "--days", "14", "--json").stdout)
+    [item] = [i for i in plan if i["kind"] == "meeting"]
+    assert dt.datetime.fromisoformat(item["at"]) == at and item["contact"] == "行政部领导"
+    ics = tmp_path / "plan.ics"
+    assert run("followup", "--days", "14", "--ics", str(ics)).exit_code == 0
+    assert f"DTSTART:{at:%Y%m%dT%H%M%S}" in ics.read_text() or f"DTSTART;TZID" in ics.read_text()
+    assert f"{at:%Y%m%dT100000}" in ics.read_text()
+
+
+def test_a_meeting_time_that_cannot_be_read_is_one_line_and_saves_nothing(run):
+    run("deal", "import", str(ROOT / "playbooks" / "examples" / "auto-parts-supplier.yaml"))
+    result = run("call-script", "1", "--contact", "行政部领导", "--outcome", "meeting-booked",
+                 "--meeting-time", "改天吧")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "--meeting-time" in result.stderr
+    assert json.loads(run("deal", "show", "1", "--json").stdout)["version"] == 1
+
+
+def test_the_visit_summarys_next_step_becomes_a_dated_follow_up(run):
+    import datetime as dt
+
+    run("deal", "import", str(ROOT / "playbooks" / "examples" / "company-a-information-system.yaml"))
+    added = run("log", "add", "A公司", "--kind", "visit", "--outcome", "held", "--contact", "业务部经理",
+                "--form", "next-step=带物流方案去见总经理", "--form", "next-step-when=明天下午3点")
+    assert added.exit_code == 0, added.stderr
+    plan = json.loads(run("followup", "--days", "3", "--json").stdout)
+    [item] = [i for i in plan if i["kind"] == "next-step"]
+    at = dt.datetime.fromisoformat(item["at"])
+    assert (at.date(), at.hour) == (dt.date.today() + dt.timedelta(days=1), 15)
+    assert "带物流方案去见总经理" in item["why"]
+    bad = run("log", "add", "A公司", "--kind", "visit", "--outcome", "held", "--form", "next-step-when=回头再说")
+    assert bad.exit_code == 1 and "next-step-when" in bad.stderr

@@ -66,13 +66,18 @@ def test_visit_summary_form_asked_field_by_field(run, keys):
     from dealcoach.usecases.activity import visit_form
 
     fields = visit_form(load_playbook("eight-step")).fields
-    for index, _ in enumerate(fields):
-        keys.send_text(f"answer {index}\r")
+    answers = {field.id: f"answer {i}" for i, field in enumerate(fields)}
+    answers["next-step-when"] = "明天下午3点"
+    for field in fields:
+        if field.id == "next-step-when":
+            keys.send_text("回头再说\r" + "\x7f" * 4)  # not a time: asked again (erase, retype)
+        keys.send_text(answers[field.id] + "\r")
     result = run("log", "add", "A公司", "--kind", "visit", "--outcome", "held", "--contact", "A公司总经理",
                  "--note", "good visit")
     assert result.exit_code == 0, result.output
     activity = json.loads(run("log", "A公司", "--json").stdout)[0]
-    assert activity["form"] == {field.id: f"answer {i}" for i, field in enumerate(fields)}
+    assert activity["form"] == answers
+    assert activity["next_step_at"].startswith((dt.date.today() + dt.timedelta(days=1)).isoformat() + "T15:00")
     assert activity["note"] == "good visit" and activity["contact"] == "A公司总经理"
 
 

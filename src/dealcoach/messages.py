@@ -571,6 +571,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fact.assessment": ("评估打分", "assessment scores"),
     "fact.grade": ("客户级别", "grade"),
     "fact.opportunity-information": ("机会分析信息", "opportunity information"),
+    "followup.meeting": ("约好的面谈：{detail}", "Meeting booked: {detail}"),
+    "followup.next_step": ("拜访时约定的下一步：{step}", "Next step agreed at the visit: {step}"),
     "skipped.criteria": ("还差 {count} 项完成标准", "{count} exit criteria open"),
     "insider.fallback": ("内线", "your insider"),
     "label.overrule_hint": ("不对？用 --undone 编号 推翻", "Not so? Overrule with --undone ID"),

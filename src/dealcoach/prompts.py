@@ -45,8 +45,14 @@ def pick_deal(choices: list[tuple[int, str]], lang: Lang) -> int | None:
     return None if picked is None else int(picked)
 
 
-def ask_text(question: str, default: str = "", required: bool = False) -> str:
-    validate = (lambda text: bool(text.strip()) or "required") if required else None
+def ask_text(question: str, default: str = "", required: bool = False, check=None) -> str:
+    """`check(text)` returns None when the answer is fine, else the problem: the question is asked again."""
+    def validate(text: str):
+        if required and not text.strip():
+            return "required"
+        problem = check(text.strip()) if check and text.strip() else None
+        return problem or True
+
     return questionary.text(question, default=default, validate=validate).unsafe_ask().strip()
 
 
@@ -140,12 +146,18 @@ def ask_activity(deal, summary_form, kind: str | None, outcome: str | None, lang
     return {"kind": kind, "outcome": outcome, "contact": contact, "note": note or None, "form": form}
 
 
+DATED_FORM_FIELDS = frozenset({"next-step-when"})
+
+
 def ask_visit_form(summary_form, lang: Lang) -> dict[str, str]:
     """Seed 000's visit summary form (上门拜访总结报告表), field by field; empty answers are skipped."""
     form: dict[str, str] = {}
+    from dealcoach.deals.edit import moment_problem
+
     for field in summary_form.fields:
         label = field.label.get(lang) + (f" ({field.hint.get(lang)})" if field.hint else "")
-        answer = ask_text(label)
+        # a time the rep types must read as one: asked again until it does
+        answer = ask_text(label, check=moment_problem if field.id in DATED_FORM_FIELDS else None)
         if answer:
             form[field.id] = answer
     return form

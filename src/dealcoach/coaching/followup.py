@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -38,6 +39,8 @@ class FollowUp(BaseModel):
     pretext_detail: str | None
     uid: str
     owner: str | None
+    kind: Literal["rhythm", "meeting", "next-step"] = "rhythm"
+    at: dt.datetime | None = None  # a booked meeting or a dated next step has a time of day
 
 
 def effective_grade(deal: Deal) -> tuple[str | None, str]:
@@ -71,6 +74,7 @@ def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], to
         item = follow_up_for(deal, playbooks[deal.playbook], today, lang)
         if (item.due - today).days <= days:
             plan.append(item)
+        plan += [a for a in appointments_of(deal, today, lang) if (a.due - today).days <= days]
     return sorted(plan, key=lambda f: (f.due, "ABCD-".index(f.grade) if f.grade in "ABCD-" else 9, f.deal))
 
 
@@ -105,6 +109,34 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) ->
     )
 
 
+def appointments_of(deal: Deal, today: dt.date, lang: Lang) -> list[FollowUp]:
+    """What the log has put in the diary: meetings booked on a call and the dated next steps of
+    visit summaries, from today on."""
+    found = []
+    grade, source = effective_grade(deal)
+    for activity in deal.activities:
+        dated = []
+        if activity.meeting is not None and activity.meeting.at is not None:
+            meeting = activity.meeting
+            detail = "；".join(part for part in (meeting.place, "、".join(meeting.topics)) if part)
+            dated.append(("meeting", meeting.at, meeting.attendees[0] if meeting.attendees else activity.contact,
+                          message("followup.meeting", lang, detail=detail or meeting.when or "")))
+        if activity.next_step_at is not None:
+            dated.append(("next-step", activity.next_step_at, activity.contact,
+                          message("followup.next_step", lang, step=activity.form.get("next-step", ""))))
+        for kind, at, contact, why in dated:
+            day = at.astimezone().date() if at.tzinfo else at.date()
+            if day < today:
+                continue
+            key = f"{deal.id}|{deal.name}|{kind}|{at.isoformat()}"
+            found.append(FollowUp(
+                deal_id=deal.id, deal=deal.name, account=deal.account, contact=contact, grade=grade or "-",
+                grade_source=source, cadence_days=0, last_touch=None, due=day, days_overdue=0, why=why,
+                pretext_id=None, pretext=None, pretext_detail=None, owner=deal.owner, kind=kind, at=at,
+                uid=f"dealcoach-{hashlib.sha256(key.encode()).hexdigest()[:20]}@dealcoach"))
+    return found
+
+
 def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> bytes:
     """The plan as an iCalendar file: one all-day event per follow-up, stable UIDs."""
     from icalendar import Calendar, Event
@@ -120,8 +152,12 @@ def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> 
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", now)
-        event.add("dtstart", item.due)
-        event.add("dtend", add_days(item.due, 1))
+        if item.at is not None:  # a meeting or next step at a time of day: one hour in the diary
+            event.add("dtstart", item.at)
+            event.add("dtend", item.at + dt.timedelta(hours=1))
+        else:
+            event.add("dtstart", item.due)
+            event.add("dtend", add_days(item.due, 1))
         who = f"{item.contact} · " if item.contact else ""
         event.add("summary", one_line(f"{who}{item.deal} ({item.grade})"))
         lines = [item.why]

@@ -35,9 +35,15 @@ class CallRecord(BaseModel):
         return self
 
 
-def call_record(fields: dict) -> CallRecord:
-    """Validate the answers or flags; the first problem as a one-line error naming the field."""
+def call_record(fields: dict, today: dt.date | None = None) -> CallRecord:
+    """Validate the answers or flags; the first problem as a one-line error naming the field. A
+    booked meeting's time is read into a real date and time (kept as typed too)."""
     cleaned = dict(fields)
+    meeting = cleaned.get("meeting")
+    if isinstance(meeting, dict) and meeting.get("when") and not meeting.get("at"):
+        from dealcoach.deals.edit import parse_moment
+
+        cleaned["meeting"] = {**meeting, "at": parse_moment(meeting["when"], "--meeting-time", today)}
     cleaned["confirmed_pains"] = list(dict.fromkeys(p.strip() for p in fields.get("confirmed_pains", []) if p.strip()))
     try:
         return CallRecord.model_validate(cleaned)

@@ -161,6 +161,11 @@ def add_activity(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCata
     """Log a call, visit, email... on the deal; a named contact must be a person on the deal."""
     from dealcoach.deals.models import Activity
 
+    fields = dict(fields)
+    when_text = (fields.get("form") or {}).get(NEXT_STEP_WHEN)
+    if when_text and not fields.get("next_step_at"):
+        # the visit summary's next step becomes a dated follow-up (seed 000: 下一步、找谁、什么时候)
+        fields["next_step_at"] = parse_moment(when_text, f"--form {NEXT_STEP_WHEN}")
     activity = validated(Activity, fields, "activity")
     if activity.contact and deal.person(activity.contact) is None:
         known = ", ".join(p.name for p in deal.people) or "nobody yet"
@@ -173,6 +178,27 @@ def add_activity(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCata
     updated = raise_contact(deal.model_copy(update={"activities": activities}), activity.contact, playbook)
     ensure_valid(updated, playbook, catalog)
     return updated
+
+
+NEXT_STEP_WHEN = "next-step-when"  # the visit summary field giving the next step's date and time
+
+
+def parse_moment(text: str, what: str, today: dt.date | None = None) -> dt.datetime:
+    """A date and time as the rep types it (下周二上午10点, 2026-12-03 10:00): the one input parser."""
+    from dealcoach.parse import parse_datetime
+
+    return parse_datetime(text, today=today, what=what, default_time=dt.time(9))
+
+
+def moment_problem(text: str) -> str | None:
+    """For a prompt: None when the text reads as a date and time, else why not (asked again)."""
+    from dealcoach.errors import InputError
+
+    try:
+        parse_moment(text, "time")
+    except InputError as exc:
+        return str(exc)
+    return None
 
 
 CONTACT_ORDER = ("none", "brief", "regular", "deep")

@@ -189,6 +189,7 @@ class Activity(DealModel):
     pains: list[ShortText] = Field(default=[], description="pains the contact confirmed")
     meeting: Meeting | None = None
     form: dict[Id, ShortText] = Field(default={}, description="visit summary form answers, by field id")
+    next_step_at: dt.datetime | None = Field(default=None, description="when the next step agreed here is due")
     by: str | None = None
 
     @field_validator("date", mode="before")

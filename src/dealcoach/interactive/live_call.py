@@ -73,7 +73,9 @@ def live_call(store: DealStore, deal: Deal, playbook: Playbook, catalog: RoleCat
 def _ask_meeting(proposal: MeetingProposal, lang: Lang) -> dict:
     from dealcoach import prompts
 
-    when = prompts.ask_text(message("call.prompt.meeting_time", lang), required=True)
+    from dealcoach.deals.edit import moment_problem
+
+    when = prompts.ask_text(message("call.prompt.meeting_time", lang), required=True, check=moment_problem)
     place = prompts.ask_text(message("call.prompt.meeting_place", lang))
     people = [(f"{a.name} ({a.why})" if lang == "en" else f"{a.name}（{a.why}）", a.name) for a in proposal.attendees]
     attendees = prompts.ask_checkbox(message("call.prompt.attendees", lang), people,

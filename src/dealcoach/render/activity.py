@@ -43,7 +43,9 @@ def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang, days: int =
     for key in ("followup.due_col", "col.name", "log.contact", "followup.grade", "followup.why", "followup.pretext"):
         table.add_column(message(key, lang), overflow="fold")
     for item in plan:
-        due = Text(item.due.isoformat(), style="bold red" if item.days_overdue else "")
+        shown = item.at.astimezone().strftime("%Y-%m-%d %H:%M") if item.at and item.at.tzinfo else \
+            item.at.strftime("%Y-%m-%d %H:%M") if item.at else item.due.isoformat()
+        due = Text(shown, style="bold red" if item.days_overdue else "bold cyan" if item.at else "")
         grade = f"{item.grade}" + (f" ({message('followup.manual', lang)})" if item.grade_source == "manual" else "")
         pretext = Text(item.pretext or "")
         if item.pretext_detail:
