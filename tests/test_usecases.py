@@ -53,14 +53,14 @@ def test_a_booked_meeting_from_the_call_script_marks_the_playbook_items_done(sto
     playbook, catalog = load_playbook("eight-step"), load_catalog()
     script = build_call_script(deal, playbook, catalog, Profile(), "en", contact_name="王总")
     record = call_record({"outcome": "meeting-booked", "contact": "王总", "confirmed_pains": ["停机多"],
-                          "meeting": {"when": "下周三上午"}})
+                          "meeting": {"when": "下周三上午10点"}})
     plan = log_call(store, deal, record, script, playbook, catalog, "amy", "en", when=WHEN)
     saved = store.get(deal.id)
     assert playbook.phone_invitation.on_meeting_booked == ["phone-invitation"]
     assert "phone-invitation" in saved.done_ids()
     assert [(a.kind, a.outcome) for a in saved.activities] == [("call", "meeting-booked")]
     assert [p.text for p in saved.pains] == ["停机多"] and saved.person("王总").contact == "brief"
-    assert plan.outcome == "meeting-booked" and plan.meeting.when == "下周三上午"
+    assert plan.outcome == "meeting-booked" and plan.meeting.when == "下周三上午10点"
     assert "王总 contact none -> brief" in store.history(deal.id)[-1].what
 
 
