@@ -24,15 +24,22 @@ EXCEL_MAX_COLUMNS = 16_384          # XFD
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CELL_CHARS = 32_767
 MAX_CELL_BYTES = EXCEL_MAX_CELL_CHARS * 4  # UTF-8
-MAX_CELLS = 10_000_000              # rows x columns of a sheet's used range (calamine holds them all)
+MAX_CELLS = 20_000_000              # rows x columns of a sheet's used range (calamine holds them all)
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200                     # real sheet XML compresses 5-30 times; a bomb, thousands of times
 RATIO_FLOOR = 16 * 1024 * 1024      # below this much inflated, any ratio is harmless
 CHUNK = 1024 * 1024
 
-_CELL_COLUMN = re.compile(rb'\br="([A-Z]{1,7})[0-9]')
-_CELL_ROW = re.compile(rb'\br="[A-Z]{0,7}([0-9]{1,10})"')
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]{1,7})?([0-9]{1,10})?(?::([A-Z]{1,7})([0-9]{1,10}))?"')
+# Cheap patterns first (a sheet of 10⁶ cells must not cost 10⁶ match objects): row numbers come
+# from the row tags; a cell reference counts only when its column has two or more letters or its
+# row six or more digits (none in a normal sheet of under 100,000 rows and 26 columns); any other
+# cell is within column Z and its row within 99,999, or within what its row tag says.
+# (each pattern starts with a literal, so the regex engine skips ahead at C speed)
+_ROW_TAG = re.compile(rb'row r="([0-9]{1,10})"')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,7})[0-9]')
+_FAR_CELL = re.compile(rb' r="[A-Z]{1,7}([0-9]{6,10})"')
+ONE_LETTER_COLUMNS = 26
+_DIMENSION = re.compile(rb'dimension ref="([A-Z]{1,7})?([0-9]{1,10})?(?::([A-Z]{1,7})([0-9]{1,10}))?"')
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 
 
@@ -109,11 +116,21 @@ def _grid(path: Path, window: bytes, max_column: int, max_row: int) -> tuple[int
         end_row = match.group(4) or match.group(2)
         if end_column and end_row:
             _check_grid(path, column_number(end_column), int(end_row), "declares")
-    # findall and sets keep this at C speed: a sheet repeats the same few column letters and row numbers
-    columns = set(_CELL_COLUMN.findall(window))
-    if columns:
-        max_column = max(max_column, max(column_number(letters) for letters in columns))
-    rows = set(_CELL_ROW.findall(window))
+    wide = set(_WIDE_CELL.findall(window))
+    if wide:
+        max_column = max(max_column, max(column_number(letters) for letters in wide))
+    elif b' r="' in window:
+        max_column = max(max_column, 1)
+    # rows of 6+ digits always count; below 100,000 only a wide sheet (columns past Z) can pass the
+    # cell limit, so only then are all the row tags read (else the last one of the window does)
+    rows = set(_FAR_CELL.findall(window))
+    if max_column > ONE_LETTER_COLUMNS:
+        rows |= set(_ROW_TAG.findall(window))
+    else:
+        last = window.rfind(b'row r="')
+        match = _ROW_TAG.match(window, last) if last >= 0 else None
+        if match:
+            rows.add(match.group(1))
     if rows:
         max_row = max(max_row, max(map(int, rows)))
     _check_grid(path, max_column, max_row, "has")
@@ -127,7 +144,7 @@ def _check_grid(path: Path, columns: int, rows: int, verb: str) -> None:
     if rows > EXCEL_MAX_ROWS:
         raise TooBig(f"{path}: the sheet {verb} a cell in row {rows:,}, past Excel's last row "
                      f"({EXCEL_MAX_ROWS:,})")
-    if columns * rows > MAX_CELLS:
+    if max(columns, ONE_LETTER_COLUMNS if columns else 0) * rows > MAX_CELLS:
         raise TooBig(f"{path}: the sheet {verb} cells up to row {rows:,} and column {columns:,}: "
                      f"{columns * rows:,} cells, more than the {MAX_CELLS:,} a spreadsheet may span here "
                      "(delete the stray far cells, or save the table as CSV)")
@@ -176,9 +193,10 @@ def _inflate(path: Path, raw, info: zipfile.ZipInfo):
 # --- text tables -----------------------------------------------------------------------------
 
 
-def check_columns(path: Path, count: int) -> None:
+def check_columns(path: Path, count: int, at_least: bool = False) -> None:
     if count > EXCEL_MAX_COLUMNS:
-        raise TooBig(f"{path}: {count:,} columns; a prospect table may have {EXCEL_MAX_COLUMNS:,} (as Excel)")
+        counted = f"more than {EXCEL_MAX_COLUMNS:,}" if at_least else f"{count:,}"
+        raise TooBig(f"{path}: {counted} columns; a prospect table may have {EXCEL_MAX_COLUMNS:,} (as Excel)")
 
 
 def check_cells(path: Path, frame) -> None:

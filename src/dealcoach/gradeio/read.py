@@ -116,7 +116,7 @@ def _check_header(path: Path, encoding: str, separator: str) -> None:
             if end >= 0:
                 break
             if separators >= EXCEL_MAX_COLUMNS and '"' not in block:
-                check_columns(path, separators + 1)
+                check_columns(path, separators + 1, at_least=True)  # without reading the rest of the line
             if sum(map(len, parts)) > limit:
                 raise TooBig(f"{path}: the header line is longer than {limit // 2**20} MiB; not a prospect table")
     header = "".join(parts).lstrip("\ufeff")
