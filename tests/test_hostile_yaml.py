@@ -107,10 +107,10 @@ def test_a_validation_error_under_many_aliases_is_reported_at_once(run, tmp_path
 
 
 def test_more_values_than_the_limit_are_refused_before_they_are_built(run, tmp_path):
-    path = write(tmp_path / "deal.yaml", "name: x\nplaybook: six-step\nnotes: [" + ",".join(["1"] * 250_001) + "]\n")
+    path = write(tmp_path / "deal.yaml", "name: x\nplaybook: six-step\nnotes: [" + ",".join(["1"] * 100_001) + "]\n")
     result = run("stage", "--deal-file", str(path))
     assert result.exit_code == 1
-    assert only_line(result) == (f"error: {path}:3:499995: more than 250,000 values (the limit is 250,000); "
+    assert only_line(result) == (f"error: {path}:3:199995: more than 100,000 values (the limit is 100,000); "
                                  "a table this big reads faster as CSV or XLSX")
 
 

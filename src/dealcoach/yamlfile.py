@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 MAX_BYTES = 2 * 1024 * 1024  # a playbook is ~100 KiB; anything this big is not one
 MAX_DEPTH = 100  # a playbook nests ~8 levels; libyaml itself stops at 1000, past Python's recursion limit
-MAX_VALUES = 250_000  # a playbook holds ~10,000; composing 250,000 nodes takes ~1 s and ~200 MiB
+MAX_VALUES = 100_000  # a bundled playbook holds ~7,000; composing 100,000 nodes takes ~0.5 s and ~80 MiB
 MAX_ALIAS_VALUES = 100_000  # values aliases may add beyond those written out in the file
 MAX_NUMBER_CHARS = 100  # 1e99 still converts to a float; 400 digits overflow it
 
