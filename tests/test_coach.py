@@ -355,3 +355,40 @@ def test_the_visit_summarys_next_step_becomes_a_dated_follow_up(run):
     assert "带物流方案去见总经理" in item["why"]
     bad = run("log", "add", "A公司", "--kind", "visit", "--outcome", "held", "--form", "next-step-when=回头再说")
     assert bad.exit_code == 1 and "next-step-when" in bad.stderr
+
+
+# --- 7. honest content, 9. say what the playbook knows -----------------------------------------------
+
+def test_pain_templates_read_as_sentences_with_any_pain():
+    clause = "现有供应商的服务跟不上"
+    for playbook_id in playbook_ids():
+        invitation = load_playbook(playbook_id).phone_invitation
+        texts = [q.ask.zh for q in invitation.pain_questions]
+        for audience in invitation.audiences:
+            texts += [q.ask.zh for q in audience.pain_questions]
+            texts += [line.zh for step in audience.steps for line in step.say]
+        for text in texts:
+            rendered = fill(text, {"pain": clause, "account": "甲公司", "contact_title": "经理"})
+            assert "现有供应商在现有供应商" not in rendered and f"{clause}方面" not in rendered, rendered
+
+
+def test_the_initiator_is_who_endorses_us_and_a_long_payment_cycle_is_a_caution():
+    catalog = load_catalog()
+    assert "认同" in catalog.role("initiator").traits[0].zh
+    six = load_playbook("six-step")
+    assert all("最早感到问题" not in focus.why.zh for stage in six.stages for focus in stage.key_roles)
+    payment = next(f for f in six.grading.assessment.factors if f.id == "payment-cycle")
+    assert payment.knockout_below is None  # seed 002: 小心为妙, not an automatic fail
+
+
+def test_case_lessons_and_department_traits_reach_the_user(run):
+    six = load_playbook("six-step")
+    stage = next(s for s in six.stages if any(c.lesson for c in s.cases))
+    case = next(c for c in stage.cases if c.lesson)
+    shown = run("playbook", "show", "six-step", "--stage", stage.id, "--lang", "zh", env={"COLUMNS": "200"})
+    assert case.lesson.zh[:12] in shown.stdout.replace("\n", "")
+    run("deal", "import", str(ROOT / "playbooks" / "examples" / "auto-parts-supplier.yaml"))
+    person = run("people", "show", "1", "采购副总", "--lang", "zh", env={"COLUMNS": "200"})
+    assert person.exit_code == 0, person.stderr
+    trait = next(d for d in load_catalog().departments if d.id == "procurement").traits[1].zh
+    assert trait[:10] in person.stdout.replace("\n", "")

@@ -571,6 +571,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fact.assessment": ("评估打分", "assessment scores"),
     "fact.grade": ("客户级别", "grade"),
     "fact.opportunity-information": ("机会分析信息", "opportunity information"),
+    "section.lesson": ("教训：", "Lesson:"),
     "followup.meeting": ("约好的面谈：{detail}", "Meeting booked: {detail}"),
     "followup.next_step": ("拜访时约定的下一步：{step}", "Next step agreed at the visit: {step}"),
     "skipped.criteria": ("还差 {count} 项完成标准", "{count} exit criteria open"),

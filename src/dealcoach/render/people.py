@@ -77,6 +77,7 @@ def coaching_panel(coaching: PersonCoaching, lang: Lang) -> Panel:
             Text(message("people.strategies", lang), style="italic"), _bullets(role.strategies)))
     for department in coaching.departments:
         section(department.name, Group(
+            Text(message("people.traits", lang), style="italic"), _bullets(department.traits),
             Text(message("people.needs", lang), style="italic"), _bullets(department.needs),
             Text(message("people.how_to_talk", lang), style="italic"), _bullets(department.how_to_talk)))
     if coaching.principles:

@@ -81,8 +81,10 @@ def stage_panel(playbook: Playbook, stage: Stage, catalog: RoleCatalog, lang: La
         f"• {escape(roles.get(f.role, f.role))}: {escape(f.why.get(lang))}" for f in stage.key_roles))
     section("section.advice", _bullets([a.text.get(lang) for a in stage.advice]))
     for case in stage.cases:
+        lesson = f"\n\n[bold]{escape(message('section.lesson', lang))}[/bold] {escape(case.lesson.get(lang))}" \
+            if case.lesson else ""
         section("section.case", f"[bold]{escape(case.title.get(lang))}[/bold]\n{escape(case.situation.get(lang))}"
-                f"\n\n{escape(case.analysis.get(lang))}")
+                f"\n\n{escape(case.analysis.get(lang))}{lesson}")
     confidence = playbook.pair_confidence(stage)
     if confidence == "inferred":
         parts.insert(0, RichText(message("inferred_note", lang) + "\n", style="magenta"))
