@@ -247,3 +247,32 @@ def test_validation_errors_name_the_field_in_chinese():
     assert localize_error("attitude: Input should be 'supporter', 'neutral' or 'opponent'", "zh") == \
         "态度：应是 “supporter”、“neutral” 或 “opponent”"
     assert localize_error("kind: unknown key", "zh") == "方式：未知的键"
+
+
+# --- 80 columns ------------------------------------------------------------------------------------
+
+_BOX = "│┃║ ╭╮╰╯─━┏┓┗┛┡┩┣┫╇╈┳┻╋├┤┼┬┴└┘┌┐"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_eighty_columns_never_split_a_number_and_keep_kinsoku(run, lang):
+    from conftest import EXAMPLES
+
+    assert run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml")).exit_code == 0
+    assert run("deal", "new", "--name", "宁夏新工程项目工业油第二期扩建", "--amount", "1200万", "--close", "2027/3/15",
+               "--probability", "三成", "--account", "宁夏某新工程项目（二期）").exit_code == 0
+    narrow = {"COLUMNS": "80", "DEALCOACH_LANG": lang}
+    outputs = {args: run(*args, env=narrow).stdout for args in
+               [("deal", "list"), ("deal", "show", "1"), ("stage", "1"), ("people", "list", "1"), ("grade", "--deals")]}
+    listing = outputs[("deal", "list")]
+    for token in ("12,000,000 CNY", "800,000 CNY", "2027-03-15", "2015-11-30"):
+        assert token in listing, (token, listing)
+    assert ("未显示" if lang == "zh" else "too narrow to show") in listing  # the columns left out are named
+    for args, output in outputs.items():
+        assert output.strip(), args
+        for line in output.splitlines():
+            assert width(line) <= 80, (args, line)
+            for cell in re.split(r"[│┃]", line):
+                text = cell.strip(_BOX)
+                assert not text or text[0] not in CLOSING - set("-—…"), (args, line)
+                assert not text or text[-1] not in OPENING, (args, line)

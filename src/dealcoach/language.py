@@ -29,6 +29,24 @@ _ALIASES = {"zh": "zh", "zh-hans": "zh", "zh-cn": "zh", "zh-sg": "zh", "cn": "zh
 _OPENCC = {"zh-Hant": "s2twp", "zh-HK": "s2hk"}
 
 
+_ACTIVE: list[Lang] = []
+
+
+def set_active_language(lang: Lang) -> None:
+    """The language of the running command (set once it has read --lang), for text made far from it."""
+    _ACTIVE[:] = [lang]
+
+
+def active_language() -> Lang:
+    """The running command's language; before one is set, DEALCOACH_LANG or the locale (else en)."""
+    if _ACTIVE:
+        return _ACTIVE[0]
+    try:
+        return resolve_language()
+    except UsageError:
+        return "en"
+
+
 def parse_language(value: str, origin: str) -> Lang:
     lang = _ALIASES.get(value.strip().lower().replace("_", "-"))
     if lang is None:

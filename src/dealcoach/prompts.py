@@ -8,11 +8,12 @@ nothing saved) instead of returning None.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import questionary
 from questionary import Choice
 
-from dealcoach.errors import UsageError
+from dealcoach.errors import DealcoachError, UsageError
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, Stage
 
@@ -45,15 +46,11 @@ def pick_deal(choices: list[tuple[int, str]], lang: Lang) -> int | None:
     return None if picked is None else int(picked)
 
 
-def ask_text(question: str, default: str = "", required: bool = False, check=None) -> str:
-    """`check(text)` returns None when the answer is fine, else the problem: the question is asked again."""
-    def validate(text: str):
-        if required and not text.strip():
-            return "required"
-        problem = check(text.strip()) if check and text.strip() else None
-        return problem or True
-
-    return questionary.text(question, default=default, validate=validate).unsafe_ask().strip()
+def ask_text(question: str, default: str = "", required: bool = False,
+             check: Callable[[str], object] | None = None) -> str:
+    """Free text; `check` refuses a bad answer as it is typed, with the reason: a parser that raises,
+    or a function that returns the problem (None when the answer is fine)."""
+    return questionary.text(question, default=default, validate=_checked(check, required)).unsafe_ask().strip()
 
 
 def ask_select(question: str, options: list[tuple[str, str | None]], default: str | None = None):
@@ -61,7 +58,8 @@ def ask_select(question: str, options: list[tuple[str, str | None]], default: st
     choices = [Choice(title=title, value=_NONE if value is None else value) for title, value in options]
     wanted = _NONE if default is None else default
     selected = next((c for c in choices if c.value == wanted), None)
-    answer = questionary.select(question, choices=choices, default=selected).unsafe_ask()
+    answer = _filter_typed_text(questionary.select(question, choices=choices, default=selected, use_search_filter=True,
+                                                   use_jk_keys=False, instruction=_hint("select"))).unsafe_ask()
     return None if answer == _NONE else answer
 
 
@@ -85,7 +83,7 @@ def ask_stage_items(stage: Stage, done: set[str], lang: Lang, settled: set[str] 
     if not choices:
         return set()
     question = message("prompt.stage_items", lang, stage=stage.name.get(lang))
-    return set(questionary.checkbox(question, choices=choices).unsafe_ask())
+    return set(questionary.checkbox(question, choices=choices, instruction=_hint("checkbox")).unsafe_ask())
 
 
 def ask_signals(playbook: Playbook, seen: list[str], lang: Lang) -> list[str]:
@@ -109,10 +107,7 @@ def ask_person(deal, catalog, lang: Lang) -> dict:
     title = ask_text(message("prompt.person_title", lang))
     level = ask_select(message("prompt.person_level", lang),
                        [(message(f"value.{v}", lang), v) for v in ("senior", "middle", "staff")], default="middle")
-    models = {m.id: m.name.get(lang) for m in catalog.models}
-    role_choices = [Choice(title=f"{role.name.get(lang)} ({models.get(role.model, role.model)})", value=role.id)
-                    for role in catalog.roles]
-    roles = questionary.checkbox(message("prompt.person_roles", lang), choices=role_choices).unsafe_ask()
+    roles = ask_roles(catalog, lang)
     values = {}
     for field, options in (("attitude", ("supporter", "neutral", "opponent", "unknown")),
                            ("influence", ("high", "medium", "low", "unknown")),
@@ -149,18 +144,72 @@ def ask_activity(deal, summary_form, kind: str | None, outcome: str | None, lang
 DATED_FORM_FIELDS = frozenset({"next-step-when"})
 
 
-def ask_visit_form(summary_form, lang: Lang) -> dict[str, str]:
-    """Seed 000's visit summary form (上门拜访总结报告表), field by field; empty answers are skipped."""
-    form: dict[str, str] = {}
+def ask_visit_form(summary_form, lang: Lang, draft: str = "visit") -> dict[str, str]:
+    """The visit summary form (上门拜访总结报告表), field by field; empty answers are skipped. A long
+    form: Ctrl-C keeps a draft that the next run offers to resume."""
     from dealcoach.deals.edit import moment_problem
+    from dealcoach.typeset import parenthesised
 
-    for field in summary_form.fields:
-        label = field.label.get(lang) + (f" ({field.hint.get(lang)})" if field.hint else "")
-        # a time the rep types must read as one: asked again until it does
-        answer = ask_text(label, check=moment_problem if field.id in DATED_FORM_FIELDS else None)
-        if answer:
-            form[field.id] = answer
-    return form
+    with Form(draft, lang) as form:
+        for field in summary_form.fields:
+            label = field.label.get(lang) + (parenthesised(field.hint.get(lang), lang) if field.hint else "")
+            # a time the rep types must read as one: asked again until it does
+            form.text(field.id, colon_end(label, lang), check=moment_problem if field.id in DATED_FORM_FIELDS else None)
+        return {key: str(value) for key, value in form.answers.items() if value}
+
+
+def colon_end(label: str, lang: Lang) -> str:
+    from dealcoach.typeset import colon
+
+    return colon(label, lang).rstrip()
+
+
+def ask_roles(catalog, lang: Lang, checked: set[str] | None = None) -> list[str]:
+    """The buying roles of a person: the six roles of the first model first, with short labels; the
+    other models' roles only when asked for ("更多角色…"), labelled with their model's short name."""
+    checked = checked or set()
+    first_model = catalog.models[0].id
+    more = "\x00more"
+    choices = [Choice(title=role.name.get(lang), value=role.id, checked=role.id in checked)
+               for role in catalog.roles if role.model == first_model]
+    choices.append(Choice(title=message("prompt.more_roles", lang), value=more))
+    picked = list(questionary.checkbox(message("prompt.person_roles", lang), choices=choices,
+                                       instruction=_hint("checkbox")).unsafe_ask())
+    if more in picked:
+        picked.remove(more)
+        short = {m.id: _short_name(m.name.get(lang)) for m in catalog.models}
+        others = [Choice(title=f"{role.name.get(lang)} · {short[role.model]}", value=role.id,
+                         checked=role.id in checked) for role in catalog.roles if role.model != first_model]
+        picked += _filter_typed_text(questionary.checkbox(
+            message("prompt.person_roles_more", lang), choices=others, use_search_filter=True, use_jk_keys=False,
+            instruction=_hint("checkbox_filter"))).unsafe_ask()
+    return picked
+
+
+def _short_name(name: str) -> str:
+    """A model's name without its bracketed list: 九种购买角色（决策、付钱…） -> 九种购买角色."""
+    for bracket in ("（", " ("):
+        name = name.split(bracket, 1)[0]
+    return name.strip()
+
+
+def ask_new_deal(playbooks: list[tuple[str, str]], lang: Lang) -> dict:
+    """A new deal's fields, each checked as it is typed by the one parser of typed values."""
+    from dealcoach import parse
+
+    with Form("new-deal", lang) as form:
+        answers = {
+            "name": form.text("name", message("prompt.deal_name", lang), required=True),
+            "account": form.text("account", message("prompt.account", lang)),
+            "playbook": form.select("playbook", message("prompt.playbook", lang), playbooks, default="six-step"),
+            "amount": form.text("amount", message("prompt.amount", lang), check=parse.parse_money),
+            "currency": form.text("currency", message("prompt.currency", lang), default="CNY",
+                                  check=parse.parse_currency),
+            "expected_close": form.text("expected_close", message("prompt.close", lang), check=parse.parse_date),
+            "probability": form.text("probability", message("prompt.probability", lang),
+                                     check=parse.parse_probability),
+        }
+    return {key: value for key, value in answers.items() if value not in ("", None)}
 
 
 # --- call script and profile ---------------------------------------------------------------------
@@ -170,7 +219,7 @@ def ask_checkbox(question: str, options: list[tuple[str, str]], checked: set[str
     """The values ticked, in the order offered. Titles are shown as plain text, never as markup."""
     checked = checked or set()
     choices = [Choice(title=title, value=value, checked=value in checked) for title, value in options]
-    return list(questionary.checkbox(question, choices=choices).unsafe_ask())
+    return list(questionary.checkbox(question, choices=choices, instruction=_hint("checkbox")).unsafe_ask())
 
 
 def ask_list(question: str) -> list[str]:
@@ -184,3 +233,103 @@ def ask_profile(current, lang: Lang) -> dict[str, str]:
     """The rep's name, company, offer and phone, each pre-filled with what is saved."""
     return {field: ask_text(message(f"profile.prompt.{field}", lang), default=getattr(current, field) or "")
             for field in ("name", "company", "offer", "phone")}
+
+
+# --- forms that keep what was typed ---------------------------------------------------------------
+
+
+def _hint(kind: str) -> str:
+    from dealcoach.language import active_language
+
+    return message(f"prompt.hint_{kind}", active_language())
+
+
+def _checked(check: Callable[[str], object] | None, required: bool):
+    """A questionary validator: True, or the reason in the user's language (the answer stays typed)."""
+    from dealcoach.error_text import localize_error
+    from dealcoach.language import active_language
+
+    def validate(text: str):
+        if required and not text.strip():
+            return message("prompt.required", active_language())
+        if check is not None and text.strip():
+            try:
+                problem = check(text.strip())
+            except DealcoachError as exc:
+                return localize_error(exc.message, active_language())
+            if isinstance(problem, str) and problem:
+                return localize_error(problem, active_language())
+        return True
+
+    return validate
+
+
+class Form:
+    """A long form (a new deal, a visit summary): each answer is checked as it is typed and only that
+    field is asked again, with the reason; on Ctrl-C the answers so far are kept as a draft, and the
+    next run offers to resume it. Drafts live in DEALCOACH_HOME/drafts, readable by the user only."""
+
+    def __init__(self, name: str, lang: Lang) -> None:
+        from dealcoach import settings
+
+        self.lang = lang
+        self.path = settings.private_dir(settings.home() / "drafts") / f"{name}.json"
+        self.answers: dict[str, object] = {}
+
+    def __enter__(self) -> Form:
+        import json
+
+        if self.path.exists():
+            try:
+                draft = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                draft = None
+            if isinstance(draft, dict) and draft and ask_confirm(
+                    message("form.resume", self.lang, count=len(draft)), default=True):
+                self.answers = draft
+            else:
+                self.path.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        if kind is None:
+            self.path.unlink(missing_ok=True)
+        elif issubclass(kind, KeyboardInterrupt) and self.answers:
+            import json
+
+            from dealcoach.files import write_atomic
+
+            write_atomic(self.path, json.dumps(self.answers, ensure_ascii=False), private_parents=True)
+            print(message("form.draft_saved", self.lang, count=len(self.answers)), file=sys.stderr)
+
+    def text(self, key: str, question: str, *, default: str = "", required: bool = False,
+             check: Callable[[str], object] | None = None) -> str:
+        answer = questionary.text(question, default=str(self.answers.get(key, default)),
+                                  validate=_checked(check, required)).unsafe_ask().strip()
+        self.answers[key] = answer
+        return answer
+
+    def select(self, key: str, question: str, options: list[tuple[str, str | None]], default: str | None = None):
+        answer = ask_select(question, options, default=self.answers.get(key, default))  # type: ignore[arg-type]
+        self.answers[key] = answer
+        return answer
+
+
+def _filter_typed_text(question):
+    """questionary filters a list only on ASCII keys; Chinese typed (or pasted) filters it too."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+    typed = KeyBindings()
+
+    @typed.add(Keys.Any)
+    def _(event) -> None:
+        for char in event.data:
+            if not char.isascii() and char.isprintable() and not char.isspace():
+                control.add_search_character(char)  # type: ignore[arg-type]
+
+    app.key_bindings = merge_key_bindings([app.key_bindings, typed])
+    return question

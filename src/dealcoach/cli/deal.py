@@ -68,18 +68,7 @@ def _ask_deal_fields(lang) -> dict:
     from dealcoach.i18n import message
     from dealcoach.playbook.loader import load_playbook, playbook_ids
 
-    answers = {
-        "name": prompts.ask_text(message("prompt.deal_name", lang), required=True),
-        "account": prompts.ask_text(message("prompt.account", lang)),
-        "playbook": prompts.ask_select(message("prompt.playbook", lang),
-                                       [(load_playbook(i).name.get(lang), i) for i in playbook_ids()],
-                                       default="six-step"),
-        "amount": prompts.ask_text(message("prompt.amount", lang)),
-        "currency": prompts.ask_text(message("prompt.currency", lang), default="CNY"),
-        "expected_close": prompts.ask_text(message("prompt.close", lang)),
-        "probability": prompts.ask_text(message("prompt.probability", lang)),
-    }
-    return {key: value for key, value in answers.items() if value not in ("", None)}
+    return prompts.ask_new_deal([(load_playbook(i).name.get(lang), i) for i in playbook_ids()], lang)
 
 
 @app.command("list")
@@ -118,7 +107,7 @@ def list_deals(
     if empty:
         out.print(empty, markup=False, highlight=False)
         return
-    out.print(deal_list_table(rows, lang_))
+    out.print(deal_list_table(rows, lang_, out.width))
 
 
 @app.command("show")
@@ -140,7 +129,9 @@ def show(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = False, n
     from dealcoach.render.console import console
     from dealcoach.render.deals import deal_panel
 
-    console(no_color).print(deal_panel(deal, history, load_playbook(deal.playbook), lang_))
+    from dealcoach.playbook.loader import load_catalog
+
+    console(no_color).print(deal_panel(deal, history, load_playbook(deal.playbook), lang_, load_catalog()))
 
 
 @app.command("edit")

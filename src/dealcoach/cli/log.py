@@ -115,5 +115,6 @@ def add(
     if json:
         emit_json(saved.activities[-1].model_dump(mode="json"))
     else:
-        typer.echo(message("log.added", lang_, kind=kind, outcome=outcome, deal=saved.name))
+        typer.echo(message("log.added", lang_, kind=message(f"kind.{kind}", lang_),
+                           outcome=message(f"outcome.{outcome}", lang_), deal=saved.name))
 

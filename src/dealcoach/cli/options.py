@@ -16,9 +16,11 @@ NoColorOption = Annotated[bool, typer.Option("--no-color", help="No colours (als
 
 
 def language(flag: str | None):
-    from dealcoach.i18n import resolve_language
+    from dealcoach.language import resolve_language, set_active_language
 
-    return resolve_language(flag)
+    lang = resolve_language(flag)
+    set_active_language(lang)
+    return lang
 
 
 def emit_json(data: object) -> None:

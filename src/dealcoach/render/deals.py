@@ -1,4 +1,5 @@
-"""Deals for people: the list, and one deal with its progress, people and history."""
+"""One deal for people: its fields, progress, people and history, all in the reader's language
+(enum values by their labels, history lines as sentences; ids only where the user types them)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from dealcoach.deals.models import Deal, DealSummary, HistoryEntry
+from dealcoach.deals.models import Deal, HistoryEntry
 from dealcoach.i18n import Lang, message
+from dealcoach.messages import MESSAGES
 from dealcoach.playbook.models import Playbook
+from dealcoach.typeset import colon, join
 
 
 def money(amount: float | None, currency: str) -> str:
@@ -20,22 +23,9 @@ def percent(probability: float | None) -> str:
     return "" if probability is None else f"{probability:.0%}"
 
 
-def deal_list_table(deals: list[DealSummary], lang: Lang) -> Table:
-    table = Table()
-    for key, justify in (("col.id", "right"), ("col.name", "left"), ("col.account", "left"),
-                         ("col.playbook", "left"), ("col.amount", "right"), ("col.close", "left"),
-                         ("col.probability", "right"), ("col.owner", "left")):
-        table.add_column(message(key, lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for deal in deals:
-        table.add_row(str(deal.id), escape(deal.name), escape(deal.account or ""), deal.playbook,
-                      money(deal.amount, deal.currency), str(deal.expected_close or ""), percent(deal.probability),
-                      escape(deal.owner or ""))
-    return table
-
-
-def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang: Lang) -> Panel:
+def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang: Lang, catalog=None) -> Panel:
     facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="bold")
+    facts.add_column(style="bold", no_wrap=True)
     facts.add_column()
     step_names = {s.id: s.name.get(lang) for s in playbook.customer_steps}
     for key, value in (("col.account", deal.account), ("col.playbook", playbook.name.get(lang)),
@@ -50,23 +40,37 @@ def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang
     if deal.done:
         done = Table(title=message("section.exit_criteria", lang) + " / " + message("section.work_items", lang),
                      title_justify="left", show_header=False, box=None)
+        done.add_column(no_wrap=True)
+        done.add_column(ratio=2)
+        done.add_column(no_wrap=True)
+        done.add_column(ratio=1)
         for mark in deal.done:
             done.add_row("✓", escape(names.get(mark.id, mark.id)), str(mark.date or ""), escape(mark.evidence or ""))
         parts.append(done)
     if deal.people:
-        people = Table(show_header=False, box=None, title="👥", title_justify="left")
+        roles = {role.id: role.name.get(lang) for role in catalog.roles} if catalog else {}
+        people = Table(box=None, title=message("map.title", lang), title_justify="left")
+        for key in ("col.person", "map.title_col", "map.roles", "map.attitude", "col.influence", "col.contact"):
+            people.add_column(message(key, lang))
         for person in deal.people:
-            people.add_row(escape(person.name), escape(person.title or ""), ", ".join(person.roles),
-                           person.attitude, person.influence, person.contact)
+            people.add_row(escape(person.name), escape(person.title or ""),
+                           escape(join([roles.get(r, r) for r in person.roles], lang)),
+                           message(f"value.{person.attitude}", lang), message(f"value.{person.influence}", lang),
+                           message(f"value.{person.contact}", lang))
         parts.append(people)
     if deal.competitors:
-        parts.append("⚔ " + escape("、".join(c.name for c in deal.competitors)))
+        parts.append("⚔ " + escape(join([c.name for c in deal.competitors], lang)))
     if deal.notes:
         parts.append(escape(deal.notes))
     if history:
         log = Table(title=message("col.history", lang), title_justify="left", show_header=False, box=None)
+        log.add_column(no_wrap=True)
+        log.add_column(no_wrap=True)
+        log.add_column()
+        steps = {s.id: s.name.get(lang) for s in playbook.customer_steps}
         for entry in history[-10:]:
-            log.add_row(entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), escape(entry.who), escape(entry.what))
+            log.add_row(entry.at.strftime("%Y-%m-%d %H:%M"), escape(entry.who),
+                        escape(history_line(entry.what, lang, names, steps)))
         parts.append(log)
     return Panel(Group(*parts), title=escape(f"{deal.id}: {deal.name}"), title_align="left")
 
@@ -80,3 +84,36 @@ def _item_names(playbook: Playbook, lang: Lang) -> dict[str, str]:
         for criterion in stage.exit_criteria:
             names[criterion.id] = criterion.text.get(lang)
     return names
+
+
+def history_line(what: str, lang: Lang, item_names: dict[str, str], step_names: dict[str, str]) -> str:
+    """A history entry as a sentence in `lang`: `customer_step: null -> supplier-screening` reads
+    客户采购步骤：（空）→ 初步调查、筛选供应商. A line this does not know is shown as written."""
+    from dealcoach.error_text import field_name
+    from dealcoach.store.base import parse_change
+
+    if what in ("created", "imported"):
+        return message(f"history.{what}", lang)
+    changed = parse_change(what)
+    if not changed or lang == "en":
+        return what
+
+    def shown(field: str, value: object) -> str:
+        if value is None or value == "null" or value == "":
+            return message("history.empty", lang)
+        if field == "customer_step":
+            return step_names.get(str(value), str(value))
+        key = f"value.{value}"
+        return message(key, lang) if field in ("attitude", "influence", "contact", "level") and key in MESSAGES \
+            else str(value)
+
+    parts = []
+    for field, (before, after) in changed.items():
+        label = colon(field_name(field, lang), lang)
+        if field in ("done", "people"):
+            names = item_names if field == "done" else {}
+            change = [f"+{names.get(i, i)}" for i in after] + [f"-{names.get(i, i)}" for i in before]  # type: ignore[union-attr]
+            parts.append(label + (join(change, lang) if change else message("history.updated", lang)))
+        else:
+            parts.append(f"{label}{shown(field, before)} → {shown(field, after)}")
+    return ("；" if lang != "en" else "; ").join(parts)

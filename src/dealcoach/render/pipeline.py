@@ -214,20 +214,33 @@ def export_records(review: PipelineReview, lang: Lang) -> list[dict]:
     return records
 
 
-def deal_list_table(rows: list[PipelineRow], lang: Lang) -> Table:
-    """`deal list`: one line per deal; won and lost deals labelled, never shown like open ones."""
-    table = Table()
-    for key, justify in (("col.id", "right"), ("col.name", "left"), ("col.account", "left"), ("col.status", "left"),
-                         ("col.stage", "left"), ("col.grade", "center"), ("col.amount", "right"),
-                         ("col.close", "left"), ("col.probability", "right"), ("col.next_follow_up", "left"),
-                         ("col.owner", "left")):
-        table.add_column(message(key, lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
+# deal list's columns: (header, justify, importance: the least important is left out first on a narrow
+# terminal, never wraps: numbers, dates, amounts and ids are shown whole or not at all)
+_DEAL_LIST_COLUMNS = (("col.id", "right", 10, True), ("col.name", "left", 9, False), ("col.account", "left", 1, False),
+                      ("col.status", "left", 4, True), ("col.stage", "left", 7, False), ("col.grade", "center", 6, True),
+                      ("col.amount", "right", 8, True), ("col.close", "left", 5, True),
+                      ("col.probability", "right", 2, True), ("col.next_follow_up", "left", 3, True),
+                      ("col.owner", "left", 0, False))
+
+
+def deal_list_table(rows: list[PipelineRow], lang: Lang, width: int = 80):
+    """`deal list`: one line per deal; won and lost deals labelled, never shown like open ones. Fits
+    `width`: the columns that do not fit are named under the table."""
+    from rich.console import Group
+
+    from dealcoach.render.console import FittedColumn, fitted_table
+    from dealcoach.typeset import join
+
     styles = {"open": "", "won": "bold green", "lost": "dim"}
-    for row in rows:
-        table.add_row(str(row.deal_id or ""), Text(row.name), Text(row.account or ""),
-                      Text(status_text(row, lang), style=styles[row.status]), Text(row.stage_name),
-                      row.grade or "-", money(row.amount, row.currency), str(row.expected_close or ""),
-                      "" if row.status != "open" else percent(row.probability),
-                      Text(follow_up_text(row, lang), style="red" if row.follow_up_overdue else ""),
-                      Text(row.owner or ""))
-    return table
+    cells = [[str(row.deal_id or ""), Text(row.name), Text(row.account or ""),
+              Text(status_text(row, lang), style=styles[row.status]), Text(row.stage_name),
+              row.grade or "-", money(row.amount, row.currency), str(row.expected_close or ""),
+              "" if row.status != "open" else percent(row.probability),
+              Text(follow_up_text(row, lang), style="red" if row.follow_up_overdue else ""),
+              Text(row.owner or "")] for row in rows]
+    columns = [FittedColumn(message(key, lang), justify, importance, no_wrap)
+               for key, justify, importance, no_wrap in _DEAL_LIST_COLUMNS]
+    table, dropped = fitted_table(columns, cells, width)
+    if not dropped:
+        return table
+    return Group(table, Text(message("table.dropped", lang, columns=join(dropped, lang)), style="dim"))
