@@ -78,7 +78,8 @@ def test_deal_show_has_the_facts_progress_people_and_history(run, ningxia, lang)
     assert message("col.history", lang) in out
     for entry in history:
         # English shows the history line as stored; Chinese as a sentence (render/deals.history_line)
-        shown = entry["what"][:40] if lang == "en" else entry["at"][:16].replace("T", " ")
+        local = __import__("datetime").datetime.fromisoformat(entry["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        shown = entry["what"][:40] if lang == "en" else local
         assert any(shown in line and entry["who"] in line for line in _lines(out)), entry["what"]
     if lang == "zh":
         assert "customer_step:" not in out and "null ->" not in out

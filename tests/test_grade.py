@@ -441,7 +441,7 @@ def _injection_file(tmp_path: Path) -> Path:
 
 def test_csv_export_neutralises_formulas_and_keeps_numbers(run, tmp_path):
     out = tmp_path / "out.csv"
-    result = run("grade", str(_injection_file(tmp_path)), "-o", str(out), "--today", "2026-01-15")
+    result = run("grade", str(_injection_file(tmp_path)), "-o", str(out), "--today", "2026-01-15", "--headers", "ids")
     assert result.exit_code == 0, result.stderr
     assert f"Wrote 7 rows to {out}" in result.stderr
     raw = out.read_bytes()
@@ -463,7 +463,8 @@ def test_xlsx_export_writes_strings_not_formulas(run, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "out.xlsx"
-    assert run("grade", str(_injection_file(tmp_path)), "-o", str(out), "--today", "2026-01-15").exit_code == 0
+    assert run("grade", str(_injection_file(tmp_path)), "-o", str(out), "--today", "2026-01-15",
+               "--headers", "ids").exit_code == 0
     sheet = load_workbook(out).active
     header = [cell.value for cell in sheet[1]]
     notes, balance, days = header.index("Notes") + 1, header.index("Balance") + 1, header.index("follow_up_days") + 1
@@ -504,7 +505,8 @@ def test_table_best_first_with_top(run, tmp_path):
     assert result.exit_code == 0
     assert next(i for i, l in enumerate(lines) if "soon" in l) < next(i for i, l in enumerate(lines) if "mid" in l)
     assert "far" not in result.stdout and "1 more not shown" in result.stdout
-    assert "cell:within-1-month/high" in result.stdout and "2026-01-18" in result.stdout
+    assert "Within 1 month" in result.stdout and "→ A" in result.stdout and "2026-01-18" in result.stdout
+    assert "cell:" not in result.stdout  # the rule in words; its id only in --json
 
 
 def test_explain_names_the_rule(run, tmp_path):
@@ -512,7 +514,7 @@ def test_explain_names_the_rule(run, tmp_path):
                     [["宁夏项目", "2026-01-20", "0.9", "0"], ["华东", "2026-01-20", "0.9", "3"]])
     result = run("grade", str(path), "--today", "2026-01-15", "--explain", "宁夏")
     assert result.exit_code == 0
-    assert "cap:knockout" in result.stdout and "a knock-out factor failed: at best D" in result.stdout
+    assert "cap:knockout" not in result.stdout and "a knock-out factor failed: at best D" in result.stdout
     assert "Within 1 month × High likelihood (60% or more) → A" in result.stdout
     assert "Funding" in result.stdout
     data = json.loads(run("grade", str(path), "--today", "2026-01-15", "--explain", "华东", "--json").stdout)
@@ -616,7 +618,7 @@ def test_grade_deals_explain_panel(run):
     run("deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml"))
     result = run("grade", "--deals", "--explain", "宁夏", "--today", "2026-01-15")
     assert result.exit_code == 0
-    assert "cell:within-1-month/low" in result.stdout
+    assert "Within 1 month" in result.stdout and "cell:" not in result.stdout
     assert "the close date 2015-11-30 passed" in result.stdout and "update it" in result.stdout
 
 
@@ -788,3 +790,16 @@ def test_row_and_column_grading_agree_on_generated_tables(tmp_path_factory, data
                 graded[s.SCORE], graded[s.PRETEXT]) == \
             (result.grade, result.final_grade, result.rule.id, result.cadence_days, result.next_follow_up,
              result.score, result.pretext.text if result.pretext else None), graded[s.NAME]
+
+
+def test_export_headers_in_the_users_language_or_ids(run, tmp_path):
+    path = csv_file(tmp_path / "p.csv", ["name", "close", "probability"], [["甲", "2026-01-20", "0.9"]])
+    out = tmp_path / "out.csv"
+    assert run("grade", str(path), "-o", str(out), "--today", "2026-01-15", "--lang", "zh").exit_code == 0
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert header[3:] == ["排名", "计算等级", "手动等级", "最终等级", "评估分", "依据", "行动", "跟进间隔（天）", "下次跟进",
+                          "跟进理由"]
+    assert run("grade", str(path), "-o", str(out), "--today", "2026-01-15", "--lang", "zh", "--headers", "ids").exit_code == 0
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")[3:5] == ["rank", "grade"]
+    bad = run("grade", str(path), "-o", str(out), "--headers", "names")
+    assert bad.exit_code == 2 and "--headers" in bad.stderr

@@ -104,7 +104,7 @@ def test_every_help_paragraph_and_option_has_chinese():
 _TYPED = re.compile(r"示例：.*(\n[^\n]+)*|\w*\.[a-z]+\b|<[^>]*>|\[[^\]]*\]|--?[\w-]+|\b[A-Z][A-Z_0-9=]+\b|[\w.]+[_=/-][\w./=-]*|dealcoach.*|示例：.*(\n[^\n]+)*")
 _ALLOWED = {"B2B", "CRM", "HubSpot", "Salesforce", "SQLite", "PostgreSQL", "iCalendar", "Markdown", "JSON", "YAML",
             "CSV", "TSV", "XLSX", "VIP", "KPI", "ISO", "CNY", "unknown", "none", "terminal", "mermaid", "markdown",
-            "dot", "svg", "png", "senior", "middle", "staff", "inner", "edge", "outer", "dealcoach", "zh", "en", "paths"}
+            "dot", "svg", "png", "senior", "middle", "staff", "inner", "edge", "outer", "dealcoach", "zh", "en", "paths", "words", "ids"}
 
 
 _COMMAND_NAMES = {name for path in _all_help() for name in path}

@@ -18,7 +18,7 @@ import unicodedata
 from functools import lru_cache
 
 CLOSING = set("，。、；：？！）》」』】〕〉…—～·%％,.;:?!)]}>'\"’”")
-OPENING = set("（《「『【〔〈“‘([{<")
+OPENING = set("（《「『【〔〈“‘([{<→×")  # "→ A" and "× 高" stay together
 _CJK = r"\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
 _BULLET = re.compile(r"^\s*(?:[•·\-*★✓⚠]|\d{1,2}[.)、])\s+")
@@ -117,8 +117,8 @@ def _moves_down(tokens: list[tuple[int, str]], at: int, line_start: int) -> bool
     if at - 1 < 0 or tokens[at - 1][0] < line_start:
         return False
     first, before = tokens[at][1], tokens[at - 1][1]
-    if before.isspace():
-        return False
+    if before.isspace():  # "→ A": the space moves down when the mark before it must not end a line
+        return at - 2 >= 0 and tokens[at - 2][0] >= line_start and tokens[at - 2][1][-1] in OPENING
     return first[0] in CLOSING or before[-1] in OPENING
 
 

@@ -23,6 +23,8 @@ def grade(
     explain: Annotated[str | None, typer.Option("--explain", metavar="NAME", help="One prospect's full reasoning.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write every row with its grade to FILE.csv or FILE.xlsx.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) if any row is bad.")] = False,
+    headers: Annotated[str, typer.Option("--headers", metavar="words|ids",
+                                         help="The result columns' headers in -o: words in your language, or ids for scripts.")] = "words",
     map_: Annotated[list[str] | None, typer.Option("--map", metavar="FIELD=COLUMN", help="Which column holds a field (repeat), e.g. --map close=签约时间.")] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="YAML/JSON file of FIELD: COLUMN lines.")] = None,
     playbook: Annotated[str | None, typer.Option("--playbook", help="Playbook whose grading rules apply to files (default six-step).")] = None,
@@ -69,7 +71,9 @@ def grade(
         raise UsageError(f"-o {output}: write a .csv or .xlsx file")
     if output is not None and any(_same_file(output, path) for path in files):
         raise UsageError(f"-o {output}: that is one of the input files; write the grades to a new file")
-    _grade_files(files, on, lang_, top, explain, json, no_color, output, strict, map_ or [], mapping,
+    if headers not in ("words", "ids"):
+        raise UsageError(f"--headers: use words or ids, not {headers!r}")
+    _grade_files(files, on, lang_, top, explain, json, no_color, output, strict, map_ or [], mapping, headers == "ids",
                  playbook or "six-step")
 
 
@@ -91,7 +95,8 @@ def _today(text: str | None):
 # --- files -----------------------------------------------------------------------------------
 
 
-def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, map_options, mapping, playbook_id):
+def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, map_options, mapping, id_headers,
+                 playbook_id):
     from dealcoach import gradeio
     from dealcoach.coaching.grading import grading_of
     from dealcoach.errors import DealcoachError
@@ -110,7 +115,8 @@ def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, 
         raise DealcoachError(message("grade.strict_failed", lang, count=graded.bad_rows))
     if output is not None:
         with _progress(files, no_color) as progress:
-            written = gradeio.export(graded, output, progress)
+            labels = None if id_headers else {name: message(f"export.{name}", lang) for name in gradeio.RESULT_COLUMN_NAMES}
+            written = gradeio.export(graded, output, progress, labels)
         typer.echo(message("grade.written", lang, count=written, path=str(output)), err=True)
 
     if explain is not None:

@@ -174,6 +174,8 @@ HELP_ZH: dict[str, str] = {
     "One prospect's full reasoning.": "一个客户的完整定级理由。",
     "Write every row with its grade to FILE.csv or FILE.xlsx.": "把每一行连同等级写入 FILE.csv 或 FILE.xlsx。",
     "Fail (exit 1) if any row is bad.": "任何一行有问题都算失败（退出码 1）。",
+    "The result columns' headers in -o: words in your language, or ids for scripts.":
+        "-o 导出文件中结果列的表头：words 用你的语言，ids 用编号（供脚本使用）。",
     "Which column holds a field (repeat), e.g. --map close=签约时间.": "指定字段所在的列（可重复），如 --map close=签约时间。",
     "YAML/JSON file of FIELD: COLUMN lines.": "每行“字段: 列名”的 YAML/JSON 文件。",
     "Playbook whose grading rules apply to files (default six-step).": "用哪个剧本的分级规则给文件分级（默认 six-step）。",

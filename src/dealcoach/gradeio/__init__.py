@@ -144,11 +144,18 @@ def find(graded: GradedFiles, name: str) -> int:
                     label=lambda i: f"{frame[i, s.FILE]} row {frame[i, ROW]}: {listed[i]}")
 
 
-def export(graded: GradedFiles, path: Path, progress: Progress | None = None) -> int:
+# the result columns an export adds, by id (`--headers ids` keeps these names for scripts)
+RESULT_COLUMN_NAMES = ("file", "rank", "grade", "manual_grade", "final_grade", "score", "rule", "action",
+                       "follow_up_days", "next_follow_up", "pretext")
+
+
+def export(graded: GradedFiles, path: Path, progress: Progress | None = None,
+           labels: dict[str, str] | None = None) -> int:
+    """Write every row with its grade; `labels` names the result columns (in the user's language)."""
     from dealcoach.gradeio.write import write_output
 
     return write_output(graded.frame, graded.headers, path, len(graded.sources) > 1, graded.id_headers, progress,
-                        clean=graded.clean_headers)
+                        clean=graded.clean_headers, labels=labels)
 
 
 __all__ = ["BadRow", "GradedFiles", "SourceInfo", "export", "find", "grade_files", "results"]

@@ -37,27 +37,31 @@ def excel_safe(column: pl.Expr) -> pl.Expr:
     return pl.when(risky).then(pl.lit("'") + column).otherwise(column)
 
 
-def output_columns(headers: list[str], many_files: bool) -> list[tuple[str, str]]:
-    """(output name, frame column): the input columns, the file when there are several, the results."""
+def output_columns(headers: list[str], many_files: bool, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(output name, frame column): the input columns, the file when there are several, the results
+    (named by `labels`, in the user's language, or by their ids)."""
+    labels = labels or {}
     taken = set(headers)
     pairs = [(h, h) for h in headers]
     if many_files:
-        pairs.append(("file", s.FILE))
-        taken.add("file")
+        pairs.append((labels.get("file", "file"), s.FILE))
+        taken.add(labels.get("file", "file"))
     for name, internal in RESULT_COLUMNS.items():
+        name = labels.get(name, name)
         shown = name if name not in taken else f"{name} (dealcoach)"
         pairs.append((shown, internal))
     return pairs
 
 
 def write_output(frame: pl.DataFrame, headers: list[str], path: Path, many_files: bool,
-                 id_headers: set[str], progress: Progress | None = None, clean: set[str] = frozenset()) -> int:
+                 id_headers: set[str], progress: Progress | None = None, clean: set[str] = frozenset(),
+                 labels: dict[str, str] | None = None) -> int:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise DealcoachError(f"-o {path}: write .csv or .xlsx")
     from dealcoach.files import atomic_path
 
-    pairs = output_columns(headers, many_files)
+    pairs = output_columns(headers, many_files, labels)
     with atomic_path(path) as temporary:  # 0600, renamed into place only when complete
         if suffix == ".csv":
             _write_csv(frame, pairs, temporary, progress, clean)

@@ -69,7 +69,7 @@ def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang
         log.add_column()
         steps = {s.id: s.name.get(lang) for s in playbook.customer_steps}
         for entry in history[-10:]:
-            log.add_row(entry.at.strftime("%Y-%m-%d %H:%M"), escape(entry.who),
+            log.add_row(entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), escape(entry.who),
                         escape(history_line(entry.what, lang, names, steps)))
         parts.append(log)
     return Panel(Group(*parts), title=escape(f"{deal.id}: {deal.name}"), title_align="left")

@@ -29,7 +29,7 @@ def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int =
     if show_score:
         columns.append(("grade.col_score", "right", None, True))
     columns += [("col.close", "left", None, True), ("col.probability", "right", None, True),
-                ("grade.col_rule", "left", None, not narrow)]
+                ("grade.col_rule", "left", None if narrow else 2, False)]  # the rule in words wraps
     if not narrow:
         columns.append(("grade.col_action", "left", 3, False))
     columns.append(("grade.col_next", "left", None, True))
@@ -47,7 +47,7 @@ def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int =
             cells.append(Text(result.manual_grade or "", style=GRADE_STYLE.get(result.manual_grade or "", "")))
         if show_score:
             cells.append("" if result.score is None else f"{result.score:.0f}")
-        cells += [str(result.expected_close or ""), _percent(result.probability_used), escape(result.rule.id)]
+        cells += [str(result.expected_close or ""), _percent(result.probability_used), escape(result.rule.text)]
         if not narrow:
             cells.append(escape(result.action))
         cells.append(f"{result.next_follow_up}\n[dim]{message('grade.days', lang, days=result.cadence_days)}[/dim]")
@@ -64,11 +64,11 @@ def explain_panel(result: GradeResult, lang: Lang) -> Panel:
                     style=GRADE_STYLE[result.manual_grade])
     head.append("   " + result.meaning)
     parts.append(head)
-    parts.append(Text.from_markup(f"[bold]{message('grade.explain_rule', lang)}{_colon(lang)}[/bold]{escape(result.rule.id)} — "
+    # the rule in words ("一个月内 × 可能性高 → A"); its id is for --json
+    parts.append(Text.from_markup(f"[bold]{message('grade.explain_rule', lang)}{_colon(lang)}[/bold]"
                                   f"{escape(result.rule.text)}"))
     if result.computed_rule.id != result.rule.id:
-        parts.append(Text.from_markup(f"[dim]{escape(result.computed_rule.id)} — {escape(result.computed_rule.text)}"
-                                      "[/dim]"))
+        parts.append(Text.from_markup(f"[dim]{escape(result.computed_rule.text)}[/dim]"))
     parts.append(Text(message("grade.explain_reasons", lang), style="bold"))
     parts += [Text.from_markup("  • " + escape(reason)) for reason in result.reasons]
 
@@ -105,7 +105,7 @@ def explain_panel(result: GradeResult, lang: Lang) -> Panel:
     if result.pretext:
         detail = f" — {result.pretext.detail}" if result.pretext.detail else ""
         parts.append(Text(f"{message('grade.explain_pretext', lang)}{_colon(lang)}{result.pretext.text}{detail}"))
-    where = f"  ({result.source} row {result.row})" if result.source and result.row else ""
+    where = message("grade.where", lang, file=result.source, row=result.row) if result.source and result.row else ""
     title = escape(f"{result.deal_id}: {result.name}" if result.deal_id else result.name) + escape(where)
     return Panel(Group(*parts), title=title, title_align="left")
 
