@@ -204,7 +204,7 @@ def ask_new_deal(playbooks: list[tuple[str, str]], lang: Lang) -> dict:
             "playbook": form.select("playbook", message("prompt.playbook", lang), playbooks, default="six-step"),
             "amount": form.text("amount", message("prompt.amount", lang), check=parse.parse_money),
             "currency": form.text("currency", message("prompt.currency", lang), default="CNY",
-                                  check=parse.parse_currency),
+                                  check=lambda text: parse.parse_currency(text) and None),  # raises if bad
             "expected_close": form.text("expected_close", message("prompt.close", lang), check=parse.parse_date),
             "probability": form.text("probability", message("prompt.probability", lang),
                                      check=parse.parse_probability),
