@@ -392,3 +392,14 @@ def test_case_lessons_and_department_traits_reach_the_user(run):
     assert person.exit_code == 0, person.stderr
     trait = next(d for d in load_catalog().departments if d.id == "procurement").traits[1].zh
     assert trait[:10] in person.stdout.replace("\n", "")
+
+
+def test_the_stage_advice_that_applies_now_is_shown():
+    ningxia = _example("ningxia-industrial-oil", "zh")
+    ladder = next(a for a in load_playbook("six-step").stage("develop").advice if a.id == "check-the-ladder-first")
+    assert ningxia.advice_now == [ladder.text.zh]
+    company_a = _example("company-a-information-system", "zh")
+    stage = load_playbook("eight-step").stage("initial-contact")
+    coach_found = next(a for a in stage.advice if a.id == "find-the-right-person")
+    assert coach_found.text.zh not in company_a.advice_now  # the coach buyer is already met
+    assert company_a.advice_now and all(text in [a.text.zh for a in stage.advice] for text in company_a.advice_now)
