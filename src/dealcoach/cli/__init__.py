@@ -63,6 +63,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "deal": ("deal", "app", "Your deals: create, list, show, edit, remove, import and export."),
     "people": ("people", "app", "The people on a deal's buying side: roles, attitude, influence, contact."),
     "map": ("map", "power_map", "The power map of a deal: reporting lines, roles, coverage and gaps."),
+    "objections": ("objections", "objections", "What each person may object to at this stage: the evidence and the risk commitments."),
     "call-script": ("call_script", "call_script", "The phone invitation (电话邀约): pre-call check, the three steps, objections, visit plan."),
     "grade": ("grade", "grade", "Grade prospects A/B/C/D by expected close and win probability, capped by the assessment."),
     "log": ("log", "app", "The activity log: calls, visits, emails, meetings."),

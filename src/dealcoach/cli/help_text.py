@@ -144,6 +144,11 @@ HELP_ZH: dict[str, str] = {
         "话术随通话对象（在权力地图上的角色和层级）和商机所处阶段而变；你的姓名、公司和产品取自 dealcoach profile set。--live 边打边引导，并把结果、确认的问题和约定的会面记到商机上；--outcome 不提问直接记录。陌生电话只需 --contact 和 --account。",
     "A deal file; no database needed.": "一个商机文件，不需要数据库。",
     "A bundled example deal (see `example list`).": "一个内置示例商机（见 example list）。",
+    "What each person may object to at this stage: the evidence and the risk commitments.":
+        "每个人在这个阶段可能提出的异议：要准备的证据和风险承诺。",
+    "Per person on the buying side: what they may say at this stage (by the eight causes), the evidence to prepare for how far they trust us, the risk it voices and the commitment that lowers it, and the decision blockers they show. Read it before the meeting you will not attend.":
+        "按客户方的每个人：这个阶段他可能说什么（按异议的八类原因），按他对我们的信任程度准备什么证据，异议背后担心的风险和降低风险的承诺，以及他表现出的决策阻碍。在你不在场的会议之前读一遍。",
+    "Predict for this sales stage instead of the current one (a stage id).": "按这个销售阶段预测，而不是当前阶段（填阶段编号）。",
     "Whom you call: a person on the deal, or anyone on a cold call.": "打给谁：商机中的一个人，或陌生电话的任何联系人。",
     "Cold call: the account (no deal needed).": "陌生电话：客户公司（不需要商机）。",
     "Cold call: the contact's job title.": "陌生电话：对方的职务。",

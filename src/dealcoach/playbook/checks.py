@@ -101,6 +101,8 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
         problems += _check_phone_invitation(playbook, role_ids, stage_ids)
     if playbook.visit:
         problems += _check_placeholders(playbook.visit, ("visit",))
+    if playbook.objections:
+        problems += _check_objections(playbook.objections, role_ids, stage_ids)
     case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}
     if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
         if playbook.opportunity_analysis.case not in case_ids:
@@ -345,4 +347,32 @@ def _check_cjk_spaces(node, loc: tuple) -> list[tuple[tuple, str]]:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             problems += _check_cjk_spaces(item, (*loc, index))
+    return problems
+
+
+def _check_objections(section, role_ids: set[str], stage_ids: set[str]) -> list[tuple[tuple, str]]:
+    """Known stages and roles; each cause, risk, trust level and contact level once."""
+    problems: list[tuple[tuple, str]] = []
+    for key in ("causes", "risks", "trust_levels", "blockers", "objections"):
+        ids = [entry.id for entry in getattr(section, key)]
+        for index, entry_id in enumerate(ids):
+            if ids.index(entry_id) != index:
+                problems.append((("objections", key, index, "id"), f"duplicate id {entry_id!r}"))
+    contacts = [c for level in section.trust_levels for c in level.contact]
+    for missing in sorted({"none", "brief", "regular", "deep"} - set(contacts)):
+        problems.append((("objections", "trust_levels"), f"no trust level for contact {missing!r}"))
+    for index, level in enumerate(section.trust_levels):
+        for c_index, contact in enumerate(level.contact):
+            if contacts.count(contact) > 1:
+                problems.append((("objections", "trust_levels", index, "contact", c_index),
+                                 f"contact {contact!r} is in more than one trust level"))
+    for key in ("objections", "blockers"):
+        for index, entry in enumerate(getattr(section, key)):
+            for r_index, role in enumerate(entry.who.roles):
+                if role not in role_ids:
+                    problems.append((("objections", key, index, "who", "roles", r_index), f"unknown role {role!r}"))
+    for index, entry in enumerate(section.objections):
+        for s_index, stage in enumerate(entry.stages):
+            if stage not in stage_ids:
+                problems.append((("objections", "objections", index, "stages", s_index), f"unknown stage {stage!r}"))
     return problems

@@ -83,6 +83,14 @@ from dealcoach.playbook.schema.opportunity import (  # noqa: F401
 from dealcoach.playbook.schema.funnel import (  # noqa: F401
     FunnelStep,
 )
+from dealcoach.playbook.schema.objections import (  # noqa: F401
+    Blocker,
+    Objections,
+    PerceivedRisk,
+    StageObjection,
+    TrustLevel,
+    WhoFilter,
+)
 from dealcoach.playbook.schema.playbook import (  # noqa: F401
     Playbook,
 )
@@ -99,6 +107,12 @@ from dealcoach.playbook.schema.roles import (  # noqa: F401
 )
 
 __all__ = [
+    "Blocker",
+    "Objections",
+    "PerceivedRisk",
+    "StageObjection",
+    "TrustLevel",
+    "WhoFilter",
     "GRADE_ORDER",
     "Attitude",
     "Confidence",

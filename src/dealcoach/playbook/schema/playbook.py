@@ -7,6 +7,7 @@ from pydantic import Field
 from dealcoach.playbook.schema.common import Id, NonEmpty, Strict, Text
 from dealcoach.playbook.schema.funnel import FunnelStep
 from dealcoach.playbook.schema.grading import Grading
+from dealcoach.playbook.schema.objections import Objections
 from dealcoach.playbook.schema.opportunity import OpportunityAnalysis
 from dealcoach.playbook.schema.phone_invitation import PhoneInvitation, Visit
 from dealcoach.playbook.schema.rules import ContactRaise, Rule
@@ -31,6 +32,7 @@ class Playbook(Strict):
     visit: Visit | None = None
     cases: list[WorkedCase] = []
     funnel: list[FunnelStep] = []
+    objections: Objections | None = None
 
     def pair_confidence(self, stage: Stage) -> str:
         """The weaker confidence of a stage and the customer step it maps to."""
