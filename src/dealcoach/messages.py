@@ -231,6 +231,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "funnel.title": ("转化漏斗（{deals} 个商机）", "Conversion funnel ({deals} deals)"),
     "funnel.rate": ("指标", "Rate"),
     "funnel.count": ("数量", "Count"),
+    "funnel.no_rate": ("暂无", "n/a"),  # a zero denominator: no rate, never a fake 0%
     "funnel.weakest": ("最弱的一环：", "Weakest step:"),
     "funnel.work_on": ("改进重点：", "Work on:"),
     "funnel.too_few": ("样本太少，暂不判断最弱的一环（每项至少 {min} 个）：{needs}。",

@@ -65,7 +65,7 @@ def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:
     table.add_column("%", justify="right")
     for rate in funnel.rates:
         if rate.rate is None:
-            bar, percent = Text("", style="dim"), Text("n/a", style="dim")
+            bar, percent = Text("", style="dim"), Text(message("funnel.no_rate", lang), style="dim")
         else:
             filled = round(rate.rate * BAR_WIDTH)
             weak = rate.benchmark is not None and rate.rate < rate.benchmark
@@ -87,6 +87,6 @@ def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:
         stages.add_column(message(key, lang), overflow="fold")
     for flow in funnel.stages:
         stages.add_row(Text(flow.name), str(flow.reached), str(flow.completed),
-                       "n/a" if flow.conversion is None else f"{flow.conversion:.0%}",
-                       "n/a" if flow.median_days is None else f"{flow.median_days:g}")
+                       message("funnel.no_rate", lang) if flow.conversion is None else f"{flow.conversion:.0%}",
+                       message("funnel.no_rate", lang) if flow.median_days is None else f"{flow.median_days:g}")
     console.print(stages)

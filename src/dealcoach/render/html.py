@@ -252,7 +252,7 @@ def funnel_chart(review: PipelineReview, lang: Lang) -> Markup:
     if review.funnel is None:
         return Markup("")
     bars = [(r.name, (r.rate or 0) * 100, "#c62828" if r.id == review.funnel.weakest else "#00838f",
-             f"{'n/a' if r.rate is None else format(r.rate, '.0%')} ({r.numerator}/{r.denominator})")
+             f"{message('funnel.no_rate', lang) if r.rate is None else format(r.rate, '.0%')} ({r.numerator}/{r.denominator})")
             for r in review.funnel.rates]
     return bar_chart(bars, message("report.chart_funnel", lang), lambda v: f"{v:.0f}%", "chart funnel")
 
