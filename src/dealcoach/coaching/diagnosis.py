@@ -25,12 +25,13 @@ from dealcoach.coaching.rules import (
     evidence_for,
     holds,
     later_stage_work,
+    people_holding,
     people_matching,
     role_name,
 )
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import PersonFilter, Playbook, RoleCatalog, Stage
+from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
 from dealcoach.sources import source_title
 from dealcoach.textfill import fill
 
@@ -170,12 +171,47 @@ def done_ids(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> set[str]:
     return deal.done_ids() | set(evidenced_items(deal, playbook, catalog, "en"))
 
 
-def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> Diagnosis:
+class DiagnosisBrief(BaseModel):
+    """What a line of the pipeline review reads of a diagnosis (`diagnose_brief`): the positions,
+    the warnings and the first next action; each the same as `diagnose` gives."""
+
+    sales_stage: SalesStageRef
+    customer_step: CustomerStepRef
+    warnings: list[Warning]
+    next_actions: list[NextAction] = Field(description="the first next action only (or none)")
+
+
+def _standing(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang):
+    """What both diagnoses start from: the evidenced items, what is done, both positions."""
     evidence = evidenced_items(deal, playbook, catalog, lang)
     done = deal.done_ids() | set(evidence)
     stage_index, completed = current_stage_index(playbook, done)
     customer_index, customer_source, signals_seen = customer_position(deal, playbook, stage_index)
     situation = Situation(deal, playbook, catalog, stage_index, customer_index, frozenset(done))
+    return evidence, done, stage_index, completed, customer_index, customer_source, signals_seen, situation
+
+
+def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> DiagnosisBrief:
+    """`diagnose` for many deals at once (the pipeline review): only what a review line reads, so
+    no process rows, evidenced items, competitive position or advice are built."""
+    _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
+        _standing(deal, playbook, catalog, lang)
+    stage = playbook.stages[stage_index]
+    missing = _missing(playbook, done, stage_index, customer_index, lang) if not completed else []
+    warnings = _warnings(situation, lang)
+    actions = _next_actions(situation, stage, missing, warnings, completed, lang)
+    return DiagnosisBrief(
+        sales_stage=SalesStageRef(**_ref(stage, stage_index, lang).model_dump(), completed=completed),
+        customer_step=CustomerStepRef(**_ref(playbook.customer_steps[customer_index], customer_index, lang).model_dump(),
+                                      source=customer_source, signals=signals_seen),
+        warnings=warnings,
+        next_actions=actions[:1],
+    )
+
+
+def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> Diagnosis:
+    evidence, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
+        _standing(deal, playbook, catalog, lang)
     stage = playbook.stages[stage_index]
     step = playbook.customer_steps[customer_index]
 
@@ -298,7 +334,7 @@ def _fields(situation: Situation, people: list[str], lang: Lang) -> dict[str, st
     stage = playbook.stages[situation.stage_index]
     step = playbook.customer_steps[situation.customer_index]
     separator = "、" if lang != "en" else ", "
-    insiders = sorted(people_matching(PersonFilter(roles=["insider"]), situation), key=lambda p: not p.met)
+    insiders = sorted(people_holding(["insider"], situation), key=lambda p: not p.met)
     return {
         "people": separator.join(people) if people else message("people.nobody_known", lang),
         "stage": stage.name.get(lang),
@@ -382,7 +418,7 @@ def rank_actions(actions: list[NextAction]) -> list[NextAction]:
 
 
 def _insider_names(situation: Situation) -> list[str]:
-    return [p.name for p in people_matching(PersonFilter(roles=["insider"]), situation)]
+    return [p.name for p in people_holding(["insider"], situation)]
 
 
 def _how_for(people: list, lang: Lang) -> str | None:
@@ -397,7 +433,7 @@ def _people_actions(situation: Situation, stage: Stage, lang: Lang) -> list[Next
     """The roles this stage needs, naming the people who hold them, or asking to find them."""
     actions = []
     for focus in stage.key_roles:
-        holders = people_matching(PersonFilter(roles=[focus.role]), situation)
+        holders = people_holding([focus.role], situation)
         name = role_name(situation.catalog, focus.role, lang)
         if not holders:
             actions.append(NextAction(text=message("action.find_role", lang, role=name), rank=2,

@@ -32,7 +32,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from dealcoach.coaching.diagnosis import Diagnosis, current_stage_index, customer_position, diagnose
+from dealcoach.coaching.diagnosis import (
+    Diagnosis,
+    DiagnosisBrief,
+    current_stage_index,
+    customer_position,
+    diagnose_brief,
+)
 from dealcoach.coaching.followup import follow_up_for
 from dealcoach.coaching.funnel import Funnel, compute_funnel
 from dealcoach.deals.models import Deal
@@ -180,7 +186,7 @@ def weighted_amount(deal: Deal) -> float | None:
 
 
 def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.date, lang: Lang,
-                 diagnosis: Diagnosis | None = None, light: bool = False) -> PipelineRow:
+                 diagnosis: Diagnosis | DiagnosisBrief | None = None, light: bool = False) -> PipelineRow:
     """One deal as a line of the review; its risk is scored later, against the deals beside it.
 
     `light`: only the positions (our stage, the customer's step), the grade and the follow-up, for
@@ -195,7 +201,7 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
         warnings: list[WarningRef] = []
         action = None
     else:
-        diagnosis = diagnosis or diagnose(deal, playbook, catalog, lang)
+        diagnosis = diagnosis or diagnose_brief(deal, playbook, catalog, lang)
         position = (diagnosis.sales_stage.id, diagnosis.sales_stage.name, diagnosis.sales_stage.index,
                     diagnosis.customer_step.id, diagnosis.customer_step.name, diagnosis.customer_step.index,
                     diagnosis.customer_step.source)
@@ -403,11 +409,11 @@ def _show(value: object) -> str | None:
 
 
 def compare(before: Deal | None, now: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang,
-            current: Diagnosis) -> list[Change]:
+            current: Diagnosis | DiagnosisBrief) -> list[Change]:
     """What moved between the deal at the `since` date and now."""
     if before is None:
         return [Change(kind="new", text=message("pipeline.change_new", lang))]
-    was = diagnose(before, playbook, catalog, lang)
+    was = diagnose_brief(before, playbook, catalog, lang)
     changes = []
 
     def add(kind: str, old: object, new: object, key: str | None = None) -> None:
@@ -464,7 +470,7 @@ def build_review(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog:
         if filters.status != "all" and deal.status != filters.status:
             continue  # kept for the funnel; never diagnosed (the rules are most of the cost)
         playbook = playbooks[deal.playbook]
-        diagnosis = diagnose(deal, playbook, catalog, lang)
+        diagnosis = diagnose_brief(deal, playbook, catalog, lang)
         row = pipeline_row(deal, playbook, catalog, today, lang, diagnosis)
         if not keep(row, filters):
             continue

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from dealcoach.coaching.rules import Situation, people_matching, role_name
+from dealcoach.coaching.rules import Situation, people_holding, people_matching, role_name
 from dealcoach.deals.models import Deal, Person
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import OpportunityAnalysis, PersonFilter
@@ -112,7 +112,7 @@ def _breakthrough(situation: Situation, lang: Lang) -> list[BreakthroughPoint]:
     """The people of the decision process not yet won, and who can take us to them."""
     deal = situation.deal
     separator = "、" if lang != "en" else ", "
-    deciding = people_matching(PersonFilter(roles=DECISION_ROLES), situation)
+    deciding = people_holding(DECISION_ROLES, situation)
     heavy = people_matching(PersonFilter(influence=["high"]), situation)
     points = []
     for person in [*deciding, *(p for p in heavy if p not in deciding)]:

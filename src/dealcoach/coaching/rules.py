@@ -8,7 +8,7 @@ decides = economic-buyer, ...).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dealcoach.deals.models import Activity, Deal, Person
 from dealcoach.playbook.models import ActivityFilter, Condition, PersonFilter, Playbook, RoleCatalog
@@ -24,18 +24,29 @@ class Situation:
     stage_index: int
     customer_index: int
     done: frozenset[str]
+    # answers already worked out for this deal (the deal does not change during a diagnosis): a
+    # rule set asks the same role and people questions dozens of times per deal
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def roles_of(self, person: Person) -> set[str]:
-        expanded: set[str] = set()
-        for role in person.roles:
-            expanded |= self.catalog.equivalent(role)
-        return expanded
+        key = ("roles_of", id(person))
+        found = self.memo.get(key)
+        if found is None or found[0] is not person:
+            expanded: set[str] = set()
+            for role in person.roles:
+                expanded |= self.catalog.equivalent(role)
+            found = self.memo[key] = (person, frozenset(expanded))
+        return set(found[1])
 
     def wanted_roles(self, roles: list[str]) -> set[str]:
-        wanted: set[str] = set()
-        for role in roles:
-            wanted |= self.catalog.equivalent(role)
-        return wanted
+        key = ("wanted", tuple(roles))
+        found = self.memo.get(key)
+        if found is None:
+            wanted: set[str] = set()
+            for role in roles:
+                wanted |= self.catalog.equivalent(role)
+            found = self.memo[key] = frozenset(wanted)
+        return set(found)
 
     def bosses(self, person: Person) -> list[Person]:
         chain, seen = [], {person.name}
@@ -83,7 +94,23 @@ def _linked(person: Person, role: str, situation: Situation) -> bool:
 
 
 def people_matching(where: PersonFilter, situation: Situation) -> list[Person]:
-    return [p for p in situation.deal.people if matches(p, where, situation)]
+    # keyed by the filter object, kept alive in the entry so its id is never reused for another
+    key = ("people", id(where))
+    found = situation.memo.get(key)
+    if found is None or found[0] is not where:
+        found = situation.memo[key] = (where, [p for p in situation.deal.people if matches(p, where, situation)])
+    return list(found[1])
+
+
+def people_holding(roles: list[str], situation: Situation) -> list[Person]:
+    """The people holding any of `roles` (or an equivalent): `people_matching` of a filter on roles
+    alone, without building the filter each time."""
+    key = ("holding", tuple(roles))
+    found = situation.memo.get(key)
+    if found is None:
+        wanted = situation.wanted_roles(roles)
+        found = situation.memo[key] = [p for p in situation.deal.people if situation.roles_of(p) & wanted]
+    return list(found)
 
 
 def activities_matching(where: ActivityFilter, situation: Situation) -> list[Activity]:
