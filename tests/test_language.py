@@ -122,6 +122,20 @@ def test_help_of_every_command_reads_in_chinese(run, lang):
         assert all(width(line) <= 80 for line in result.stdout.splitlines()), path
 
 
+@pytest.mark.parametrize(("args", "zh_line"), [
+    (["log", "add", "宁夏", "--meeting", "x"], "错误：没有 --meeting 这个选项"),
+    (["log", "add"], "错误：缺少参数 DEAL。"),
+    (["deal", "new", "--amount"], "错误：选项 --amount 后面要跟一个值。"),
+    (["stagee"], "错误：没有 stagee 这个命令。"),
+])
+def test_usage_errors_in_chinese_and_english(run, args, zh_line):
+    zh = run(*args, env={"DEALCOACH_LANG": "zh"})
+    assert zh.exit_code == 2 and zh_line in zh.stderr.splitlines()
+    assert "Error:" not in zh.stderr and "Try '" not in zh.stderr
+    en = run(*args, env={"DEALCOACH_LANG": "en"})  # the same process after a Chinese run: English again
+    assert en.exit_code == 2 and "Error: " in en.stderr and "错误" not in en.stderr
+
+
 def test_english_help_unchanged(run):
     result = run("deal", "new", "--help")
     assert "Usage: " in result.stdout and "Options" in result.stdout and "Deal name." in result.stdout
