@@ -287,7 +287,8 @@ def test_every_command_has_an_example():
 
 
 # what an example needs beyond the Ningxia example deal, as the error without it says
-GIVEN = {"deal vip": ["dealcoach deal close 宁夏 --won"]}
+_CALL = "dealcoach log add 宁夏 --kind call --outcome no-answer --contact 负责人A"
+GIVEN = {"deal vip": ["dealcoach deal close 宁夏 --won"], "log edit": [_CALL], "log rm": [_CALL]}
 
 
 @pytest.mark.parametrize(("command", "line"), HELP_EXAMPLES, ids=[path for path, _ in HELP_EXAMPLES])

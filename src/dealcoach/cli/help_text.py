@@ -195,6 +195,12 @@ HELP_ZH: dict[str, str] = {
     "The activity log: calls, visits, emails, meetings.": "跟进记录：电话、拜访、邮件、会议。",
     "`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.":
         "dealcoach log DEAL 查看；dealcoach log add DEAL 添加。",
+    "The activity's number as `dealcoach log DEAL` lists it (or its id).": "这条记录在 dealcoach log DEAL 列表里的编号（或它的 id）。",
+    "The corrected outcome, e.g. connected.": "更正后的结果，如已接通。",
+    "When, e.g. 2027-03-15 14:30.": "时间，如 2027-03-15 14:30。",
+    "Correct one logged activity (recorded in the deal's history).": "更正一条跟进记录（写入商机的变更记录）。",
+    "Remove one logged activity entered by mistake (asks first; --yes to skip; recorded in history).":
+        "删除一条记错的跟进记录（先询问；加 --yes 不问；写入变更记录）。",
     "Show a deal's activities, newest last.": "查看商机的跟进记录，最新的在最后。",
     "Log an activity; for a visit, the visit summary form (上门拜访总结报告表) is asked field by field.":
         "记录一次跟进；拜访时逐项填写上门拜访总结报告表。",

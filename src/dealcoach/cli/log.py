@@ -112,9 +112,80 @@ def add(
         fields = {"date": _parse_when(date), "kind": kind, "outcome": outcome, "contact": contact, "note": note,
                   "pretext": pretext, "form": answers}
         saved = log_activity(store, deal, fields, settings.current_user(), playbook)
+    # the new entry, wherever its date put it (a backdated one is not the last), as the model read it
+    # (`--kind 电话` is stored as `call`)
+    before = {activity.id for activity in deal.activities}
+    added = next(activity for activity in saved.activities if activity.id not in before)
     if json:
-        emit_json(saved.activities[-1].model_dump(mode="json"))
+        emit_json(added.model_dump(mode="json"))
     else:
-        typer.echo(message("log.added", lang_, kind=message(f"kind.{kind}", lang_),
-                           outcome=message(f"outcome.{outcome}", lang_), deal=saved.name))
+        typer.echo(message("log.added", lang_, kind=message(f"kind.{added.kind}", lang_),
+                           outcome=message(f"outcome.{added.outcome}", lang_), deal=saved.name))
 
+
+
+ActivityArg = Annotated[str, typer.Argument(metavar="N", help="The activity's number as `dealcoach log DEAL` lists it (or its id).")]
+
+
+@app.command("edit")
+def edit(
+    deal_ref: DealArg,
+    activity: ActivityArg,
+    kind: Annotated[str | None, typer.Option("--kind", help="call, visit, email, meeting, demo or other.")] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="The corrected outcome, e.g. connected.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Who (a person on the deal).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="When, e.g. 2027-03-15 14:30.")] = None,
+    lang: LangOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Correct one logged activity (recorded in the deal's history).
+
+    Example: dealcoach log edit 宁夏 1 --outcome connected --note "接通了，约下周再谈"
+    """
+    from dealcoach import settings
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+    from dealcoach.usecases.activity import correct_activity
+
+    lang_ = language(lang)
+    when = _parse_when(date) if date else None
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        saved = correct_activity(store, deal, activity, {"date": when, "kind": kind, "outcome": outcome,
+                                                         "contact": contact, "note": note}, settings.current_user())
+    if json:
+        emit_json([a.model_dump(mode="json") for a in saved.activities])
+    else:
+        typer.echo(message("log.corrected", lang_, number=activity, deal=saved.name))
+
+
+@app.command("rm")
+def remove(deal_ref: DealArg, activity: ActivityArg,
+           yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+           lang: LangOption = None) -> None:
+    """Remove one logged activity entered by mistake (asks first; --yes to skip; recorded in history).
+
+    Example: dealcoach log rm 宁夏 1 --yes
+    """
+    from dealcoach import settings
+    from dealcoach.deals.edit import find_activity
+    from dealcoach.i18n import message
+    from dealcoach.store import open_store
+    from dealcoach.usecases.activity import forget_activity
+
+    lang_ = language(lang)
+    with open_store() as store:
+        deal = store.find(deal_ref)
+        gone = deal.activities[find_activity(deal, activity)]
+        if not yes:
+            from dealcoach import prompts
+
+            prompts.require_terminal(message("hint.log_rm_no_tty", lang_))
+            described = (f"{gone.date.astimezone():%Y-%m-%d %H:%M} {message(f'kind.{gone.kind}', lang_)} "
+                         f"{message(f'outcome.{gone.outcome}', lang_)} {gone.contact or ''}").strip()
+            if not prompts.ask_confirm(message("prompt.confirm_log_rm", lang_, activity=described)):
+                typer.echo(message("log.kept", lang_))
+                return
+        saved = forget_activity(store, deal, activity, settings.current_user())
+    typer.echo(message("log.removed", lang_, deal=saved.name))

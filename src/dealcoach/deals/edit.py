@@ -180,6 +180,58 @@ def add_activity(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCata
     return updated
 
 
+def find_activity(deal: Deal, ref: str) -> int:
+    """The index of one logged activity: its number as `dealcoach log DEAL` lists it (1 = oldest), or
+    its id (or a unique start of it, four characters at least)."""
+    text = ref.strip()
+    count = len(deal.activities)
+    if text.isdigit():
+        if 1 <= int(text) <= count:
+            return int(text) - 1
+        raise DealcoachError(f"activity {text}: deal {deal.name} has {count} logged activities; "
+                             f"give a number from 1 to {count} as `dealcoach log` lists them" if count
+                             else f"activity {text}: nothing is logged on deal {deal.name} yet")
+    matches = [i for i, activity in enumerate(deal.activities)
+               if activity.id == text or (len(text) >= 4 and activity.id.startswith(text))]
+    if len(matches) == 1:
+        return matches[0]
+    raise DealcoachError(f"activity {text!r}: {'matches several activities' if matches else 'no such activity'} "
+                         f"on deal {deal.name}; give its number as `dealcoach log` lists it")
+
+
+def edit_activity(deal: Deal, ref: str, changes: dict, playbook: Playbook, catalog: RoleCatalog) -> tuple[Deal, str]:
+    """Correct one logged activity (date, kind, outcome, contact, note); returns the deal and what changed.
+    A correction never lowers anyone's contact level (contact levels only rise by themselves)."""
+    from dealcoach.deals.models import Activity
+
+    index = find_activity(deal, ref)
+    before = deal.activities[index]
+    given = {key: value for key, value in changes.items() if value is not None}
+    if not given:
+        raise DealcoachError("nothing to change: give --date, --kind, --outcome, --contact or --note")
+    after = validated(Activity, {**before.model_dump(exclude={"date"}), "date": before.date, **given}, "activity")
+    if after.contact and deal.person(after.contact) is None:
+        known = ", ".join(p.name for p in deal.people) or "nobody yet"
+        raise DealcoachError(f"contact: {after.contact!r} is not a person on deal {deal.name} (people: {known})")
+    activities = [*deal.activities[:index], after, *deal.activities[index + 1:]]
+    updated = raise_contact(deal.model_copy(update={"activities": sorted(activities, key=lambda a: a.date)}),
+                            after.contact, playbook)
+    ensure_valid(updated, playbook, catalog)
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    changed = ", ".join(f"{key} {old[key]} -> {new[key]}" for key in ("date", "kind", "outcome", "contact", "note")
+                        if old[key] != new[key])
+    return updated, f"activity: corrected {before.kind} {before.outcome} of {old['date']} ({changed or 'no change'})"
+
+
+def remove_activity(deal: Deal, ref: str) -> tuple[Deal, str]:
+    """Remove one logged activity (a mistake); returns the deal and the history line saying which."""
+    index = find_activity(deal, ref)
+    gone = deal.activities[index]
+    updated = deal.model_copy(update={"activities": [*deal.activities[:index], *deal.activities[index + 1:]]})
+    when = gone.model_dump(mode="json")["date"]
+    return updated, f"activity: removed {gone.kind} {gone.outcome} of {when}" + (f" with {gone.contact}" if gone.contact else "")
+
+
 NEXT_STEP_WHEN = "next-step-when"  # the visit summary field giving the next step's date and time
 
 

@@ -18,19 +18,20 @@ BAR_WIDTH = 30
 
 def activity_table(deal: Deal, lang: Lang) -> Table:
     table = Table(title=Text(f"{deal.name} · {message('log.title', lang)}"), title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)  # the number `log edit` and `log rm` take
     for key in ("log.when", "log.kind", "log.outcome", "log.contact", "log.note"):
         table.add_column(message(key, lang), overflow="fold")
-    for activity in deal.activities:
+    for number, activity in enumerate(deal.activities, start=1):
         note = activity.note or ""
         if activity.meeting and activity.meeting.when:
             note = f"{note} [{activity.meeting.when} {activity.meeting.place or ''}]".strip()
         if activity.form:
             note = (note + " " + "; ".join(f"{k}: {v}" for k, v in activity.form.items())).strip()
         # shown in the reader's time zone (TZ), whatever zone it was logged in
-        table.add_row(activity.date.astimezone().strftime("%Y-%m-%d %H:%M"), message(f"kind.{activity.kind}", lang),
+        table.add_row(str(number), activity.date.astimezone().strftime("%Y-%m-%d %H:%M"), message(f"kind.{activity.kind}", lang),
                       message(f"outcome.{activity.outcome}", lang), Text(activity.contact or ""), Text(note))
     if not deal.activities:
-        table.add_row("", "", "", "", message("log.empty", lang))
+        table.add_row("", "", "", "", "", message("log.empty", lang))
     return table
 
 

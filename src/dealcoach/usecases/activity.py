@@ -11,7 +11,7 @@ import datetime as dt
 
 from dealcoach.coaching.callscript import AfterCallPlan, CallScript, after_call
 from dealcoach.deals.calls import CallRecord, describe_call, record_call
-from dealcoach.deals.edit import add_activity, contact_changes
+from dealcoach.deals.edit import add_activity, contact_changes, edit_activity, remove_activity
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang
 from dealcoach.playbook.loader import load_catalog, load_playbook
@@ -39,6 +39,20 @@ def log_activity(store: DealStore, deal: Deal, fields: dict, who: str, playbook:
     updated = add_activity(deal, {**fields, "by": who}, playbook, catalog or load_catalog())
     raised = contact_changes(deal, updated)
     return store.save(updated, who, what="; ".join([f"activity: {fields['kind']} {fields['outcome']}", *raised]))
+
+
+def correct_activity(store: DealStore, deal: Deal, ref: str, changes: dict, who: str) -> Deal:
+    """`log edit`: correct one logged activity; the history line says what it was and what changed."""
+    playbook = load_playbook(deal.playbook)
+    updated, what = edit_activity(deal, ref, changes, playbook, load_catalog())
+    raised = contact_changes(deal, updated)
+    return store.save(updated, who, what="; ".join([what, *raised]))
+
+
+def forget_activity(store: DealStore, deal: Deal, ref: str, who: str) -> Deal:
+    """`log rm`: remove one logged activity; the history line keeps what it was."""
+    updated, what = remove_activity(deal, ref)
+    return store.save(updated, who, what=what)
 
 
 def log_call(store: DealStore, deal: Deal, record: CallRecord, script: CallScript, playbook: Playbook,
