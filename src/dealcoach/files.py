@@ -38,29 +38,11 @@ def write_atomic(path: Path | str, data: bytes | str, *, private_parents: bool =
 def atomic_writer(path: Path | str, *, private_parents: bool = False) -> Iterator[BinaryIO]:
     """A binary file to write into; it replaces `path` only if the block finishes without error.
 
-    For writers that want a file object (polars' write_csv, zipfile): the bytes go to the private
-    temporary file, and nothing is left behind when the block fails."""
-    target = Path(path)
-    if private_parents:
-        from dealcoach.settings import private_dir
-
-        private_dir(target.parent)
-    temporary, descriptor = _create_temporary(target)
-    try:
-        with os.fdopen(descriptor, "wb") as out:
+    For writers that want a file object (zipfile, or bytes made piece by piece): the bytes go to the
+    private temporary file, and nothing is left behind when the block fails."""
+    with atomic_path(path, private_parents=private_parents) as temporary:
+        with open(os.open(temporary, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)), "wb") as out:
             yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException as exc:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise cannot_write(target, exc) from None
-        raise
-    _sync_folder(target.parent)
 
 
 @contextmanager
