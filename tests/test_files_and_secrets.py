@@ -115,6 +115,7 @@ def test_every_written_file_is_owner_only(run, tmp_path, open_umask):
         "grades.xlsx": ("grade", str(prospects), "-o"),
         "map.mmd": ("map", "1", "--format", "mermaid", "-o"),
         "backup.json": ("db", "backup"),
+        "review.html": ("report", "--pipeline", "-o"),
     }
     for name, command in outputs.items():
         result = run(*command, str(tmp_path / name))
