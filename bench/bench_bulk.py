@@ -85,7 +85,7 @@ BARE = r'''
 import json, sys
 url, which = sys.argv[1], sys.argv[2]
 FIELDS = {
-    "list": None,
+    "list": "data",  # deal list shows each deal's stage, grade and risk: it reads whole deals
     "followup": ["account", "activities", "people", "manual_grade", "computed_grade"],
     "funnel": ["activities", "vip", "loyal", "done", "playbook"],
     "grade": "data",
@@ -102,13 +102,6 @@ else:
     cursor = connection.cursor(name="bare")
     cursor.itersize = 500
 status = " WHERE status = 'open'" if which in ("followup", "grade") else ""
-if FIELDS is None:
-    cursor.execute("SELECT id, name, account, playbook, owner, amount, currency, expected_close, probability, "
-                   "updated_at FROM deals ORDER BY id")
-    keys = ["id", "name", "account", "playbook", "owner", "amount", "currency", "expected_close", "probability",
-            "updated_at"]
-    print(json.dumps([dict(zip(keys, row)) for row in cursor], ensure_ascii=False, indent=2))
-    sys.exit()
 if FIELDS == "data":
     cursor.execute(f"SELECT id, owner, data FROM deals{status} ORDER BY id")
     kept = [json.loads(row[2]) for row in cursor]
