@@ -24,7 +24,7 @@ def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
     grid.add_column(overflow="fold")
     for warning in warnings:
         grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
-                     Text.assemble(warning.message, (f" ({warning.id})", "dim")))
+                     Text(warning.message))  # the id is for scripts (--json), not for people
     return Panel(grid, title=title, title_align="left", border_style="red")
 
 
