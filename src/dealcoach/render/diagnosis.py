@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from dealcoach import typeset
 from dealcoach.coaching.diagnosis import Diagnosis, Warning
 from dealcoach.i18n import Lang, message
 from dealcoach.render.playbook import confidence_label
@@ -127,9 +128,9 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
     console.print(processes_table(diagnosis, lang, compact=not full))
     source = message(f"customer_source.{diagnosis.customer_step.source}", lang)
     status = Text.assemble(
-        (message("label.our_stage", lang) + ": ", "bold"), (diagnosis.sales_stage.name, "green"), "   ",
-        (message("label.customer_step", lang) + ": ", "bold"), (diagnosis.customer_step.name, "cyan"),
-        (f" ({source})", "dim"),
+        (typeset.colon(message("label.our_stage", lang), lang), "bold"), (diagnosis.sales_stage.name, "green"), "   ",
+        (typeset.colon(message("label.customer_step", lang), lang), "bold"), (diagnosis.customer_step.name, "cyan"),
+        (typeset.parenthesised(source, lang), "dim"),
     )
     if not full:
         marks = {row.confidence for row in diagnosis.processes} - {"confirmed"}
