@@ -39,6 +39,18 @@ _QUOTED = r"(?:'[^']*'|\"[^\"]*\")"
 
 # English phrase (regex) -> Chinese; applied in order, each to what the previous ones left
 PHRASES_ZH: list[tuple[str, str]] = [
+    # Click's own usage errors (cli/help_text.py shows them through here)
+    (r"^No such option: (\S+)", r"没有 \1 这个选项"),
+    (r"\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"),
+    (r"^No such command '([^']*)'\.", r"没有 \1 这个命令。"),
+    (r"Did you mean ([^?]*)\?", r"你是不是要输入 \1？"),
+    (r"^Missing command\.", "缺少命令。"),
+    (r"^Missing (?:argument|parameter) '?([^'.]*)'?\.", r"缺少参数 \1。"),
+    (r"^Missing option '?([^'.]*)'?\.", r"缺少选项 \1。"),
+    (r"^Option '([^']*)' requires an argument\.", r"选项 \1 后面要跟一个值。"),
+    (r"^Got unexpected extra arguments? \(([^)]*)\)", r"多出了参数：\1"),
+    (r"^Invalid value for '?([^':]*)'?: ", r"\1 的值无效："),
+    (r"'([^'\n]*)' is not one of ", r"“\1”不是可选值之一："),
     # finding things (deals/lookup.py)
     (rf"^no (deal|person|prospect|playbook|example) matches ({_QUOTED})", lambda m: f"没有与 {m[2]} 匹配的{NOUNS_ZH[m[1]]}"),
     (rf"^({_QUOTED}) matches (\d+) (deals|people|prospects)", lambda m: f"{m[1]} 匹配到 {m[2]} 个{NOUNS_ZH[m[3]]}"),

@@ -358,38 +358,17 @@ def _formatter_class(lang: str):
     return ChineseHelpFormatter
 
 
-# Click's own usage errors ("No such option: --x"), as a Chinese reader reads them; Typer's vendored
-# Click writes them in English only. Applied at display time, so what Click raises is unchanged.
-_USAGE_ZH: list[tuple[str, str]] = [
-    (r"^No such option: (\S+)", r"没有 \1 这个选项"),
-    (r"\(Possible options: ([^)]*)\)", r"（可用的选项：\1）"),
-    (r"^No such command '([^']*)'\.", r"没有 \1 这个命令。"),
-    (r"Did you mean ([^?]*)\?", r"你是不是要输入 \1？"),
-    (r"^Missing command\.", "缺少命令。"),
-    (r"^Missing (?:argument|parameter) '?([^'.]*)'?\.", r"缺少参数 \1。"),
-    (r"^Missing option '?([^'.]*)'?\.", r"缺少选项 \1。"),
-    (r"^Option '([^']*)' requires an argument\.", r"选项 \1 后面要跟一个值。"),
-    (r"^Got unexpected extra arguments? \(([^)]*)\)", r"多出了参数：\1"),
-    (r"^Invalid value for '?([^':]*)'?: ", r"\1 的值无效："),
-    (r"'([^'\n]*)' is not one of ", r"“\1”不是可选值之一："),
-]
-
-
-def usage_error_text(message: str, lang: str) -> str:
-    """A Click usage-error message in `lang` (unchanged in English)."""
-    import re
-
-    if not lang.startswith("zh"):
-        return message
-    for pattern, replacement in _USAGE_ZH:
-        message = re.sub(pattern, replacement, message)
-    return _localize(message, lang)
+# Click's own usage errors ("No such option: --x") go through the one phrase catalogue
+# (error_text.PHRASES_ZH); Typer's vendored Click writes them in English only. Applied at display
+# time, so what Click raises is unchanged.
 
 
 def _show_usage_error(lang: str):
     def show(self, file=None) -> None:
         from typer._click._compat import get_text_stderr
         from typer._click.utils import echo
+
+        from dealcoach.error_text import error_prefix, localize_error
 
         file = file or get_text_stderr()
         color = self.ctx.color if self.ctx is not None else None
@@ -398,6 +377,6 @@ def _show_usage_error(lang: str):
             if self.ctx.command.get_help_option(self.ctx) is not None:
                 hint = _localize(f"运行 {self.ctx.command_path} {self.ctx.help_option_names[0]} 查看帮助。", lang) + "\n"
             echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=color)
-        echo(_localize("错误：", lang) + usage_error_text(self.format_message(), lang), file=file, color=color)
+        echo(error_prefix(lang) + localize_error(self.format_message(), lang), file=file, color=color)
 
     return show

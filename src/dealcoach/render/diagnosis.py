@@ -69,10 +69,6 @@ def processes_table(diagnosis: Diagnosis, lang: Lang, compact: bool = False) -> 
     return table
 
 
-def _colon(lang: Lang) -> str:
-    return ": " if lang == "en" else "："
-
-
 def _first_sentence(text: str) -> str:
     for mark in ("。", ". "):
         head, found, _ = text.partition(mark)
@@ -93,7 +89,7 @@ def position_lines(diagnosis: Diagnosis, lang: Lang, full: bool) -> list:
     position = diagnosis.position
     if position is None:
         return []
-    colon = _colon(lang)
+    colon = typeset.colon("", lang)  # the colon of the language, after a label
     separator = "；" if lang != "en" else "; "
     lines: list = []
     for versus in position.versus:
@@ -122,7 +118,7 @@ def position_lines(diagnosis: Diagnosis, lang: Lang, full: bool) -> list:
 def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: bool = False) -> None:
     """The default view fits one screen (about 40 lines at 100 columns): both processes, the
     warnings, where we stand, and the top five actions with who and how. `full` shows everything."""
-    colon = _colon(lang)
+    colon = typeset.colon("", lang)  # the colon of the language, after a label
     if not full:
         console.print(Text(f"{diagnosis.deal} · {diagnosis.playbook_name}", style="bold"))
     console.print(processes_table(diagnosis, lang, compact=not full))
