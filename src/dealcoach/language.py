@@ -30,6 +30,14 @@ _OPENCC = {"zh-Hant": "s2twp", "zh-HK": "s2hk"}
 
 
 _ACTIVE: list[Lang] = []
+# `dealcoach --lang zh stage ...`: the --lang written before the command, read by the root group for
+# this one invocation; a command's own --lang wins over it, and it wins over DEALCOACH_LANG
+_BEFORE_COMMAND: list[str | None] = [None]
+
+
+def set_language_before_command(value: str | None) -> None:
+    """The root group's `--lang` (None when the command line has none before the command)."""
+    _BEFORE_COMMAND[0] = value
 
 
 def set_active_language(lang: Lang) -> None:
@@ -55,11 +63,30 @@ def parse_language(value: str, origin: str) -> Lang:
 
 
 def resolve_language(flag: str | None = None) -> Lang:
-    """--lang, else DEALCOACH_LANG, else the locale (zh_TW: zh-Hant, zh_HK: zh-HK, other zh_*: zh), else en."""
-    for value, origin in ((flag, "--lang"), (os.environ.get("DEALCOACH_LANG"), "DEALCOACH_LANG")):
+    """--lang (the command's, else the one before the command), else DEALCOACH_LANG, else the locale
+    (zh_TW: zh-Hant, zh_HK: zh-HK, other zh_*: zh), else en."""
+    for value, origin in ((flag, "--lang"), (_BEFORE_COMMAND[0], "--lang"),
+                          (os.environ.get("DEALCOACH_LANG"), "DEALCOACH_LANG")):
         if value:
             return parse_language(value, origin)
     return language_from_locale(_current_locale())
+
+
+def split_language_before_command(args: list[str]) -> tuple[list[str], str | None]:
+    """`--lang zh` / `--lang=zh` among the options before the command name, taken out of `args`
+    (the root group has no such option: every command has its own); the value, else None."""
+    rest, value, index = [], None, 0
+    while index < len(args) and args[index].startswith("-") and args[index] != "--":
+        arg = args[index]
+        if arg == "--lang" and index + 1 < len(args):
+            value, index = args[index + 1], index + 2
+            continue
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        index += 1
+    return rest + args[index:], value
 
 
 def language_from_args(args: list[str]) -> Lang:

@@ -85,8 +85,11 @@ class _LazyRoot(_Boundary):
     def parse_args(self, ctx, args):  # type: ignore[override]
         # the language is known before any help is formatted or command built (--help is translated)
         from dealcoach.cli.help_text import use_language_for_help
-        from dealcoach.language import language_from_args
+        from dealcoach.language import language_from_args, set_language_before_command, split_language_before_command
 
+        # `dealcoach --lang zh stage --help`: the root takes --lang for the command that follows
+        args, before_command = split_language_before_command(args)
+        set_language_before_command(before_command)
         ctx.meta[LANGUAGE_KEY] = language_from_args(args)
         use_language_for_help(ctx.meta[LANGUAGE_KEY])
         if args[:1] == ["--version"]:
@@ -100,7 +103,8 @@ class _LazyRoot(_Boundary):
     def format_options(self, ctx, formatter) -> None:  # type: ignore[override]
         rows = [record for param in self.get_params(ctx) if (record := param.get_help_record(ctx))]
         with formatter.section("Options"):
-            formatter.write_dl([("--version", "Show the version and exit."), *rows])
+            formatter.write_dl([("--version", "Show the version and exit."), (f"--lang {_lang_metavar()}", _LANG_HELP),
+                                *rows])
         self.format_commands(ctx, formatter)
 
     def list_commands(self, ctx):  # type: ignore[override]
@@ -115,6 +119,17 @@ class _LazyRoot(_Boundary):
         rows = [(name, summary) for name, (_, _, summary) in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+# the root's --lang is read by parse_args, not by an option (a root option costs every --help ~100 ms);
+# every command's own --lang says the same (cli/options.py)
+_LANG_HELP = "Language: zh, zh-Hant, zh-HK or en (default: DEALCOACH_LANG, else the locale)."
+
+
+def _lang_metavar() -> str:
+    from dealcoach.cli.help_text import metavar_for
+
+    return metavar_for("--lang")
 
 
 _LOADED: dict = {}
@@ -137,6 +152,9 @@ def load_command(name: str):
             single.command(name)(target)
             command = typer.main.get_command(single)
         command.name = name
+        from dealcoach.cli.help_text import name_values
+
+        name_values(command)
         summary = COMMANDS[name][2]
         command.help = f"{summary}\n\n{command.help}" if command.help else summary
         _LOADED[name] = command

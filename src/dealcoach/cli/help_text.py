@@ -11,6 +11,8 @@ and Click's own words (Usage, Options, default, required) are translated by the 
 
 from __future__ import annotations
 
+import re
+
 HELP_ZH: dict[str, str] = {
     # shared by every command, and Click's own words
     "Show this message and exit.": "显示本帮助并退出。",
@@ -46,7 +48,7 @@ HELP_ZH: dict[str, str] = {
     "Only these grades: A, B, C, D, - (ungraded); repeat or A,B.": "只看这些级别：A、B、C、D，- 表示未分级；可重复，或写成 A,B。",
     "open, won, lost or all.": "状态：open/won/lost/all（进行中、赢单、丢单、全部）。",
     "Only deals at risk (a high warning, or the customer ahead of us).": "只看有风险的商机（有高级警示，或客户步骤领先于我方）。",
-    "Only deals not touched for DAYS days or more (never contacted included).": "只看 DAYS 天及以上没有联系的商机（含从未联系的）。",
+    "Only deals not touched for DAYS days or more (never contacted included).": "只看 天数 天及以上没有联系的商机（含从未联系的）。",
     "risk, amount, close, stale, grade, owner or name.": "排序：risk/amount/close/stale/grade/owner/name（风险、金额、预计成交、未联系天数、级别、负责人、名称）。",
     "Also show what changed since then, from the history.": "同时显示从那时起的变化（来自变更记录）。",
     "Write the rows to a .csv or .xlsx file.": "把各行写入 .csv 或 .xlsx 文件。",
@@ -97,7 +99,7 @@ HELP_ZH: dict[str, str] = {
     "Deal files (YAML).": "商机文件（YAML）。",
     "Export a deal as a deal file (YAML) that `deal import` and `stage --deal-file` read back.":
         "把商机导出为商机文件（YAML），可再用 deal import 或 stage --deal-file 读入。",
-    "Write to FILE instead of stdout.": "写入文件 FILE，而不是打印到标准输出。",
+    "Write to FILE instead of stdout.": "写入文件，而不是打印到标准输出。",
     "Close a deal won or lost, with the reason.": "结束商机：赢单或丢单，并记下原因。",
     "Closed won, or lost.": "赢单还是丢单。",
     "Why it was won or lost.": "赢单或丢单的原因。",
@@ -136,7 +138,7 @@ HELP_ZH: dict[str, str] = {
     "The power map of a deal: reporting lines, roles, coverage and gaps.": "商机的权力地图：汇报关系、角色、覆盖情况和缺口。",
     "Map a deal file; no database needed.": "画一个商机文件的权力地图，不需要数据库。",
     "terminal, mermaid, dot, svg or png.": "输出格式：terminal（终端）、mermaid、dot、svg 或 png。",
-    "Write to FILE (needed for svg/png).": "写入文件 FILE（svg、png 格式必须指定）。",
+    "Write to FILE (needed for svg/png).": "写入文件（svg、png 格式必须指定）。",
     # call-script
     "The phone invitation (电话邀约): pre-call check, the three steps, objections, visit plan.":
         "电话邀约：通话前检查、三个步骤、可能的异议和拜访计划。",
@@ -157,7 +159,7 @@ HELP_ZH: dict[str, str] = {
     "Cold call: senior, middle or staff.": "陌生电话：对方层级，高层、中层或基层。",
     "Cold call: six-step (default) or eight-step.": "陌生电话：six-step（默认）或 eight-step。",
     "terminal (default) or markdown.": "输出格式：terminal（默认）或 markdown。",
-    "Write the printable Markdown script to FILE.": "把可打印的 Markdown 话术写入文件 FILE。",
+    "Write the printable Markdown script to FILE.": "把可打印的 Markdown 话术写入文件。",
     "Walk the call step by step and record what you learn (a terminal is needed).": "通话时一步步引导，并记下了解到的情况（需要终端）。",
     "Record a call: no-answer, connected, refused, call-back or meeting-booked.": "记录通话结果：未接通、已接通、被拒绝、约好回电或约到见面。",
     "A problem the contact confirmed (repeat).": "对方确认的问题（可重复）。",
@@ -175,9 +177,9 @@ HELP_ZH: dict[str, str] = {
         "直接读取 CRM 导出文件（HubSpot、Salesforce）和中英文表头的电子表格，无需映射文件；按级别从高到低列出，附上定级依据、行动和下次跟进时间。加 --deals 时给已保存的商机分级并保存计算结果（你手动定的等级保持不变）。",
     "Prospect files: CSV, TSV, XLSX, JSON or YAML.": "客户文件：CSV、TSV、XLSX、JSON 或 YAML。",
     "Grade the stored deals and save the computed grade on each.": "给已保存的商机分级，并把计算出的等级存到每个商机上。",
-    "Show the best N (the table shows 50 by default).": "只显示前 N 个（表格默认显示 50 个）。",
+    "Show the best N (the table shows 50 by default).": "只显示前若干个（表格默认显示 50 个）。",
     "One prospect's full reasoning.": "一个客户的完整定级理由。",
-    "Write every row with its grade to FILE.csv or FILE.xlsx.": "把每一行连同等级写入 FILE.csv 或 FILE.xlsx。",
+    "Write every row with its grade to FILE.csv or FILE.xlsx.": "把每一行连同等级写入 .csv 或 .xlsx 文件。",
     "Fail (exit 1) if any row is bad.": "任何一行有问题都算失败（退出码 1）。",
     "The result columns' headers in -o: words in your language, or ids for scripts.":
         "-o 导出文件中结果列的表头：words 用你的语言，ids 用编号（供脚本使用）。",
@@ -185,7 +187,7 @@ HELP_ZH: dict[str, str] = {
     "YAML/JSON file of FIELD: COLUMN lines.": "每行“字段: 列名”的 YAML/JSON 文件。",
     "Playbook whose grading rules apply to files (default six-step).": "用哪个剧本的分级规则给文件分级（默认 six-step）。",
     "Grade as of this date (YYYY-MM-DD).": "按这一天分级（如 2027-03-15）。",
-    "Set your own grade on a stored deal (DEAL=none clears it).": "给已保存的商机手动定级（DEAL=none 清除）。",
+    "Set your own grade on a stored deal (DEAL=none clears it).": "给已保存的商机手动定级（商机=none 清除）。",
     "Why you set that grade (with --set).": "手动定级的理由（与 --set 一起用）。",
     "Record assessment scores on a stored deal.": "给已保存的商机记录评估分数。",
     "An assessment score for --assess (repeat).": "--assess 的一项评估分数（可重复）。",
@@ -195,7 +197,7 @@ HELP_ZH: dict[str, str] = {
     "The activity log: calls, visits, emails, meetings.": "跟进记录：电话、拜访、邮件、会议。",
     "`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.":
         "dealcoach log DEAL 查看；dealcoach log add DEAL 添加。",
-    "The activity's number as `dealcoach log DEAL` lists it (or its id).": "这条记录在 dealcoach log DEAL 列表里的编号（或它的 id）。",
+    "The activity's number as `dealcoach log DEAL` lists it (or its id).": "这条记录在 dealcoach log 商机 列表里的序号（或它的 id）。",
     "The corrected outcome, e.g. connected.": "更正后的结果，如已接通。",
     "When, e.g. 2027-03-15 14:30.": "时间，如 2027-03-15 14:30。",
     "Correct one logged activity (recorded in the deal's history).": "更正一条跟进记录（写入商机的变更记录）。",
@@ -215,7 +217,7 @@ HELP_ZH: dict[str, str] = {
     "Today's call list by grade rhythm, with a fresh pretext.": "今天该联系的客户：按等级节奏排列，附上新的跟进理由。",
     "Overdue first, then by each deal's grade rhythm and last touch, with who to contact and why now.":
         "逾期的在前，再按每个商机的等级节奏和上次联系时间排列，写明联系谁、为什么是现在。",
-    "Also list what falls due in the next N days.": "同时列出未来 N 天内到期的跟进。",
+    "Also list what falls due in the next N days.": "同时列出未来若干天内到期的跟进。",
     "Plan as of this date (YYYY-MM-DD).": "按这一天排计划（如 2027-03-15）。",
     "Write the plan as an iCalendar file.": "把计划写成 iCalendar 日历文件。",
     "Rows the table shows (--json and --ics carry all).": "表格显示的行数（--json 和 --ics 含全部）。",
@@ -254,6 +256,61 @@ HELP_ZH: dict[str, str] = {
     "A file written by `db backup`.": "由 db backup 写出的文件。",
     "Where the database, your playbooks and your profile live (DEALCOACH_HOME moves them all).": "数据库、你的剧本和个人资料存放在哪里（设置 DEALCOACH_HOME 可整体搬走）。",
 }
+
+# What an option's value is, as --help shows it (`--close DATE`, zh `--close 日期`), instead of the
+# type Typer would show (<str>, <list[str]>). An option not listed here is named after itself
+# (--account ACCOUNT); an option or argument that sets its own metavar keeps it. Each word needs its
+# Chinese below (tests/test_language.py).
+METAVARS: dict[str, str] = {
+    "--lang": "LANG", "--close": "DATE", "--date": "WHEN", "--today": "DATE", "--until": "DATE", "--since": "DATE",
+    "--meeting-time": "WHEN", "--note": "TEXT", "--notes": "TEXT", "--evidence": "TEXT", "--reason": "TEXT",
+    "--plan": "TEXT", "--offer": "TEXT", "--we-prepare": "TEXT", "--they-prepare": "TEXT", "--topic": "TEXT",
+    "--confirmed-pain": "TEXT", "--meeting-place": "PLACE", "--customer-step": "STEP", "--competitor": "NAME",
+    "--attendee": "NAME", "--contact": "NAME", "--reports-to": "NAME", "--owner": "REP", "--deal-file": "FILE",
+    "--answers": "FILE", "--ics": "FILE", "-o": "FILE", "--mapping": "FILE", "--done": "ID", "--undone": "ID",
+    "--days": "DAYS", "--limit": "COUNT", "--top": "COUNT", "--sort": "KEY", "--form": "FIELD=TEXT", "--grade": "GRADE",
+}
+METAVARS_ZH: dict[str, str] = {
+    "LANG": "语言", "DATE": "日期", "WHEN": "时间", "TEXT": "文字", "PLACE": "地点", "STEP": "步骤", "NAME": "名称",
+    "REP": "销售", "FILE": "文件", "ID": "编号", "DAYS": "天数", "COUNT": "数量", "N": "序号", "KEY": "排序", "FIELD": "字段",
+    "GRADE": "等级", "ACCOUNT": "客户", "AMOUNT": "金额", "PROBABILITY": "可能性", "CURRENCY": "币种",
+    "PLAYBOOK": "剧本", "DEAL": "商机", "EXAMPLE": "示例", "SIGNAL": "信号", "ROLE": "角色", "NEED": "需求",
+    "STAGE": "阶段", "STATUS": "状态", "PRETEXT": "跟进理由", "INDUSTRY": "行业", "PHONE": "电话",
+    "COMPANY": "公司", "TITLE": "职务", "DEPARTMENT": "部门", "LEVEL": "层级", "CIRCLE": "圈子",
+    "ATTITUDE": "态度", "INFLUENCE": "影响力", "KIND": "方式", "OUTCOME": "结果", "FORMAT": "格式",
+    "FACTOR": "评估项", "SCORE": "分数", "COLUMN": "列名", "RIVAL": "对手", "DIM": "维度", "HEADERS": "表头",
+    "ASSESS": "商机", "EXPLAIN": "客户", "MAP": "字段=列名", "SET": "商机=等级", "INFO": "信息",
+    "COMPARE": "对手", "OPTIONS": "选项", "COMMAND": "命令", "ARGS": "参数", "PATHS": "文件",
+    "ACTIVITY": "记录", "PERSON": "人",
+}
+_METAVAR_WORD = re.compile(r"\b[A-Z][A-Z_]*\b")
+_REQUIRED_ARGUMENT = re.compile(r"\{([^{}]*)\}")
+
+
+def metavar_for(option: str) -> str:
+    """The English placeholder of an option's value: `--close` -> DATE, `--account` -> ACCOUNT."""
+    return METAVARS.get(option) or option.lstrip("-").replace("-", "_").upper()
+
+
+def name_values(command) -> None:
+    """Give each option of `command` (and its subcommands) a placeholder saying what its value is,
+    and show an argument by its name alone (Typer adds its Python type: `DEAL <str>`)."""
+    for param in command.params:
+        if param.param_type_name == "argument":
+            param.display_type_rich = lambda ctx=None: None
+        elif not (param.is_flag or param.count) and param.metavar is None:
+            param.metavar = metavar_for(param.opts[0])
+    for sub in getattr(command, "commands", {}).values():
+        name_values(sub)
+
+
+def translate_metavars(text: str, lang: str) -> str:
+    """`--close DATE` as a Chinese reader sees it: `--close 日期` (options and typed values stay)."""
+    if not lang.startswith("zh"):
+        return text
+    text = _REQUIRED_ARGUMENT.sub(r"\1", text)  # Typer's usage line writes a required argument as {DEAL}
+    return _localize(_METAVAR_WORD.sub(lambda m: METAVARS_ZH.get(m[0], m[0]), text), lang)
+
 
 _CLICK_WORDS_ZH = {"Options": "选项", "Arguments": "参数", "Commands": "命令", "default": "默认", "required": "必填",
                    "env var": "环境变量", "Example": "示例", "Examples": "示例"}
@@ -324,7 +381,7 @@ def _formatter_class(lang: str):
 
     class ChineseHelpFormatter(HelpFormatter):
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-            super().write_usage(prog, args, _localize("用法：", lang) if prefix is None else prefix)
+            super().write_usage(prog, translate_metavars(args, lang), _localize("用法：", lang) if prefix is None else prefix)
 
         def write_heading(self, heading: str) -> None:
             self.write(f"{'':>{self.current_indent}}{_localize(_CLICK_WORDS_ZH.get(heading, heading), lang)}：\n")
@@ -339,7 +396,7 @@ def _formatter_class(lang: str):
             self.write("\n".join(lines) + "\n")
 
         def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
-            rows = list(rows)
+            rows = [(translate_metavars(first, lang), second) for first, second in rows]
             first_col = min(max((width(first) for first, _ in rows), default=0), col_max) + col_spacing
             for first, second in rows:
                 self.write(f"{'':>{self.current_indent}}{first}")
