@@ -30,6 +30,9 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "place": "地点", "attendees": "参加人", "topics": "要谈的问题", "confirmed_pains": "确认的问题",
     "pains": "问题", "company": "公司", "offer": "产品或服务", "id": "编号", "deal": "商机",
     "call": "电话", "assessment": "评估", "scores": "评估分数", "pretext": "跟进理由", "by": "记录人",
+    "manual_grade_reason": "手动定级的理由", "close_reason": "赢单或丢单的原因", "closed_on": "结束日期",
+    "vip": "VIP 客户", "loyal": "忠诚客户", "industry": "行业", "budget": "预算", "our_cost": "我方成本",
+    "overruled": "标为未完成的项", "computed_grade": "计算等级", "opportunity": "机会分析",
 }
 
 NOUNS_ZH = {"deal": "商机", "person": "人", "people": "人", "prospect": "客户", "prospects": "客户",

@@ -230,6 +230,8 @@ def import_deals(files: Annotated[list[Path], typer.Argument(metavar="FILE...", 
     """
     from dealcoach import settings
     from dealcoach.i18n import message
+    from dealcoach.playbook.loader import load_playbook
+    from dealcoach.render.deals import change_line
     from dealcoach.store import open_store
     from dealcoach.usecases.deals import import_deals, read_deal_files
     from dealcoach.usecases.importing import plan_import
@@ -242,7 +244,8 @@ def import_deals(files: Annotated[list[Path], typer.Argument(metavar="FILE...", 
             if plan.action == "update":  # shown before it is applied
                 typer.echo(message("deal.import_update", lang_, path=str(path), id=plan.deal.id, name=plan.deal.name,
                                    by=message("deal.matched_id" if plan.matched_by == "id" else "deal.matched_name",
-                                              lang_), changes=plan.changes), err=True)
+                                              lang_), changes=change_line(plan.changes or "", lang_, load_playbook(plan.deal.playbook))),
+                           err=True)
         stored = [plan.deal for plan in plans] if dry_run else \
             import_deals(store, deals, settings.current_user(), plans=plans, sources=[path.name for path in files])
     if json:

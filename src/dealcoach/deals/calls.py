@@ -12,6 +12,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from dealcoach.deals.edit import ensure_valid, raise_contact
+from dealcoach.deals.history import call_recorded, join_clauses
 from dealcoach.deals.models import Activity, Deal, DoneMark, LongText, Meeting, Name, Pain, ShortText
 from dealcoach.errors import DealcoachError
 from dealcoach.playbook.models import CallOutcome, Playbook, RoleCatalog
@@ -93,14 +94,9 @@ def record_call(deal: Deal, record: CallRecord, playbook: Playbook, catalog: Rol
 
 def describe_call(record: CallRecord, newly_done: list[str], raised: list[str] | None = None) -> str:
     """The history line of the save (`raised`: contact levels the call raised)."""
-    parts = [f"call {record.outcome}" + (f" with {record.contact}" if record.contact else "")]
-    if record.confirmed_pains:
-        parts.append(f"pains confirmed: {len(record.confirmed_pains)}")
-    if record.meeting and record.meeting.when:
-        parts.append(f"meeting: {record.meeting.when}")
-    if newly_done:
-        parts.append("done: " + " ".join(f"+{i}" for i in newly_done))
-    return "; ".join([*parts, *(raised or [])])
+    parts = call_recorded(record.outcome, record.contact, len(record.confirmed_pains),
+                          record.meeting.when if record.meeting else None, newly_done)
+    return join_clauses([*parts, *(raised or [])])
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from dealcoach.deals.checks import check_deal
+from dealcoach.deals.history import ACTIVITY_FIELDS, activity_corrected, activity_removed, contact_raised
 from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
 from dealcoach.errors import DealcoachError, DealFileError
@@ -218,9 +219,8 @@ def edit_activity(deal: Deal, ref: str, changes: dict, playbook: Playbook, catal
                             after.contact, playbook)
     ensure_valid(updated, playbook, catalog)
     old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
-    changed = ", ".join(f"{key} {old[key]} -> {new[key]}" for key in ("date", "kind", "outcome", "contact", "note")
-                        if old[key] != new[key])
-    return updated, f"activity: corrected {before.kind} {before.outcome} of {old['date']} ({changed or 'no change'})"
+    changed = [(key, old[key], new[key]) for key in ACTIVITY_FIELDS if old[key] != new[key]]
+    return updated, activity_corrected(before.kind, before.outcome, old["date"], changed)
 
 
 def remove_activity(deal: Deal, ref: str) -> tuple[Deal, str]:
@@ -228,8 +228,7 @@ def remove_activity(deal: Deal, ref: str) -> tuple[Deal, str]:
     index = find_activity(deal, ref)
     gone = deal.activities[index]
     updated = deal.model_copy(update={"activities": [*deal.activities[:index], *deal.activities[index + 1:]]})
-    when = gone.model_dump(mode="json")["date"]
-    return updated, f"activity: removed {gone.kind} {gone.outcome} of {when}" + (f" with {gone.contact}" if gone.contact else "")
+    return updated, activity_removed(gone.kind, gone.outcome, gone.model_dump(mode="json")["date"], gone.contact)
 
 
 NEXT_STEP_WHEN = "next-step-when"  # the visit summary field giving the next step's date and time
@@ -279,7 +278,7 @@ def contact_changes(before: Deal, after: Deal) -> list[str]:
     for person in after.people:
         old = before.person(person.name)
         if old is not None and old.contact != person.contact:
-            changes.append(f"{person.name} contact {old.contact} -> {person.contact}")
+            changes.append(contact_raised(person.name, old.contact, person.contact))
     return changes
 
 

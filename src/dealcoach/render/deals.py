@@ -70,7 +70,7 @@ def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang
         steps = {s.id: s.name.get(lang) for s in playbook.customer_steps}
         for entry in history[-10:]:
             log.add_row(entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), escape(entry.who),
-                        escape(history_line(entry.what, lang, names, steps)))
+                        escape(history_line(entry.what, lang, names, steps, playbook)))
         parts.append(log)
     return Panel(Group(*parts), title=escape(f"{deal.id}: {deal.name}"), title_align="left")
 
@@ -86,34 +86,130 @@ def _item_names(playbook: Playbook, lang: Lang) -> dict[str, str]:
     return names
 
 
-def history_line(what: str, lang: Lang, item_names: dict[str, str], step_names: dict[str, str]) -> str:
+def history_line(what: str, lang: Lang, item_names: dict[str, str], step_names: dict[str, str],
+                 playbook: Playbook | None = None) -> str:
     """A history entry as a sentence in `lang`: `customer_step: null -> supplier-screening` reads
-    客户采购步骤：（空）→ 初步调查、筛选供应商. A line this does not know is shown as written."""
-    from dealcoach.error_text import field_name
-    from dealcoach.store.base import parse_change
+    客户采购步骤：（空） → 对供应商初步调查、筛选, `activity: removed visit held of ...` reads
+    删除跟进记录：拜访，已进行（…）. English shows the line as stored; a clause this does not know
+    is shown as written (the grammar is deals/history.py)."""
+    from dealcoach.deals.history import read_line
 
-    if what in ("created", "imported"):
-        return message(f"history.{what}", lang)
-    changed = parse_change(what)
-    if not changed or lang == "en":
+    if lang == "en":
         return what
+    return _clause_separator(lang).join(_clause(clause, lang, item_names, step_names, playbook)
+                                        for clause in read_line(what))
 
-    def shown(field: str, value: object) -> str:
-        if value is None or value == "null" or value == "":
-            return message("history.empty", lang)
-        if field == "customer_step":
-            return step_names.get(str(value), str(value))
-        key = f"value.{value}"
-        return message(key, lang) if field in ("attitude", "influence", "contact", "level") and key in MESSAGES \
-            else str(value)
 
-    parts = []
-    for field, (before, after) in changed.items():
-        label = colon(field_name(field, lang), lang)
-        if field in ("done", "people"):
-            names = item_names if field == "done" else {}
-            change = [f"+{names.get(i, i)}" for i in after] + [f"-{names.get(i, i)}" for i in before]  # type: ignore[union-attr]
-            parts.append(label + (join(change, lang) if change else message("history.updated", lang)))
-        else:
-            parts.append(f"{label}{shown(field, before)} → {shown(field, after)}")
-    return ("；" if lang != "en" else "; ").join(parts)
+def change_line(what: str, lang: Lang, playbook: Playbook) -> str:
+    """`history_line` for one line outside the panel (the changes `deal import` lists first)."""
+    return history_line(what, lang, _item_names(playbook, lang),
+                        {s.id: s.name.get(lang) for s in playbook.customer_steps}, playbook)
+
+
+def _clause_separator(lang: Lang) -> str:
+    return "; " if lang == "en" else "；"
+
+
+def _clause(clause, lang: Lang, item_names: dict[str, str], step_names: dict[str, str],
+            playbook: Playbook | None) -> str:
+    from dealcoach.error_text import field_name
+
+    values = clause.values
+    kind = clause.kind
+    if kind in ("created", "merged"):
+        return message(f"history.{kind}", lang)
+    if kind == "imported":
+        return message("history.imported_from", lang, source=values["source"]) if values["source"] \
+            else message("history.imported", lang)
+    if kind == "field":
+        name = values["field"]
+        return (colon(field_name(name, lang), lang) + f"{history_value(name, values['before'], lang, step_names)} → "
+                f"{history_value(name, values['after'], lang, step_names)}")
+    if kind == "items":
+        names = item_names if values["field"] == "done" else {}
+        change = [f"+{names.get(i, i)}" for i in values["added"]] + [f"-{names.get(i, i)}" for i in values["removed"]]
+        return colon(field_name(values["field"], lang), lang) + join(change, lang)
+    if kind == "updated":
+        return colon(field_name(values["field"], lang), lang) + message("history.updated", lang)
+    if kind in ("activity", "activity_corrected", "activity_removed"):
+        activity = _activity(values["kind"], values["outcome"], lang)
+        if kind == "activity":
+            return message("history.activity", lang, activity=activity)
+        when = _when(values["date"])
+        if kind == "activity_removed":
+            said = message("history.when_with", lang, when=when, name=values["contact"]) if values["contact"] else when
+            return message("history.activity_removed", lang, activity=activity, when=said)
+        changes = [f"{field_name(field, lang)} {_activity_value(field, before, lang)} → "
+                   f"{_activity_value(field, after, lang)}" for field, before, after in values["changes"]]
+        return message("history.activity_corrected", lang, activity=activity, when=when,
+                       changes=join(changes, lang) if changes else message("history.no_change", lang))
+    if kind == "contact":
+        return message("history.contact", lang, name=values["name"], before=message(f"value.{values['before']}", lang),
+                       after=message(f"value.{values['after']}", lang))
+    if kind == "call":
+        outcome = _label("call.outcome.", values["outcome"], lang)
+        return message("history.call_with", lang, outcome=outcome, name=values["contact"]) if values["contact"] \
+            else message("history.call", lang, outcome=outcome)
+    if kind == "pains":
+        return message("history.pains", lang, count=values["count"])
+    if kind == "meeting":
+        return message("history.meeting", lang, when=values["when"])
+    if kind == "grade":
+        words = None
+        if playbook is not None and playbook.grading is not None:
+            from dealcoach.coaching.grading.table import rule_in_words
+
+            words = rule_in_words(playbook.grading, values["rule"], lang)
+        return message("history.grade_rule", lang, rule=words) if words \
+            else message("history.grade", lang, grade=values["grade"], rule=values["rule"])
+    return values.get("text", "")
+
+
+def history_value(field: str, value: object, lang: Lang, step_names: dict[str, str]) -> str:
+    """A field's value as a history line shows it: labels for enum ids, 是/否, amounts with separators."""
+    if value is None or value == "null" or value == "":
+        return message("history.empty", lang)
+    if field == "customer_step":
+        return step_names.get(str(value), str(value))
+    if value in ("true", "false"):
+        return message(f"history.{value}", lang)
+    if field == "status":
+        return _label("status.", str(value), lang)
+    if field in ("attitude", "influence", "contact", "level"):
+        return _label("value.", str(value), lang)
+    if field == "probability" and isinstance(value, (int, float)):
+        return percent(value)
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    if isinstance(value, (int, float)):
+        return f"{value:,}"
+    return str(value)
+
+
+def _label(prefix: str, value: str, lang: Lang) -> str:
+    return message(prefix + value, lang) if prefix + value in MESSAGES else value
+
+
+def _activity(kind: str, outcome: str, lang: Lang) -> str:
+    return message("history.kind_outcome", lang, kind=_label("kind.", kind, lang), outcome=_label("outcome.", outcome, lang))
+
+
+def _activity_value(field: str, value: str, lang: Lang) -> str:
+    if field == "kind":
+        return _label("kind.", value, lang)
+    if field == "outcome":
+        return _label("outcome.", value, lang)
+    if field == "date":
+        return _when(value)
+    return message("history.empty", lang) if value in ("None", "null", "") else value
+
+
+def _when(stored: str) -> str:
+    """A stored ISO time (2026-12-02T01:36:45+08:00) as the panel shows times: 2026-12-02 01:36."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    except ValueError:
+        return stored
+    return (moment.astimezone() if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")

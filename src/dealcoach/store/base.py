@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
 from pydantic import TypeAdapter
 
+from dealcoach.deals.history import MERGED, describe_change
 from dealcoach.deals.lookup import find_one
 from dealcoach.deals.models import STORED, Deal, DealSummary, HistoryEntry
 from dealcoach.errors import ConflictError, NotFoundError, StoreError
@@ -396,7 +396,7 @@ class DealStore:
             merged_note = ""
             if current.version != deal.version:
                 deal = self._merge(deal, current)
-                merged_note = " (merged with a concurrent change)"
+                merged_note = MERGED
             summary = what or describe_change(current, deal)
             if summary is None:
                 return current
@@ -513,65 +513,3 @@ class DealStore:
 
 def _document(deal: Deal) -> dict:
     return deal.model_dump(mode="json", exclude={"version"})
-
-
-def describe_change(before: Deal, after: Deal) -> str | None:
-    """A short human summary of what changed between two versions of a deal; None if nothing did."""
-    old = before.model_dump(mode="json", exclude={"id", "version"})
-    new = after.model_dump(mode="json", exclude={"id", "version"})
-    parts = []
-    for key in new:
-        if old.get(key) == new[key]:
-            continue
-        if key == "done":
-            old_ids = {m["id"] for m in old["done"]}
-            new_ids = {m["id"] for m in new["done"]}
-            added, removed = sorted(new_ids - old_ids), sorted(old_ids - new_ids)
-            change = [f"+{i}" for i in added] + [f"-{i}" for i in removed]
-            parts.append("done: " + (" ".join(change) if change else "evidence updated"))
-        elif key == "people":
-            old_names = {p["name"] for p in old["people"]}
-            new_names = {p["name"] for p in new["people"]}
-            change = [f"+{n}" for n in sorted(new_names - old_names)] + [f"-{n}" for n in sorted(old_names - new_names)]
-            parts.append("people: " + (" ".join(change) if change else "updated"))
-        elif key in ("notes",):
-            parts.append(f"{key}: updated")
-        else:
-            parts.append(f"{key}: {_short(old.get(key))} -> {_short(new[key])}")
-    return "; ".join(parts) if parts else None
-
-
-_CHANGED = re.compile(r"(?:^|; )([a-z_]+): (.*?)(?=; [a-z_]+: |; [a-z]|$)")
-_MERGED = " (merged with a concurrent change)"
-
-
-def parse_change(what: str) -> dict[str, tuple[object, object]]:
-    """The fields a history line of `describe_change` (or a command's own line) records as changed:
-    {field: (before, after)}; `done` and `people` give (removed ids or names, added ones). Values
-    come back as JSON values where they were written as JSON (numbers, null), else as text."""
-    text = what.removesuffix(_MERGED)
-    changed: dict[str, tuple[object, object]] = {}
-    for match in _CHANGED.finditer(text):
-        field, value = match.group(1), match.group(2)
-        if field in ("done", "people"):
-            words = value.split()
-            changed[field] = ([w[1:] for w in words if w.startswith("-")], [w[1:] for w in words if w.startswith("+")])
-        elif " -> " in value:
-            before, after = value.split(" -> ", 1)
-            changed[field] = (_value(before), _value(after))
-    return changed
-
-
-def _value(text: str) -> object:
-    if text == "null":
-        return None
-    try:
-        number = json.loads(text)
-    except ValueError:
-        return text
-    return number if isinstance(number, (int, float)) and not isinstance(number, bool) else text
-
-
-def _short(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."

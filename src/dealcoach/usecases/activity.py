@@ -11,6 +11,7 @@ import datetime as dt
 
 from dealcoach.coaching.callscript import AfterCallPlan, CallScript, after_call
 from dealcoach.deals.calls import CallRecord, describe_call, record_call
+from dealcoach.deals.history import activity_logged, join_clauses
 from dealcoach.deals.edit import add_activity, contact_changes, edit_activity, remove_activity
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang
@@ -37,8 +38,10 @@ def log_activity(store: DealStore, deal: Deal, fields: dict, who: str, playbook:
     with the contact levels it raises; returns the saved deal."""
     playbook = playbook or load_playbook(deal.playbook)
     updated = add_activity(deal, {**fields, "by": who}, playbook, catalog or load_catalog())
+    added = next(a for a in updated.activities if a.id not in {old.id for old in deal.activities})
     raised = contact_changes(deal, updated)
-    return store.save(updated, who, what="; ".join([f"activity: {fields['kind']} {fields['outcome']}", *raised]))
+    # the ids as read (`--kind 电话` is recorded as call), so the line reads in every language
+    return store.save(updated, who, what=join_clauses([activity_logged(added.kind, added.outcome), *raised]))
 
 
 def correct_activity(store: DealStore, deal: Deal, ref: str, changes: dict, who: str) -> Deal:
@@ -46,7 +49,7 @@ def correct_activity(store: DealStore, deal: Deal, ref: str, changes: dict, who:
     playbook = load_playbook(deal.playbook)
     updated, what = edit_activity(deal, ref, changes, playbook, load_catalog())
     raised = contact_changes(deal, updated)
-    return store.save(updated, who, what="; ".join([what, *raised]))
+    return store.save(updated, who, what=join_clauses([what, *raised]))
 
 
 def forget_activity(store: DealStore, deal: Deal, ref: str, who: str) -> Deal:

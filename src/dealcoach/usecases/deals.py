@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dealcoach.deals.edit import ensure_valid, with_fields
+from dealcoach.deals.history import imported
 from dealcoach.deals.models import Deal
 from dealcoach.playbook.loader import load_catalog, load_playbook
 from dealcoach.playbook.models import Playbook
@@ -58,8 +59,8 @@ def import_deals(store: DealStore, deals: Sequence[Deal], who: str, as_new: bool
             if plan.action == "add":
                 written.append(store.add(plan.deal, who, what="imported"))
             elif plan.action == "update":
-                source = f" {sources[index]}" if sources else ""
-                written.append(store.save(plan.deal, who, what=f"imported{source}: {plan.changes}"))
+                what = imported(sources[index] if sources else None, plan.changes or "")
+                written.append(store.save(plan.deal, who, what=what))
             else:
                 written.append(plan.target)
         return written

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from dealcoach.coaching.grading import GradeResult, grade_deal, sort_key, with_computed_grade
 from dealcoach.deals import gradeinput
 from dealcoach.deals.edit import ensure_valid
+from dealcoach.deals.history import grade_computed
 from dealcoach.i18n import Lang, message
 from dealcoach.store import DealStore
 
@@ -81,7 +82,7 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
                 results.append(result)
                 updated = with_computed_grade(deal, result, today)
                 if updated is not deal:
-                    yield updated, f"computed grade: {result.grade} ({result.computed_rule.id})"
+                    yield updated, grade_computed(result.grade, result.computed_rule.id)
 
         if save:
             changed = store.save_many(changes(), who)

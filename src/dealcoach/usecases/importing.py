@@ -23,7 +23,7 @@ def plan_import(store: DealStore, deal: Deal, as_new: bool = False) -> ImportPla
     """Which stored deal a file is, if any: its `id` when the deal there has the same name or
     account (a file from another store may carry any id), else the one deal with the same name and
     account. The owner in the file is kept; without one, the stored deal's."""
-    from dealcoach.store.base import describe_change
+    from dealcoach.deals.history import describe_change
 
     if as_new:
         return ImportPlan(action="add", deal=deal.model_copy(update={"id": None}))

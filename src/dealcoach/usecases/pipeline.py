@@ -11,7 +11,7 @@ from dealcoach.usecases.reading import read_deals
 
 def past_changes(store: DealStore, since: dt.date, owner: str | None) -> dict[int, list[PastChange]]:
     """The history lines from local midnight of `since` on, parsed (the format is the store's)."""
-    from dealcoach.store.base import parse_change
+    from dealcoach.deals.history import parse_change
 
     start = dt.datetime.combine(since, dt.time()).astimezone()
     parsed: dict[int, list[PastChange]] = {}

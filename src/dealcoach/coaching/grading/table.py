@@ -80,6 +80,21 @@ def manual_rule(grade: GradeId, lang: Lang) -> RuleRef:
     return RuleRef(id="manual", text=message("grade.rule_manual", lang, grade=grade))
 
 
+def rule_in_words(grading: Grading, rule_id: str, lang: Lang) -> str | None:
+    """A rule id as `RuleRef.text` words it (`cell:within-1-month/high` -> 一个月内 × 可能性高 → A);
+    None for an id this grading does not have (a history line from an older playbook)."""
+    if rule_id.startswith("cell:") and "/" in rule_id:
+        window_id, _, band_id = rule_id[5:].partition("/")
+        windows = [w.id for w in grading.close_windows]
+        bands = [b.id for b in grading.probability_bands]
+        if window_id in windows and band_id in bands:
+            return cell_rule(grading, windows.index(window_id), bands.index(band_id), lang).text
+        return None
+    if rule_id in ("cap:knockout", "cap:assessment"):
+        return cap_rule(grading, rule_id == "cap:knockout", lang).text
+    return None
+
+
 def definition(grading: Grading, grade: GradeId):  # noqa: ANN201 - the playbook's GradeDefinition
     return next(g for g in grading.grades if g.id == grade)
 
