@@ -122,6 +122,16 @@ def _moves_down(tokens: list[tuple[int, str]], at: int, line_start: int) -> bool
     return first[0] in CLOSING or before[-1] in OPENING
 
 
+_UNBREAKABLE = re.compile(rf"[{re.escape(''.join(sorted(OPENING)))}]*[^\s{_CJK}]+[{re.escape(''.join(sorted(CLOSING)))}]*")
+
+
+def widest_unbreakable(text: str) -> int:
+    """Cells of the widest run no line break may split: a word, number, date or id, with the
+    brackets and punctuation kinsoku keeps with it ("（30%-60%）"). A column narrower than this
+    would have to fold it."""
+    return max((width(run) for run in _UNBREAKABLE.findall(text)), default=0)
+
+
 def wrap(text: str, limit: int) -> list[str]:
     """`text` as lines of at most `limit` cells, kinsoku applied; trailing spaces trimmed."""
     lines: list[str] = []

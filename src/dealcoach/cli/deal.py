@@ -107,7 +107,7 @@ def list_deals(
     if empty:
         out.print(empty, markup=False, highlight=False)
         return
-    out.print(deal_list_table(rows, lang_, out.width))
+    out.print(deal_list_table(rows, lang_))
 
 
 @app.command("show")

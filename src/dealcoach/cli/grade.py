@@ -256,7 +256,7 @@ def _show_table(results, lang, no_color, playbook_name, on, count, counts) -> No
     out = console(no_color)
     title = (message("grade.title", lang, playbook=playbook_name, today=on) if playbook_name
              else message("grade.title_deals", lang, today=on))
-    out.print(grade_table(results, lang, title, width=out.width))
+    out.print(grade_table(results, lang, title))
     if count > len(results):
         out.print(message("grade.more", lang, count=count - len(results)))
     out.print(message("grade.summary", lang, count=count, a=counts["A"], b=counts["B"], c=counts["C"], d=counts["D"]))

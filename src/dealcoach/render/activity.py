@@ -5,22 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from dealcoach.coaching.followup import FollowUp
 from dealcoach.coaching.funnel import Funnel
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
+from dealcoach.render.console import WHOLE, WRAP, FittedColumn, Fitted
 
 BAR_WIDTH = 30
 
 
-def activity_table(deal: Deal, lang: Lang) -> Table:
-    table = Table(title=Text(f"{deal.name} · {message('log.title', lang)}"), title_justify="left")
-    table.add_column("#", justify="right", no_wrap=True)  # the number `log edit` and `log rm` take
-    for key in ("log.when", "log.kind", "log.outcome", "log.contact", "log.note"):
-        table.add_column(message(key, lang), overflow="fold")
+# the number `log edit` and `log rm` take, and the time, are never split; the note wraps
+ACTIVITY_COLUMNS = (
+    FittedColumn("", "right", 10, WHOLE, header="#"), FittedColumn("log.when", "left", 9, WHOLE),
+    FittedColumn("log.kind", "left", 8, WHOLE), FittedColumn("log.outcome", "left", 7, WRAP, 4),
+    FittedColumn("log.contact", "left", 5, WRAP, 6), FittedColumn("log.note", "left", 6, WRAP, 16),
+)
+
+
+def activity_table(deal: Deal, lang: Lang):
+    rows = []
     for number, activity in enumerate(deal.activities, start=1):
         note = activity.note or ""
         if activity.meeting and activity.meeting.when:
@@ -28,21 +33,28 @@ def activity_table(deal: Deal, lang: Lang) -> Table:
         if activity.form:
             note = (note + " " + "; ".join(f"{k}: {v}" for k, v in activity.form.items())).strip()
         # shown in the reader's time zone (TZ), whatever zone it was logged in
-        table.add_row(str(number), activity.date.astimezone().strftime("%Y-%m-%d %H:%M"), message(f"kind.{activity.kind}", lang),
-                      message(f"outcome.{activity.outcome}", lang), Text(activity.contact or ""), Text(note))
+        rows.append([str(number), activity.date.astimezone().strftime("%Y-%m-%d %H:%M"),
+                     message(f"kind.{activity.kind}", lang), message(f"outcome.{activity.outcome}", lang),
+                     Text(activity.contact or ""), Text(note)])
     if not deal.activities:
-        table.add_row("", "", "", "", "", message("log.empty", lang))
-    return table
+        rows.append(["", "", "", "", "", message("log.empty", lang)])
+    return Fitted(ACTIVITY_COLUMNS, rows, lang,
+                  title=Text(f"{deal.name} · {message('log.title', lang)}"), title_justify="left")
 
 
-def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang, days: int = 0) -> Table:
+FOLLOWUP_COLUMNS = (
+    FittedColumn("followup.due_col", "left", 10, WHOLE), FittedColumn("col.name", "left", 9, WRAP, 10),
+    FittedColumn("log.contact", "left", 6, WRAP, 6), FittedColumn("followup.grade", "left", 7, WHOLE),
+    FittedColumn("followup.why", "left", 5, WRAP, 12), FittedColumn("followup.pretext", "left", 4, WRAP, 12),
+)
+
+
+def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang, days: int = 0):
     """The call list; with a window (--days N) it is titled for the window, not for today."""
     until = (today + dt.timedelta(days=days)).isoformat()
     title = (message("followup.title_window", lang, date=today.isoformat(), days=days, until=until) if days
              else message("followup.title", lang, date=today.isoformat()))
-    table = Table(title=title, title_justify="left")
-    for key in ("followup.due_col", "col.name", "log.contact", "followup.grade", "followup.why", "followup.pretext"):
-        table.add_column(message(key, lang), overflow="fold")
+    rows = []
     for item in plan:
         shown = item.at.astimezone().strftime("%Y-%m-%d %H:%M") if item.at and item.at.tzinfo else \
             item.at.strftime("%Y-%m-%d %H:%M") if item.at else item.due.isoformat()
@@ -51,19 +63,24 @@ def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang, days: int =
         pretext = Text(item.pretext or "")
         if item.pretext_detail:
             pretext.append(f"\n{item.pretext_detail}", style="dim")
-        table.add_row(due, Text(item.deal), Text(item.contact or "—"), grade, Text(item.why), pretext)
+        rows.append([due, Text(item.deal), Text(item.contact or "—"), grade, Text(item.why), pretext])
     if not plan:
-        table.add_row("", message("followup.nothing_window", lang, until=until) if days
-                      else message("followup.nothing", lang), "", "", "", "")
-    return table
+        rows.append(["", message("followup.nothing_window", lang, until=until) if days
+                     else message("followup.nothing", lang), "", "", "", ""])
+    return Fitted(FOLLOWUP_COLUMNS, rows, lang, title=title, title_justify="left")
+
+
+RATE_COLUMNS = (FittedColumn("funnel.rate", "left", 10, WRAP, 8), FittedColumn("", "left", 1, WHOLE),
+                FittedColumn("funnel.count", "right", 9, WHOLE), FittedColumn("", "right", 9, WHOLE, header="%"))
+STAGE_FLOW_COLUMNS = (
+    FittedColumn("col.sales_stage", "left", 10, WRAP, 8), FittedColumn("funnel.reached", "right", 9, WHOLE),
+    FittedColumn("funnel.completed", "right", 8, WHOLE), FittedColumn("funnel.conversion", "right", 7, WHOLE),
+    FittedColumn("funnel.median_days", "right", 6, WHOLE),
+)
 
 
 def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:
-    table = Table(title=message("funnel.title", lang, deals=funnel.deals), title_justify="left")
-    table.add_column(message("funnel.rate", lang), overflow="fold")
-    table.add_column("", no_wrap=True)
-    table.add_column(message("funnel.count", lang), justify="right")
-    table.add_column("%", justify="right")
+    rows = []
     for rate in funnel.rates:
         if rate.rate is None:
             bar, percent = Text("", style="dim"), Text(message("funnel.no_rate", lang), style="dim")
@@ -73,8 +90,9 @@ def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:
             bar = Text("█" * filled + "░" * (BAR_WIDTH - filled), style="red" if weak else "green")
             percent = Text(f"{rate.rate:.0%}", style="red" if weak else "")
         name = Text(rate.name, style="bold" if rate.id == funnel.weakest else "")
-        table.add_row(name, bar, f"{rate.numerator}/{rate.denominator}", percent)
-    console.print(table)
+        rows.append([name, bar, f"{rate.numerator}/{rate.denominator}", percent])
+    console.print(Fitted(RATE_COLUMNS, rows, lang,
+                         title=message("funnel.title", lang, deals=funnel.deals), title_justify="left"))
     if funnel.weakest and funnel.diagnosis:
         console.print(Text.assemble((message("funnel.weakest", lang) + " ", "bold red"),
                                     next(r.name for r in funnel.rates if r.id == funnel.weakest)))
@@ -83,11 +101,9 @@ def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:
             console.print(Text.assemble((message("funnel.work_on", lang) + " ", "bold"), funnel.work_on))
     elif funnel.too_few:
         console.print(Text(funnel.too_few, style="yellow"))
-    stages = Table(title=message("funnel.stages", lang), title_justify="left")
-    for key in ("col.sales_stage", "funnel.reached", "funnel.completed", "funnel.conversion", "funnel.median_days"):
-        stages.add_column(message(key, lang), overflow="fold")
-    for flow in funnel.stages:
-        stages.add_row(Text(flow.name), str(flow.reached), str(flow.completed),
-                       message("funnel.no_rate", lang) if flow.conversion is None else f"{flow.conversion:.0%}",
-                       message("funnel.no_rate", lang) if flow.median_days is None else f"{flow.median_days:g}")
-    console.print(stages)
+    no_rate = message("funnel.no_rate", lang)
+    rows = [[Text(flow.name), str(flow.reached), str(flow.completed),
+             no_rate if flow.conversion is None else f"{flow.conversion:.0%}",
+             no_rate if flow.median_days is None else f"{flow.median_days:g}"] for flow in funnel.stages]
+    console.print(Fitted(STAGE_FLOW_COLUMNS, rows, lang,
+                         title=message("funnel.stages", lang), title_justify="left"))

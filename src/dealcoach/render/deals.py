@@ -7,11 +7,13 @@ from rich.console import Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from dealcoach.deals.models import Deal, HistoryEntry
 from dealcoach.i18n import Lang, message
 from dealcoach.messages import MESSAGES
 from dealcoach.playbook.models import Playbook
+from dealcoach.render.console import WHOLE, FittedColumn, Fitted
 from dealcoach.typeset import colon, join
 
 
@@ -21,6 +23,18 @@ def money(amount: float | None, currency: str) -> str:
 
 def percent(probability: float | None) -> str:
     return "" if probability is None else f"{probability:.0%}"
+
+
+# the tables inside a deal's panel: dates and times whole, the texts wrap
+DONE_COLUMNS = (FittedColumn("", importance=10, fit=WHOLE), FittedColumn("", importance=9, min_width=12),
+                FittedColumn("", importance=8, fit=WHOLE), FittedColumn("", importance=5, min_width=10))
+PEOPLE_COLUMNS = (
+    FittedColumn("col.person", importance=10, min_width=6), FittedColumn("map.title_col", importance=4, min_width=6),
+    FittedColumn("map.roles", importance=9), FittedColumn("map.attitude", importance=8, fit=WHOLE),
+    FittedColumn("col.influence", importance=7, fit=WHOLE), FittedColumn("col.contact", importance=6, fit=WHOLE),
+)
+HISTORY_COLUMNS = (FittedColumn("", importance=10, fit=WHOLE), FittedColumn("", importance=5, min_width=6),
+                   FittedColumn("", importance=9, min_width=16))
 
 
 def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang: Lang, catalog=None) -> Panel:
@@ -38,40 +52,27 @@ def deal_panel(deal: Deal, history: list[HistoryEntry], playbook: Playbook, lang
     parts: list = [facts]
     names = _item_names(playbook, lang)
     if deal.done:
-        done = Table(title=message("section.exit_criteria", lang) + " / " + message("section.work_items", lang),
-                     title_justify="left", show_header=False, box=None)
-        done.add_column(no_wrap=True)
-        done.add_column(ratio=2)
-        done.add_column(no_wrap=True)
-        done.add_column(ratio=1)
-        for mark in deal.done:
-            done.add_row("✓", escape(names.get(mark.id, mark.id)), str(mark.date or ""), escape(mark.evidence or ""))
-        parts.append(done)
+        rows = [["✓", Text(names.get(mark.id, mark.id)), str(mark.date or ""), Text(mark.evidence or "")]
+                for mark in deal.done]
+        parts.append(Fitted(DONE_COLUMNS, rows, lang, show_header=False, box=None, title_justify="left",
+                            title=message("section.exit_criteria", lang) + " / " + message("section.work_items", lang)))
     if deal.people:
         roles = {role.id: role.name.get(lang) for role in catalog.roles} if catalog else {}
-        people = Table(box=None, title=message("map.title", lang), title_justify="left")
-        for key in ("col.person", "map.title_col", "map.roles", "map.attitude", "col.influence", "col.contact"):
-            people.add_column(message(key, lang))
-        for person in deal.people:
-            people.add_row(escape(person.name), escape(person.title or ""),
-                           escape(join([roles.get(r, r) for r in person.roles], lang)),
-                           message(f"value.{person.attitude}", lang), message(f"value.{person.influence}", lang),
-                           message(f"value.{person.contact}", lang))
-        parts.append(people)
+        rows = [[Text(person.name), Text(person.title or ""), Text(join([roles.get(r, r) for r in person.roles], lang)),
+                 message(f"value.{person.attitude}", lang), message(f"value.{person.influence}", lang),
+                 message(f"value.{person.contact}", lang)] for person in deal.people]
+        parts.append(Fitted(PEOPLE_COLUMNS, rows, lang, box=None, title=message("map.title", lang),
+                            title_justify="left"))
     if deal.competitors:
         parts.append("⚔ " + escape(join([c.name for c in deal.competitors], lang)))
     if deal.notes:
         parts.append(escape(deal.notes))
     if history:
-        log = Table(title=message("col.history", lang), title_justify="left", show_header=False, box=None)
-        log.add_column(no_wrap=True)
-        log.add_column(no_wrap=True)
-        log.add_column()
         steps = {s.id: s.name.get(lang) for s in playbook.customer_steps}
-        for entry in history[-10:]:
-            log.add_row(entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), escape(entry.who),
-                        escape(history_line(entry.what, lang, names, steps, playbook)))
-        parts.append(log)
+        rows = [[entry.at.astimezone().strftime("%Y-%m-%d %H:%M"), Text(entry.who),
+                 Text(history_line(entry.what, lang, names, steps, playbook))] for entry in history[-10:]]
+        parts.append(Fitted(HISTORY_COLUMNS, rows, lang, title=message("col.history", lang),
+                            title_justify="left", show_header=False, box=None))
     return Panel(Group(*parts), title=escape(f"{deal.id}: {deal.name}"), title_align="left")
 
 

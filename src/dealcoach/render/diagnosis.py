@@ -11,6 +11,7 @@ from rich.text import Text
 from dealcoach import typeset
 from dealcoach.coaching.diagnosis import Diagnosis, Warning
 from dealcoach.i18n import Lang, message
+from dealcoach.render.console import CUT, WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.render.playbook import confidence_label
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
@@ -29,24 +30,25 @@ def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
     return Panel(grid, title=title, title_align="left", border_style="red")
 
 
-def processes_table(diagnosis: Diagnosis, lang: Lang, compact: bool = False) -> Table:
-    """Both processes side by side. Compact (the default view): no title, no borders between rows."""
+# both processes side by side; compact (the default view): one line per row, long names cut with an
+# ellipsis (--all shows them whole, wrapped); the number and the gate count never split
+PROCESS_COLUMNS = (
+    FittedColumn("", "right", 10, WHOLE, header="#"), FittedColumn("col.customer_step", "left", 9, WRAP, 8),
+    FittedColumn("col.sales_stage", "left", 9, WRAP, 8), FittedColumn("col.key_milestone", "left", 6, WRAP, 10),
+    FittedColumn("", "right", 8, WHOLE, header="✓"), FittedColumn("col.confidence", "left", 5, WHOLE),
+)
+_COMPACT_WIDTHS = (None, 24, 20, 36, None)
+
+
+def processes_table(diagnosis: Diagnosis, lang: Lang, compact: bool = False):
+    from dataclasses import replace
+
     from rich import box
 
-    table = Table(title=None if compact else escape(f"{diagnosis.deal} · {diagnosis.playbook_name}"),
-                  title_justify="left", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
-                  padding=(0, 1), pad_edge=not compact, show_edge=not compact)
-    table.add_column("#", justify="right", min_width=2, no_wrap=True)
-    # compact: one line per row, long names end in an ellipsis (--all shows them whole)
-    table.add_column(message("col.customer_step", lang), overflow="ellipsis" if compact else "fold",
-                     no_wrap=compact, max_width=24 if compact else None)
-    table.add_column(message("col.sales_stage", lang), overflow="ellipsis" if compact else "fold",
-                     no_wrap=compact, max_width=20 if compact else None)
-    table.add_column(message("col.key_milestone", lang), overflow="ellipsis" if compact else "fold",
-                     no_wrap=compact, max_width=36 if compact else None)
-    table.add_column("✓", justify="right", min_width=3, no_wrap=True)
-    if not compact:
-        table.add_column(message("col.confidence", lang), no_wrap=True)
+    columns = PROCESS_COLUMNS if not compact else tuple(
+        column if most is None else replace(column, fit=CUT, max_width=most)
+        for column, most in zip(PROCESS_COLUMNS, _COMPACT_WIDTHS))
+    rows = []
     for row in diagnosis.processes:
         customer = Text(row.customer_step.name)
         if row.customer_here:
@@ -62,11 +64,13 @@ def processes_table(diagnosis: Diagnosis, lang: Lang, compact: bool = False) -> 
                    style="green" if row.gate_met == row.gate_total else "yellow" if row.gate_met else "dim")
         if compact:  # the confidence as a mark on the number, explained under the table
             mark = "" if row.confidence == "confirmed" else "*" if row.confidence == "inferred" else "+"
-            table.add_row(f"{row.index + 1}{mark}", customer, ours, escape(row.key_milestone), met)
+            rows.append([f"{row.index + 1}{mark}", customer, ours, Text(row.key_milestone), met])
         else:
-            table.add_row(str(row.index + 1), customer, ours, escape(row.key_milestone), met,
-                          confidence_label(row.confidence, lang))
-    return table
+            rows.append([str(row.index + 1), customer, ours, Text(row.key_milestone), met,
+                         confidence_label(row.confidence, lang)])
+    return Fitted(columns, rows, lang, title=None if compact else escape(f"{diagnosis.deal} · {diagnosis.playbook_name}"),
+                  title_justify="left", box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD, padding=(0, 1),
+                  pad_edge=not compact, show_edge=not compact)
 
 
 def _first_sentence(text: str) -> str:

@@ -2,57 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.console import Group
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from dealcoach.coaching.grading import GradeResult
 from dealcoach.i18n import Lang, message
+from dealcoach.render.console import WHOLE, WRAP, FittedColumn, Fitted
 
 GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "dim"}
 
 
-def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int = 1, width: int = 120) -> Table:
-    """Best first. On a narrow terminal the action (the same for every prospect of a grade, and in
-    --explain) and empty manual/score columns give way to the name and the rule."""
-    narrow = width < 120
-    show_manual = not narrow or any(r.manual_grade for r in results)
-    show_score = not narrow or any(r.score is not None for r in results)
+# the ranked table's columns; the action (the same for every prospect of a grade, and in --explain)
+# is left out first on a narrow terminal, the name and the rule in words last
+GRADE_COLUMNS = (
+    FittedColumn("col.id", "right", 10, WHOLE), FittedColumn("col.name", "left", 9, WRAP, 10),
+    FittedColumn("grade.col_grade", "center", 10, WHOLE), FittedColumn("grade.col_manual", "center", 3, WHOLE),
+    FittedColumn("grade.col_score", "right", 2, WHOLE), FittedColumn("col.close", "left", 6, WHOLE),
+    FittedColumn("col.probability", "right", 5, WHOLE), FittedColumn("grade.col_rule", "left", 8, WRAP, 12),
+    FittedColumn("grade.col_action", "left", 1, WRAP, 16), FittedColumn("grade.col_next", "left", 4, WHOLE),
+)
+
+
+# one prospect's assessment in --explain: the factor, its score and weight whole, the level and notes wrap
+ASSESSMENT_COLUMNS = (FittedColumn("", "left", 10, WRAP, 8), FittedColumn("", "right", 9, WHOLE),
+                      FittedColumn("", "right", 8, WHOLE), FittedColumn("", "left", 5, WRAP, 8),
+                      FittedColumn("", "left", 4, WRAP, 8))
+
+
+def grade_table(results: list[GradeResult], lang: Lang, title: str, start: int = 1):
+    """Best first, fitted to the terminal: the columns left out are named under the table."""
     # stored deals: their id, the one every other command takes; file rows: their rank
     stored = bool(results) and all(r.deal_id is not None for r in results)
-    columns = [("col.id" if stored else "#", "right", None, True), ("col.name", "left", None if narrow else 2, False),
-               ("grade.col_grade", "center", None, True)]
-    if show_manual:
-        columns.append(("grade.col_manual", "center", None, True))
-    if show_score:
-        columns.append(("grade.col_score", "right", None, True))
-    columns += [("col.close", "left", None, True), ("col.probability", "right", None, True),
-                ("grade.col_rule", "left", None if narrow else 2, False)]  # the rule in words wraps
-    if not narrow:
-        columns.append(("grade.col_action", "left", 3, False))
-    columns.append(("grade.col_next", "left", None, True))
-    table = Table(title=escape(title), title_justify="left")
-    for key, justify, ratio, no_wrap in columns:
-        header = key if key == "#" else message(key, lang)
-        table.add_column(header, justify=justify, overflow="fold", ratio=ratio, no_wrap=no_wrap,  # type: ignore[arg-type]
-                         min_width=10 if key == "col.name" else None)
+    columns = list(GRADE_COLUMNS)
+    if not stored:
+        columns[0] = replace(columns[0], header="#")
+    # a manual grade or an assessment score nobody has is no column at all
+    empty = {"grade.col_manual": not any(r.manual_grade for r in results),
+             "grade.col_score": not any(r.score is not None for r in results)}
+    rows = []
     for number, result in enumerate(results, start):
-        name = escape(result.name) + (f"\n[dim]{escape(result.account)}[/dim]"
-                                      if result.account and result.account != result.name else "")
-        cells: list = [str(result.deal_id if stored else number), name,
-                       Text(result.grade, style=GRADE_STYLE[result.grade])]
-        if show_manual:
-            cells.append(Text(result.manual_grade or "", style=GRADE_STYLE.get(result.manual_grade or "", "")))
-        if show_score:
-            cells.append("" if result.score is None else f"{result.score:.0f}")
-        cells += [str(result.expected_close or ""), _percent(result.probability_used), escape(result.rule.text)]
-        if not narrow:
-            cells.append(escape(result.action))
-        cells.append(f"{result.next_follow_up}\n[dim]{message('grade.days', lang, days=result.cadence_days)}[/dim]")
-        table.add_row(*cells)
-    return table
+        name = Text(result.name)
+        if result.account and result.account != result.name:
+            name.append("\n" + result.account, style="dim")
+        rows.append([
+            str(result.deal_id if stored else number), name, Text(result.grade, style=GRADE_STYLE[result.grade]),
+            Text(result.manual_grade or "", style=GRADE_STYLE.get(result.manual_grade or "", "")),
+            "" if result.score is None else f"{result.score:.0f}", str(result.expected_close or ""),
+            _percent(result.probability_used), Text(result.rule.text), Text(result.action),
+            Text.assemble(str(result.next_follow_up), ("\n" + message("grade.days", lang, days=result.cadence_days),
+                                                       "dim")),
+        ])
+    keep = [i for i, column in enumerate(columns) if not empty.get(column.key)]
+    return Fitted([columns[i] for i in keep], [[row[i] for i in keep] for row in rows], lang,
+                  title=escape(title), title_justify="left")
 
 
 def explain_panel(result: GradeResult, lang: Lang) -> Panel:
@@ -74,17 +80,17 @@ def explain_panel(result: GradeResult, lang: Lang) -> Panel:
 
     assessment = result.assessment
     if assessment.status != "not-assessed" or any(f.score is not None for f in assessment.factors):
-        table = Table(title=message("grade.explain_assessment", lang), title_justify="left", box=None,
-                      show_header=False, padding=(0, 1))
+        rows = []
         for factor in assessment.factors:
             score = message("grade.missing_score", lang) if factor.score is None else f"{factor.score}/{factor.max}"
-            notes = []
+            notes = Text()
             if factor.knocked_out:
-                notes.append(f"[red]{message('grade.knockout', lang)}[/red]")
+                notes.append(message("grade.knockout", lang) + " ", style="red")
             if factor.source == "opportunity":
-                notes.append(f"[dim]{message('grade.from_opportunity', lang)}[/dim]")
-            table.add_row(escape(factor.name), score, f"×{factor.weight:g}", escape(factor.level or ""), " ".join(notes))
-        parts.append(table)
+                notes.append(message("grade.from_opportunity", lang), style="dim")
+            rows.append([Text(factor.name), score, f"×{factor.weight:g}", Text(factor.level or ""), notes])
+        parts.append(Fitted(ASSESSMENT_COLUMNS, rows, lang, title=message("grade.explain_assessment", lang),
+                            title_justify="left", box=None, show_header=False, padding=(0, 1)))
     if result.opportunity is not None:
         opportunity = result.opportunity
         lines = [Text(message("grade.explain_opportunity", lang), style="bold")]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from dealcoach.coaching.people import MapNode, PersonCoaching, PowerMap
 from dealcoach.deals.models import Person
 from dealcoach.i18n import Lang, message
+from dealcoach.render.console import WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.render.diagnosis import SEVERITY_STYLE, warnings_panel
+from dealcoach.typeset import join
 
 ATTITUDE_STYLE = {"supporter": "green", "neutral": "white", "opponent": "bold red", "unknown": "dim"}
 INFLUENCE_MARK = {"high": "▲▲▲", "medium": "▲▲", "low": "▲", "unknown": "?"}
@@ -38,20 +39,26 @@ def person_line(person: Person, role_names: list[str], lang: Lang) -> Text:
     return line
 
 
-def people_table(people: list[Person], role_names: dict[str, str], lang: Lang) -> Table:
-    table = Table()
-    for key in ("col.name", "map.title_col", "map.roles", "map.attitude", "col.influence", "col.contact",
-                "map.level", "map.reports_to"):
-        table.add_column(message(key, lang), overflow="fold")
-    for person in people:
-        table.add_row(
-            Text(person.name), Text(person.title or ""),
-            Text(" / ".join(role_names.get(r, r) for r in person.roles)),
-            Text(value(person.attitude, lang), style=ATTITUDE_STYLE[person.attitude]),
-            Text(value(person.influence, lang)), Text(value(person.contact, lang)),
-            Text(value(person.level, lang) if person.level else ""), Text(person.reports_to or ""),
-        )
-    return table
+PEOPLE_COLUMNS = (
+    FittedColumn("col.name", "left", 10, WRAP, 6), FittedColumn("map.title_col", "left", 4, WRAP, 6),
+    FittedColumn("map.roles", "left", 9, WRAP, 8), FittedColumn("map.attitude", "left", 8, WHOLE),
+    FittedColumn("col.influence", "left", 7, WHOLE), FittedColumn("col.contact", "left", 6, WHOLE),
+    FittedColumn("map.level", "left", 2, WHOLE), FittedColumn("map.reports_to", "left", 5, WRAP, 6),
+)
+
+
+def people_table(people: list[Person], role_names: dict[str, str], lang: Lang):
+    rows = [[Text(person.name), Text(person.title or ""),
+             Text(" / ".join(role_names.get(r, r) for r in person.roles)),
+             Text(value(person.attitude, lang), style=ATTITUDE_STYLE[person.attitude]),
+             Text(value(person.influence, lang)), Text(value(person.contact, lang)),
+             Text(value(person.level, lang) if person.level else ""), Text(person.reports_to or "")]
+            for person in people]
+    return Fitted(PEOPLE_COLUMNS, rows, lang)
+
+
+COVERAGE_COLUMNS = (FittedColumn("map.role_group", "left", 10, WRAP, 8), FittedColumn("map.holders", "left", 9, WRAP, 8),
+                    FittedColumn("map.met", "left", 8, WRAP, 8))
 
 
 def _bullets(items: list[str]) -> Text:
@@ -104,19 +111,17 @@ def render_map(console: Console, power: PowerMap, lang: Lang) -> None:
     if not power.roots:
         tree.add(Text(message("map.empty", lang), style="dim"))
     console.print(tree)
-    table = Table(title=message("map.coverage", lang), title_justify="left")
-    table.add_column(message("map.role_group", lang), overflow="fold")
-    table.add_column(message("map.holders", lang), overflow="fold")
-    table.add_column(message("map.met", lang), overflow="fold")
+    rows = []
     for row in power.coverage:
         if not row.people and not row.matters_now:
             continue
         name = Text(row.name + (" ★" if row.matters_now else ""), style="bold" if row.matters_now else "")
-        holders = Text("、".join(row.people) if row.people else message("map.nobody", lang),
+        holders = Text(join(row.people, lang) if row.people else message("map.nobody", lang),
                        style="" if row.people else "red")
-        met = Text("、".join(row.met) if row.met else "—", style="green" if row.met else "red")
-        table.add_row(name, holders, met)
-    console.print(table)
+        met = Text(join(row.met, lang) if row.met else "—", style="green" if row.met else "red")
+        rows.append([name, holders, met])
+    console.print(Fitted(COVERAGE_COLUMNS, rows, lang, title=message("map.coverage", lang),
+                         title_justify="left"))
     console.print(Text(message("map.star_note", lang), style="dim"))
     if power.gaps:
         console.print(warnings_panel(power.gaps, message("map.gaps", lang), lang))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from dataclasses import replace
+
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from dealcoach.coaching.pipeline import PipelineReview, PipelineRow, Totals
 from dealcoach.i18n import Lang, message
+from dealcoach.render.console import CUT, WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.render.deals import money, percent
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
@@ -52,58 +53,25 @@ def apart_text(totals: Totals, lang: Lang) -> str:
     return "; ".join(parts)
 
 
-# (column, justify, min width, max width, keep priority: lower is dropped first on a narrow terminal)
+# the review's rows: one line per deal, long texts cut with an ellipsis (the brief and --json carry
+# them whole); numbers, dates and amounts whole; the least important columns left out first
 ROW_COLUMNS = (
-    ("col.risk", "right", 4, 5, 9), ("col.id", "right", 2, 6, 8), ("col.name", "left", 10, 28, 10),
-    ("col.owner", "left", 4, 12, 4), ("col.amount", "right", 8, 18, 6), ("col.close", "left", 10, 10, 3),
-    ("col.grade", "center", 2, 5, 7), ("col.stage_step", "left", 14, 40, 9), ("col.top_warning", "left", 14, 48, 5),
-    ("col.last_touch", "right", 4, 16, 2), ("col.next_follow_up", "left", 10, 24, 1),
-    ("col.next_action", "left", 14, 48, 0),
+    FittedColumn("col.risk", "right", 9, WHOLE), FittedColumn("col.id", "right", 8, WHOLE),
+    FittedColumn("col.name", "left", 10, CUT, 10, 28), FittedColumn("col.owner", "left", 4, CUT, 4, 12),
+    FittedColumn("col.amount", "right", 6, WHOLE), FittedColumn("col.close", "left", 3, WHOLE),
+    FittedColumn("col.grade", "center", 7, WHOLE), FittedColumn("col.stage_step", "left", 9, CUT, 14, 40),
+    FittedColumn("col.top_warning", "left", 5, CUT, 14, 48), FittedColumn("col.last_touch", "right", 2, WHOLE),
+    FittedColumn("col.next_follow_up", "left", 1, WHOLE), FittedColumn("col.next_action", "left", 0, CUT, 14, 48),
 )
 
 
-def _fitting(width: int) -> list[tuple]:
-    """The columns that fit `width` at their minimum widths, dropping the least needed first."""
-    chosen = list(ROW_COLUMNS)
-    while len(chosen) > 4 and sum(c[2] + 3 for c in chosen) + 1 > width:
-        chosen.remove(min(chosen, key=lambda c: c[4]))
-    return chosen
-
-
-def _widths(columns: list[tuple], wanted: dict[str, int], width: int, headers: dict[str, int]) -> dict[str, int]:
-    """Each column's width: what its widest cell wants (within its max), then the widest columns
-    give way one cell at a time (never below their min) until the table fits the terminal."""
-    # a narrow column (risk, id, grade) is never narrower than its header
-    floor = {c[0]: max(c[2], headers[c[0]]) if c[3] <= 8 else c[2] for c in columns}
-    widths = {c[0]: max(floor[c[0]], min(c[3], wanted.get(c[0], 0))) for c in columns}
-    budget = width - (3 * len(columns) + 1)
-    while sum(widths.values()) > budget:
-        key = max(widths, key=lambda k: widths[k] - floor[k])
-        if widths[key] <= floor[key]:
-            break
-        widths[key] -= 1
-    return widths
-
-
-def rows_table(review: PipelineReview, lang: Lang, limit: int | None, width: int = 200) -> Table:
+def rows_table(review: PipelineReview, lang: Lang, limit: int | None):
     sort = review.filters.sort
     title = (message("pipeline.title", lang, date=review.today.isoformat(), count=len(review.rows)) if sort == "risk"
              else message("pipeline.title_sorted", lang, date=review.today.isoformat(), count=len(review.rows), sort=sort))
-    table = Table(title=title, title_justify="left")
-    columns = _fitting(width)
-    keys = [c[0] for c in columns]
     shown = review.rows if limit is None else review.rows[:limit]
-    lines = [_cells(row, lang) for row in shown]
-    wanted = {key: max([cell_len(message(key, lang))] + [cell_len(str(line[key])) for line in lines])
-              for key in keys}
-    widths = _widths(columns, wanted, width, {key: cell_len(message(key, lang)) for key in keys})
-    # one line per deal: long texts are cut with an ellipsis (the brief and --json carry them whole)
-    for key, justify, _, _, _ in columns:
-        table.add_column(message(key, lang), justify=justify, no_wrap=True, overflow="ellipsis",  # type: ignore[arg-type]
-                         width=widths[key])
-    for line in lines:
-        table.add_row(*(line[key] for key in keys))
-    return table
+    cells = [[line[column.key] for column in ROW_COLUMNS] for line in (_cells(row, lang) for row in shown)]
+    return Fitted(ROW_COLUMNS, cells, lang, title=title, title_justify="left")
 
 
 def _cells(row: PipelineRow, lang: Lang) -> dict:
@@ -128,35 +96,38 @@ def _cells(row: PipelineRow, lang: Lang) -> dict:
     }
 
 
-def totals_table(title: str, groups: list[Totals], lang: Lang, first_column: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for key, justify in ((first_column, "left"), ("col.count", "right"), ("col.amount", "right"),
-                         ("col.weighted", "right"), ("col.apart", "left")):
-        table.add_column(message(key, lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for group in groups:
-        table.add_row(Text(group.name), str(group.count), money_lines(group, False), money_lines(group, True),
-                      apart_text(group, lang))
-    return table
+TOTALS_COLUMNS = (FittedColumn("", "left", 9), FittedColumn("col.count", "right", 8, WHOLE),
+                  FittedColumn("col.amount", "right", 7, WHOLE), FittedColumn("col.weighted", "right", 6, WHOLE),
+                  FittedColumn("col.apart", "left", 5))
 
 
-def reps_table(review: PipelineReview, lang: Lang) -> Table:
-    table = Table(title=message("pipeline.reps", lang), title_justify="left")
-    for key, justify in (("col.owner", "left"), ("col.count", "right"), ("col.amount", "right"),
-                         ("col.weighted", "right"), ("col.at_risk", "right"), ("col.overdue", "right"),
-                         ("col.weakest", "left")):
-        table.add_column(message(key, lang), justify=justify, overflow="fold")  # type: ignore[arg-type]
+def totals_table(title: str, groups: list[Totals], lang: Lang, first_column: str):
+    columns = (replace(TOTALS_COLUMNS[0], key=first_column), *TOTALS_COLUMNS[1:])
+    rows = [[Text(group.name), str(group.count), money_lines(group, False), money_lines(group, True),
+             apart_text(group, lang)] for group in groups]
+    return Fitted(columns, rows, lang, title=title, title_justify="left")
+
+
+REPS_COLUMNS = (FittedColumn("col.owner", "left", 9), FittedColumn("col.count", "right", 8, WHOLE),
+                FittedColumn("col.amount", "right", 7, WHOLE), FittedColumn("col.weighted", "right", 5, WHOLE),
+                FittedColumn("col.at_risk", "right", 6, WHOLE), FittedColumn("col.overdue", "right", 4, WHOLE),
+                FittedColumn("col.weakest", "left", 3, WRAP, 12))
+
+
+def reps_table(review: PipelineReview, lang: Lang):
+    rows = []
     for rep in review.reps:
         weakest = Text(rep.weakest_step) if rep.weakest_step else Text(rep.weakest_note or "", style="dim")
-        table.add_row(Text(rep.name), str(rep.count), money_lines(rep, False), money_lines(rep, True),
-                      str(rep.at_risk), str(rep.overdue_follow_ups), weakest)
-    return table
+        rows.append([Text(rep.name), str(rep.count), money_lines(rep, False), money_lines(rep, True),
+                     str(rep.at_risk), str(rep.overdue_follow_ups), weakest])
+    return Fitted(REPS_COLUMNS, rows, lang, title=message("pipeline.reps", lang), title_justify="left")
 
 
 def render_review(console: Console, review: PipelineReview, lang: Lang, limit: int | None = 50) -> None:
     if review.empty:
         console.print(Text(review.empty))
         return
-    console.print(rows_table(review, lang, limit, console.width))
+    console.print(rows_table(review, lang, limit))
     if limit is not None and len(review.rows) > limit:
         console.print(Text(message("pipeline.shown", lang, shown=limit, more=len(review.rows) - limit), style="dim"))
     console.print(Text(message("pipeline.risk_note", lang), style="dim"))
@@ -181,14 +152,14 @@ def render_changes(console: Console, review: PipelineReview, lang: Lang) -> None
     if not review.changes:
         console.print(Text(message("pipeline.no_changes", lang, since=since)))
         return
-    table = Table(title=message("pipeline.changes", lang, since=since), title_justify="left")
-    table.add_column(message("col.name", lang), overflow="fold")
-    table.add_column(message("col.owner", lang), overflow="fold")
-    table.add_column("", overflow="fold")
-    for deal in review.changes:
-        table.add_row(Text(f"{deal.deal_id}: {deal.name}"), Text(deal.owner or ""),
-                      Text("\n".join(change.text for change in deal.changes)))
-    console.print(table)
+    rows = [[Text(f"{deal.deal_id}: {deal.name}"), Text(deal.owner or ""),
+             Text("\n".join(change.text for change in deal.changes))] for deal in review.changes]
+    console.print(Fitted(CHANGES_COLUMNS, rows, lang,
+                         title=message("pipeline.changes", lang, since=since), title_justify="left"))
+
+
+CHANGES_COLUMNS = (FittedColumn("col.name", "left", 9, WRAP, 12), FittedColumn("col.owner", "left", 1),
+                   FittedColumn("", "left", 5, WRAP, 16))
 
 
 EXPORT_COLUMNS = ("rank", "risk", "at_risk", "id", "deal", "account", "owner", "status", "amount", "currency",
@@ -214,23 +185,20 @@ def export_records(review: PipelineReview, lang: Lang) -> list[dict]:
     return records
 
 
-# deal list's columns: (header, justify, importance: the least important is left out first on a narrow
-# terminal, never wraps: numbers, dates, amounts and ids are shown whole or not at all)
-_DEAL_LIST_COLUMNS = (("col.id", "right", 10, True), ("col.name", "left", 9, False), ("col.account", "left", 1, False),
-                      ("col.status", "left", 4, True), ("col.stage", "left", 7, False), ("col.grade", "center", 6, True),
-                      ("col.amount", "right", 8, True), ("col.close", "left", 5, True),
-                      ("col.probability", "right", 2, True), ("col.next_follow_up", "left", 3, True),
-                      ("col.owner", "left", 0, False))
+# deal list's columns (the least important is left out first on a narrow terminal)
+DEAL_LIST_COLUMNS = (
+    FittedColumn("col.id", "right", 10, WHOLE), FittedColumn("col.name", "left", 9),
+    FittedColumn("col.account", "left", 1), FittedColumn("col.status", "left", 4, WHOLE),
+    FittedColumn("col.stage", "left", 7), FittedColumn("col.grade", "center", 6, WHOLE),
+    FittedColumn("col.amount", "right", 8, WHOLE), FittedColumn("col.close", "left", 5, WHOLE),
+    FittedColumn("col.probability", "right", 2, WHOLE), FittedColumn("col.next_follow_up", "left", 3, WHOLE),
+    FittedColumn("col.owner", "left", 0),
+)
 
 
-def deal_list_table(rows: list[PipelineRow], lang: Lang, width: int = 80):
+def deal_list_table(rows: list[PipelineRow], lang: Lang):
     """`deal list`: one line per deal; won and lost deals labelled, never shown like open ones. Fits
-    `width`: the columns that do not fit are named under the table."""
-    from rich.console import Group
-
-    from dealcoach.render.console import FittedColumn, fitted_table
-    from dealcoach.typeset import join
-
+    the terminal: the columns that do not fit are named under the table."""
     styles = {"open": "", "won": "bold green", "lost": "dim"}
     cells = [[str(row.deal_id or ""), Text(row.name), Text(row.account or ""),
               Text(status_text(row, lang), style=styles[row.status]), Text(row.stage_name),
@@ -238,9 +206,4 @@ def deal_list_table(rows: list[PipelineRow], lang: Lang, width: int = 80):
               "" if row.status != "open" else percent(row.probability),
               Text(follow_up_text(row, lang), style="red" if row.follow_up_overdue else ""),
               Text(row.owner or "")] for row in rows]
-    columns = [FittedColumn(message(key, lang), justify, importance, no_wrap)
-               for key, justify, importance, no_wrap in _DEAL_LIST_COLUMNS]
-    table, dropped = fitted_table(columns, cells, width)
-    if not dropped:
-        return table
-    return Group(table, Text(message("table.dropped", lang, columns=join(dropped, lang)), style="dim"))
+    return Fitted(DEAL_LIST_COLUMNS, cells, lang)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.console import Group
 from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text as RichText
 
 from dealcoach.sources import source_title
 from dealcoach.i18n import Lang, message
+from dealcoach.render.console import CUT, WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
 
 CONFIDENCE_STYLE = {"confirmed": "green", "supported": "yellow", "inferred": "magenta"}
@@ -19,28 +19,31 @@ def confidence_label(confidence: str, lang: Lang) -> RichText:
     return RichText(message(f"confidence.{confidence}", lang), style=CONFIDENCE_STYLE[confidence])
 
 
-def playbook_list_table(rows: list[dict], lang: Lang) -> Table:
-    table = Table(title=message("col.playbook", lang), expand=False)
-    for key in ("col.id", "col.name", "col.steps", "col.source", "col.loaded_from"):
-        table.add_column(message(key, lang))
-    for row in rows:
-        table.add_row(escape(row["id"]), escape(row["name"]), str(row["steps"]), escape(source_title(row["source"], lang)),
-                      escape(row["loaded_from_label"]))
-    return table
+PLAYBOOK_LIST_COLUMNS = (
+    FittedColumn("col.id", "left", 10, WHOLE), FittedColumn("col.name", "left", 9, WRAP, 10),
+    FittedColumn("col.steps", "right", 6, WHOLE), FittedColumn("col.source", "left", 5, WRAP, 12),
+    FittedColumn("col.loaded_from", "left", 1, CUT, 12),  # a path: cut, not folded over lines
+)
 
 
-def mapping_table(playbook: Playbook, lang: Lang) -> Table:
-    table = Table(title=escape(playbook.name.get(lang)), show_lines=False)
-    table.add_column("#", justify="right")
-    table.add_column(message("col.customer_step", lang), overflow="fold")
-    table.add_column(message("col.sales_stage", lang), overflow="fold")
-    table.add_column(message("col.key_milestone", lang), overflow="fold")
-    table.add_column(message("col.confidence", lang))
-    for index, (step, stage) in enumerate(zip(playbook.customer_steps, playbook.stages, strict=True), start=1):
-        confidence = playbook.pair_confidence(stage)
-        table.add_row(str(index), escape(step.name.get(lang)), escape(stage.name.get(lang)),
-                      escape(stage.key_milestone.text.get(lang)), confidence_label(confidence, lang))
-    return table
+def playbook_list_table(rows: list[dict], lang: Lang):
+    cells = [[row["id"], RichText(row["name"]), str(row["steps"]), RichText(source_title(row["source"], lang)),
+              RichText(row["loaded_from_label"])] for row in rows]
+    return Fitted(PLAYBOOK_LIST_COLUMNS, cells, lang, title=message("col.playbook", lang))
+
+
+MAPPING_COLUMNS = (
+    FittedColumn("", "right", 10, WHOLE, header="#"), FittedColumn("col.customer_step", "left", 9, WRAP, 8),
+    FittedColumn("col.sales_stage", "left", 9, WRAP, 8), FittedColumn("col.key_milestone", "left", 6, WRAP, 10),
+    FittedColumn("col.confidence", "left", 5, WHOLE),
+)
+
+
+def mapping_table(playbook: Playbook, lang: Lang):
+    rows = [[str(index), RichText(step.name.get(lang)), RichText(stage.name.get(lang)),
+             RichText(stage.key_milestone.text.get(lang)), confidence_label(playbook.pair_confidence(stage), lang)]
+            for index, (step, stage) in enumerate(zip(playbook.customer_steps, playbook.stages, strict=True), start=1)]
+    return Fitted(MAPPING_COLUMNS, rows, lang, title=escape(playbook.name.get(lang)))
 
 
 def _bullets(items: list[str]) -> str:
