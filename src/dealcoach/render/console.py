@@ -67,7 +67,7 @@ class FittedColumn:
     justify: str = "left"
     importance: int = 0
     fit: Fit = WRAP
-    min_width: int = 8  # a column that wraps or is cut is never narrower than this
+    min_width: int | None = None  # the least width (8 for text that wraps or is cut)
     max_width: int | None = None
     header: str | None = None
 
@@ -105,11 +105,12 @@ def fitted_table(columns: Sequence[FittedColumn], rows: list[list], width: int, 
     for index, column in enumerate(columns):
         natural = max(cell_len(headers[index]), widest(index))
         if column.fit == WHOLE:
+            natural = max(natural, column.min_width or 0)
             want.append(natural)
             floor.append(natural)
             continue
         capped = min(natural, column.max_width) if column.max_width else natural
-        least = column.min_width  # a CUT column's header is cut too; a WRAP column's header wraps
+        least = column.min_width or 8  # a CUT column's header is cut too; a WRAP column's header wraps
         if column.fit == WRAP:  # a number, date or id inside the text (or header) is never split
             least = max(least, widest_unbreakable(headers[index]),
                         min(widest(index, widest_unbreakable), _LONGEST_KEPT_WORD))

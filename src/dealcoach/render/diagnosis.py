@@ -33,7 +33,7 @@ def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
 # both processes side by side; compact (the default view): one line per row, long names cut with an
 # ellipsis (--all shows them whole, wrapped); the number and the gate count never split
 PROCESS_COLUMNS = (
-    FittedColumn("", "right", 10, WHOLE, header="#"), FittedColumn("col.customer_step", "left", 9, WRAP, 8),
+    FittedColumn("", "right", 10, WHOLE, 2, header="#"), FittedColumn("col.customer_step", "left", 9, WRAP, 8),
     FittedColumn("col.sales_stage", "left", 9, WRAP, 8), FittedColumn("col.key_milestone", "left", 6, WRAP, 10),
     FittedColumn("", "right", 8, WHOLE, header="✓"), FittedColumn("col.confidence", "left", 5, WHOLE),
 )
