@@ -247,6 +247,7 @@ def test_user_template_never_evaluates(run, isolated_home):
 # --- recording a call --------------------------------------------------------------------------------
 
 def test_live_walk_saves_activity_meeting_and_done_item(run, stored, keys):
+    keys.send_text(ENTER)                  # the call got through
     keys.send_text(ENTER)                  # rapport: willing to keep talking
     keys.send_text(DOWN + SPACE + ENTER)   # pains: tick the second (仓库账实不符)
     keys.send_text("质量追溯难" + ENTER)     # another pain they mentioned
@@ -273,7 +274,12 @@ def test_live_walk_saves_activity_meeting_and_done_item(run, stored, keys):
     assert call["pains"] == ["仓库账实不符", "质量追溯难"] and call["note"] == "对方很配合"
     assert call["meeting"]["when"] == "下周二 10:00" and call["meeting"]["place"] == "甲公司会议室"
     assert call["meeting"]["attendees"] == ["李经理", "孙主管"] and call["meeting"]["we_prepare"] == "同行案例"
-    assert any("交货不及时" in topic for topic in call["meeting"]["topics"])
+    # the meeting is proposed on what they just said, not on the deal's older pain
+    topics = call["meeting"]["topics"]
+    assert topics[0].startswith("仓库账实不符") and topics[1].startswith("质量追溯难")
+    assert not any("交货不及时" in topic for topic in topics)
+    person = next(p for p in shown["people"] if p["name"] == "李经理")
+    assert [p["text"] for p in person["pains"]] == ["仓库账实不符", "质量追溯难"]
     pains = {p["text"]: p["confirmed"] for p in shown["pains"]}
     assert pains == {"交货不及时": True, "仓库账实不符": True, "质量追溯难": True}
     marks = {m["id"]: m for m in shown["done"]}
@@ -282,6 +288,7 @@ def test_live_walk_saves_activity_meeting_and_done_item(run, stored, keys):
 
 
 def test_ctrl_c_mid_walk_saves_nothing(run, stored, keys):
+    keys.send_text(ENTER)          # got through
     keys.send_text(ENTER)          # rapport
     keys.send_text(SPACE + ENTER)  # a pain
     keys.send_text(CTRL_C)
@@ -293,7 +300,8 @@ def test_ctrl_c_mid_walk_saves_nothing(run, stored, keys):
 
 
 def test_live_walk_that_ends_early_records_the_outcome(run, stored, keys):
-    keys.send_text(DOWN + DOWN + ENTER)  # rapport: call back
+    keys.send_text(ENTER)                # got through
+    keys.send_text(DOWN + ENTER)         # rapport: not now, call back
     keys.send_text("明天下午" + ENTER)     # when to call back
     keys.send_text(ENTER)                # no note
     result = run("call-script", stored, "--live", "--contact", "王总")
@@ -414,6 +422,8 @@ def test_live_walk_end_to_end_in_a_pty(isolated_home, deal_file):
     pexpect.run(f"{executable} deal import {deal_file}", env=env)
     child = pexpect.spawn(executable, ["call-script", "1", "--live"], env=env, encoding="utf-8", timeout=20,
                           dimensions=(40, 100))
+    child.expect("get through")
+    child.send(ENTER)
     child.expect("willing to keep talking")
     child.send(ENTER)
     child.expect("Which problems did they confirm")

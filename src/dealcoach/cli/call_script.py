@@ -33,7 +33,7 @@ def call_script(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the printable Markdown script to FILE.")] = None,
     live: Annotated[bool, typer.Option("--live", help="Walk the call step by step and record what you learn (a terminal is needed).")] = False,
     outcome: Annotated[str | None, typer.Option("--outcome", help="Record a call: no-answer, connected, refused, call-back or meeting-booked.")] = None,
-    confirmed_pain: Annotated[list[str] | None, typer.Option("--confirmed-pain", help="A problem the contact confirmed (repeat).")] = None,
+    confirmed_pain: Annotated[list[str] | None, typer.Option("--confirmed-pain", help="A problem the contact confirmed (repeat): the meeting is proposed on it; with --outcome it is recorded on that person.")] = None,
     meeting_time: Annotated[str | None, typer.Option("--meeting-time", help="The booked meeting's time.")] = None,
     meeting_place: Annotated[str | None, typer.Option("--meeting-place", help="The booked meeting's place.")] = None,
     attendee: Annotated[list[str] | None, typer.Option("--attendee", help="Who attends the meeting (repeat).")] = None,
@@ -48,7 +48,8 @@ def call_script(
     """The script adapts to who is called (role and level on the power map) and to the deal's stage;
     your own name, company and offer come from `dealcoach profile set`. --live walks the call and
     records the outcome, the pains confirmed and the meeting on the deal; --outcome records it
-    without questions. A cold call needs only --contact and --account.
+    without questions. --confirmed-pain alone shows the script as it goes on once they have
+    confirmed those problems. A cold call needs only --contact and --account.
 
     Example: dealcoach call-script 宁夏 --contact 设计负责人 --format markdown -o call.md
     """
@@ -58,10 +59,10 @@ def call_script(
     meeting_flags = [flag for flag, value in (("--meeting-time", meeting_time), ("--meeting-place", meeting_place),
                                               ("--attendee", attendee), ("--topic", topic),
                                               ("--we-prepare", we_prepare), ("--they-prepare", they_prepare)) if value]
-    capture_flags = meeting_flags + [flag for flag, value in (("--confirmed-pain", confirmed_pain),
-                                                              ("--note", note)) if value]
+    capture_flags = meeting_flags + (["--note"] if note else [])
     _check_usage(deal_ref, deal_file, example, contact, account, title, industry, role, level, playbook, format,
-                 output, live, outcome, json, meeting_flags, capture_flags, meeting_time)
+                 output, live, outcome, json, meeting_flags, capture_flags, meeting_time, bool(confirmed_pain))
+    heard = confirmed_pain or []
     if live:
         from dealcoach.prompts import require_terminal
 
@@ -79,8 +80,8 @@ def call_script(
         chosen = load_playbook(playbook or "six-step")
         deal = cold_call_deal(contact or "", account, chosen, catalog, title=title, industry=industry,
                               roles=role, level=level)
-        _show(build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact, cold=True), lang_,
-              format, output, json, no_color)
+        _show(build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact, cold=True, heard=heard),
+              lang_, format, output, json, no_color)
         return
     if deal_file is not None or example is not None:
         if deal_file is not None:
@@ -92,8 +93,8 @@ def call_script(
 
             loaded = load_example(example)  # type: ignore[arg-type]
             deal, chosen = loaded.deal, loaded.playbook
-        _show(build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact), lang_, format, output,
-              json, no_color)
+        _show(build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact, heard=heard), lang_,
+              format, output, json, no_color)
         return
 
     from dealcoach.store import open_store
@@ -101,11 +102,15 @@ def call_script(
     with open_store() as store:
         deal = store.find(deal_ref)  # type: ignore[arg-type]
         chosen = load_playbook(deal.playbook)
-        script = build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact)
+        script = build_call_script(deal, chosen, catalog, profile, lang_, contact_name=contact, heard=heard)
         if live:
             from dealcoach.interactive.live_call import live_call
 
-            plan = live_call(store, deal, chosen, catalog, script, lang_, no_color)
+            def listen(heard: list[str]):
+                return build_call_script(deal, chosen, catalog, profile, lang_, contact_name=script.contact.name,
+                                         heard=heard)
+
+            plan = live_call(store, deal, chosen, catalog, script, lang_, no_color, listen)
         elif outcome is not None:
             plan = _record(store, deal, chosen, catalog, script, outcome, confirmed_pain or [], meeting_flags,
                            meeting_time, meeting_place, attendee or [], topic or [], we_prepare, they_prepare, note,
@@ -125,7 +130,7 @@ def call_script(
 
 
 def _check_usage(deal_ref, deal_file, example, contact, account, title, industry, role, level, playbook, format,
-                 output, live, outcome, json, meeting_flags, capture_flags, meeting_time) -> None:
+                 output, live, outcome, json, meeting_flags, capture_flags, meeting_time, heard) -> None:
     from dealcoach.errors import UsageError
 
     sources = [name for name, given in (("DEAL", deal_ref), ("--deal-file", deal_file), ("--example", example),
@@ -144,6 +149,8 @@ def _check_usage(deal_ref, deal_file, example, contact, account, title, industry
                          "and playbook: change them with `dealcoach people edit`")
     if live and outcome is not None:
         raise UsageError("give --live (questions) or --outcome (flags), not both")
+    if live and heard:
+        raise UsageError("--live asks which problems they confirm; leave out --confirmed-pain")
     if capture_flags and outcome is None:
         raise UsageError(f"{capture_flags[0]} records a call: give --outcome too (or use --live)")
     if (live or outcome is not None) and deal_ref is None:

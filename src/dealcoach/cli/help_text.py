@@ -142,8 +142,8 @@ HELP_ZH: dict[str, str] = {
     # call-script
     "The phone invitation (电话邀约): pre-call check, the three steps, objections, visit plan.":
         "电话邀约：通话前检查、三个步骤、可能的异议和拜访计划。",
-    "The script adapts to who is called (role and level on the power map) and to the deal's stage; your own name, company and offer come from `dealcoach profile set`. --live walks the call and records the outcome, the pains confirmed and the meeting on the deal; --outcome records it without questions. A cold call needs only --contact and --account.":
-        "话术随通话对象（在权力地图上的角色和层级）和商机所处阶段而变；你的姓名、公司和产品取自 dealcoach profile set。--live 边打边引导，并把结果、确认的问题和约定的会面记到商机上；--outcome 不提问直接记录。陌生电话只需 --contact 和 --account。",
+    "The script adapts to who is called (role and level on the power map) and to the deal's stage; your own name, company and offer come from `dealcoach profile set`. --live walks the call and records the outcome, the pains confirmed and the meeting on the deal; --outcome records it without questions. --confirmed-pain alone shows the script as it goes on once they have confirmed those problems. A cold call needs only --contact and --account.":
+        "话术随通话对象（在权力地图上的角色和层级）和商机所处阶段而变；你的姓名、公司和产品取自 dealcoach profile set。--live 边打边引导，并把结果、确认的问题和约定的会面记到商机上；--outcome 不提问直接记录。只给 --confirmed-pain 时，显示对方确认了这些问题之后的话术。陌生电话只需 --contact 和 --account。",
     "A deal file; no database needed.": "一个商机文件，不需要数据库。",
     "A bundled example deal (see `example list`).": "一个内置示例商机（见 example list）。",
     "What each person may object to at this stage: the evidence and the risk commitments.":
@@ -162,7 +162,7 @@ HELP_ZH: dict[str, str] = {
     "Write the printable Markdown script to FILE.": "把可打印的 Markdown 话术写入文件。",
     "Walk the call step by step and record what you learn (a terminal is needed).": "通话时一步步引导，并记下了解到的情况（需要终端）。",
     "Record a call: no-answer, connected, refused, call-back or meeting-booked.": "记录通话结果：未接通、已接通、被拒绝、约好回电或约到见面。",
-    "A problem the contact confirmed (repeat).": "对方确认的问题（可重复）。",
+    "A problem the contact confirmed (repeat): the meeting is proposed on it; with --outcome it is recorded on that person.": "对方确认的问题（可重复）：约见面时就谈这些问题；和 --outcome 一起给时，记到这个人名下。",
     "The booked meeting's time.": "约定的见面时间。",
     "The booked meeting's place.": "约定的见面地点。",
     "Who attends the meeting (repeat).": "参加见面的人（可重复）。",

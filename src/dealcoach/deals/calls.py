@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from dealcoach.deals.edit import ensure_valid, raise_contact
 from dealcoach.deals.history import call_recorded, join_clauses
-from dealcoach.deals.models import Activity, Deal, DoneMark, LongText, Meeting, Name, Pain, ShortText
+from dealcoach.deals.models import Activity, Deal, DoneMark, LongText, Meeting, Name, Pain, Person, SaidPain, ShortText
 from dealcoach.errors import DealcoachError
 from dealcoach.playbook.models import CallOutcome, Playbook, RoleCatalog
 
@@ -73,6 +73,9 @@ def record_call(deal: Deal, record: CallRecord, playbook: Playbook, catalog: Rol
         elif not pains[index].confirmed:
             pains[index] = pains[index].model_copy(update={"confirmed": True})
 
+    people = [_heard_from(person, record.confirmed_pains, when.date()) if person.name == record.contact else person
+              for person in deal.people]
+
     done = list(deal.done)
     newly_done: list[str] = []
     invitation = playbook.phone_invitation
@@ -86,10 +89,26 @@ def record_call(deal: Deal, record: CallRecord, playbook: Playbook, catalog: Rol
                 done.append(DoneMark(id=item_id, date=when.date(), evidence=evidence or None))
                 newly_done.append(item_id)
 
-    updated = raise_contact(deal.model_copy(update={"activities": activities, "pains": pains, "done": done}),
+    updated = raise_contact(deal.model_copy(update={"activities": activities, "pains": pains, "done": done,
+                                                    "people": people}),
                             record.contact, playbook)
     ensure_valid(updated, playbook, catalog)
     return updated, newly_done
+
+
+def _heard_from(person: Person, texts: list[str], day: dt.date) -> Person:
+    """The person with the problems they just told us about: new ones added, known ones dated again."""
+    if not texts:
+        return person
+    said = list(person.pains)
+    for text in texts:
+        index = next((i for i, p in enumerate(said) if p.text.strip().casefold() == text.casefold()), None)
+        if index is None:
+            said.append(SaidPain(text=text, first_said=day, last_said=day))
+        else:
+            said[index] = said[index].model_copy(update={"last_said": day,
+                                                         "first_said": said[index].first_said or day})
+    return person.model_copy(update={"pains": said})
 
 
 def describe_call(record: CallRecord, newly_done: list[str], raised: list[str] | None = None) -> str:

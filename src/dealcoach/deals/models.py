@@ -95,6 +95,17 @@ _PERSON_VALUES = {"level": get_args(Level), "attitude": get_args(Attitude), "inf
                   "contact": get_args(Contact)}
 
 
+class SaidPain(DealModel):
+    """A problem this person told us about (on a call or by hand), and when: a later script recalls to
+    a person only what that person said ("上次您提到…"), never what a colleague said."""
+
+    text: ShortText
+    first_said: dt.date | None = None
+    last_said: dt.date | None = None
+
+    _dates = field_validator("first_said", "last_said", mode="before")(_day)
+
+
 class Person(DealModel):
     name: Name
     title: ShortText | None = None
@@ -112,6 +123,7 @@ class Person(DealModel):
     plan: ShortText | None = Field(default=None, description="our plan for this person (e.g. against an opponent)")
     phone: ShortText | None = None
     notes: ShortText | None = None
+    pains: list[SaidPain] = Field(default=[], description="the problems this person told us about")
 
     @property
     def met(self) -> bool:
@@ -126,6 +138,11 @@ class Person(DealModel):
     @classmethod
     def _roles(cls, value: object, info: ValidationInfo) -> object:
         return _role_ids(value) if _typed(info) else value
+
+    @field_validator("pains", mode="before")
+    @classmethod
+    def _pains(cls, value: object) -> object:
+        return expand_short_form(value, "text")
 
 
 class CompetitorComparison(DealModel):

@@ -5,19 +5,21 @@ Nothing is written until the last question is answered: Ctrl-C anywhere leaves t
 
 from __future__ import annotations
 
-from dealcoach.coaching.callscript import AfterCallPlan, CallScript, MeetingProposal
+from collections.abc import Callable
+
+from dealcoach.coaching.callscript import AfterCallPlan, CallScript, CheckOut, MeetingProposal
 from dealcoach.deals.calls import call_record
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import Playbook, RoleCatalog
+from dealcoach.playbook.models import NEXT_STEP, Playbook, RoleCatalog
 from dealcoach.store.base import DealStore
 from dealcoach.usecases.activity import log_call
 
-GO = "go"
-
 
 def live_call(store: DealStore, deal: Deal, playbook: Playbook, catalog: RoleCatalog, script: CallScript,
-              lang: Lang, no_color: bool) -> AfterCallPlan:
+              lang: Lang, no_color: bool, listen: Callable[[list[str]], CallScript]) -> AfterCallPlan:
+    """`listen(heard)`: the script again, built on the problems the contact just confirmed, so the
+    meeting (step 3) is proposed on what they said."""
     from dealcoach import prompts, settings
     from dealcoach.render.callscript import header_panel, pre_call_panel, step_panel
     from dealcoach.render.console import console
@@ -27,35 +29,29 @@ def live_call(store: DealStore, deal: Deal, playbook: Playbook, catalog: RoleCat
     if any(not check.known for check in script.pre_call):
         out.print(pre_call_panel(script, lang))
 
-    def outcome_choice(outcome: str) -> tuple[str, str]:
-        return message(f"call.outcome.{outcome}", lang), outcome
-
     answers: dict = {"contact": script.contact.name if script.contact.on_deal else None, "confirmed_pains": []}
-    outcome = None
-    for number, step in enumerate(script.steps, start=1):
-        out.print(step_panel(step, number, lang))
-        if step.id == "rapport":
-            choice = prompts.ask_select(message("call.prompt.rapport", lang), [
-                (message("call.prompt.go_pain", lang), GO), outcome_choice("no-answer"), outcome_choice("call-back"),
-                outcome_choice("refused")])
-        elif step.id == "pain":
-            offered = [probe.text for probe in step.pains]
-            confirmed = prompts.ask_checkbox(message("call.prompt.pains", lang), [(p, p) for p in offered]) \
-                if offered else []
-            answers["confirmed_pains"] = confirmed + prompts.ask_list(message("call.prompt.other_pains", lang))
-            choice = prompts.ask_select(message("call.prompt.urgency", lang), [
-                (message("call.prompt.go_meeting", lang), GO), outcome_choice("connected"),
-                outcome_choice("call-back"), outcome_choice("refused")])
-        else:
-            choice = prompts.ask_select(message("call.prompt.meeting", lang), [
-                outcome_choice("meeting-booked"), outcome_choice("call-back"), outcome_choice("connected"),
-                outcome_choice("refused")])
-            if choice == "meeting-booked" and step.meeting is not None:
+    # did the call get through? Only then do the steps' questions make sense
+    outcome = _ask(script.reach)
+    if outcome == NEXT_STEP:
+        outcome = None
+        for number, step_id in enumerate([step.id for step in script.steps], start=1):
+            step = script.step(step_id)
+            out.print(step_panel(step, number, lang))
+            if step.id == "pain":
+                offered = [probe.text for probe in step.pains]
+                confirmed = prompts.ask_checkbox(message("call.prompt.pains", lang), [(p, p) for p in offered]) \
+                    if offered else []
+                heard = list(dict.fromkeys(confirmed + prompts.ask_list(message("call.prompt.other_pains", lang))))
+                answers["confirmed_pains"] = heard
+                if heard:
+                    script = listen(heard)
+            then = _ask(step.check)
+            if then == "meeting-booked" and step.meeting is not None:
                 answers["meeting"] = _ask_meeting(step.meeting, lang)
-        if choice != GO:
-            outcome = choice
-            break
-    outcome = outcome or "connected"
+            if then != NEXT_STEP:
+                outcome = then
+                break
+    outcome = outcome or "connected"  # the playbook's checks keep the last step from going on
 
     notes = []
     if outcome == "call-back":
@@ -68,6 +64,14 @@ def live_call(store: DealStore, deal: Deal, playbook: Playbook, catalog: RoleCat
     record = call_record({**answers, "outcome": outcome, "note": "\n".join(notes) or None})
 
     return log_call(store, deal, record, script, playbook, catalog, settings.current_user(), lang)
+
+
+def _ask(question: CheckOut) -> str:
+    """The rep's answer to a question of the call, as what it leads to: next-step or an outcome."""
+    from dealcoach import prompts
+
+    chosen = prompts.ask_select(question.ask, [(answer.label, answer.id) for answer in question.answers])
+    return next(answer.then for answer in question.answers if answer.id == chosen)
 
 
 def _ask_meeting(proposal: MeetingProposal, lang: Lang) -> dict:

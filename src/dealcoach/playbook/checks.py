@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from dealcoach.playbook.models import (
     GRADE_ORDER,
+    NEXT_STEP,
     SCRIPT_PLACEHOLDERS,
     SCRIPT_STEP_IDS,
     Grading,
@@ -307,7 +308,39 @@ def _check_phone_invitation(playbook: Playbook, role_ids: set[str], stage_ids: s
     objection_ids = [o.id for cause in invitation.objections for o in cause.objections]
     for dup in _duplicates(objection_ids):
         problems.append(((*base, "objections"), f"duplicate objection id {dup!r}"))
+    problems += _check_call_answers(invitation, base)
     return problems + _check_placeholders(invitation, base)
+
+
+def _check_call_answers(invitation, base: tuple) -> list[tuple[tuple, str]]:
+    """The answers of the live call fit their question: "did it get through?" is answered with
+    reached (go on) or not reached, and only there; once the rep is talking, "no answer" is not an
+    answer; every step but the last can go on; only the meeting step books the meeting."""
+    problems: list[tuple[tuple, str]] = []
+    questions = [(("reach",), invitation.reach, None)]
+    questions += [(("steps", index, "check"), step.check, step) for index, step in enumerate(invitation.steps)]
+    last = len(invitation.steps) - 1
+    for loc, question, step in questions:
+        loc = (*base, *loc)
+        for dup in _duplicates([a.id for a in question.answers]):
+            problems.append(((*loc, "answers"), f"duplicate answer id {dup!r}"))
+        leads = [a.then for a in question.answers]
+        for index, answer in enumerate(question.answers):
+            where = (*loc, "answers", index, "then")
+            if step is not None and answer.then == "no-answer":
+                problems.append((where, "no-answer is not an answer once the call got through: it belongs to "
+                                 "`reach` (did the call get through?)"))
+            if answer.then == "meeting-booked" and (step is None or step.id != "meeting"):
+                problems.append((where, "only the meeting step's question can book the meeting"))
+            if step is invitation.steps[last] and answer.then == NEXT_STEP:
+                problems.append((where, f"{NEXT_STEP}: the last step has no next step; end with an outcome"))
+        if step is None and not {NEXT_STEP, "no-answer"} <= set(leads):
+            problems.append(((*loc, "answers"), f"`reach` needs an answer leading to {NEXT_STEP} (got through) and "
+                             "one leading to no-answer (did not)"))
+        if step is not None and step is not invitation.steps[last] and NEXT_STEP not in leads:
+            problems.append(((*loc, "answers"), f"needs an answer leading to {NEXT_STEP}: the call must be able "
+                             "to go on"))
+    return problems
 
 
 def _check_placeholders(node, loc: tuple) -> list[tuple[tuple, str]]:

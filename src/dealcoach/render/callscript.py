@@ -13,9 +13,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from dealcoach.coaching.callscript import AfterCallPlan, CallScript, CallStep, MeetingProposal, VisitPlan
+from dealcoach.coaching.callscript import AfterCallPlan, CallScript, CallStep, MeetingProposal, PainProbe, VisitPlan
 from dealcoach.i18n import Lang, message
 from dealcoach.safetext import one_line
+from dealcoach.typeset import parenthesised
 
 
 def _grid() -> Table:
@@ -118,13 +119,19 @@ def meeting_grid(meeting: MeetingProposal, lang: Lang) -> Table:
     return grid
 
 
+def _pain_source(probe: PainProbe, lang: Lang) -> str:
+    """Where a pain comes from, for the rep: 对方说过 / 李经理说过 / 同行常见，待确认."""
+    if probe.source != "said" and probe.said_by:
+        return message("call.said_by", lang, names=_list_sep(lang).join(probe.said_by))
+    return message(f"call.source.{probe.source}", lang)
+
+
 def step_panel(step: CallStep, number: int, lang: Lang) -> Panel:
     grid = _grid()
     grid.add_row(Text(message("call.label.goal", lang)), Text(step.goal, style="dim"))
     grid.add_row(Text(message("call.label.say", lang), style="green"), _bullets(step.lines, "»", "green"))
     if step.pains:
-        names = [f"{p.text}（{message('call.source.' + p.source, lang)}）" if lang != "en"
-                 else f"{p.text} ({message('call.source.' + p.source, lang)})" for p in step.pains]
+        names = [p.text + parenthesised(_pain_source(p, lang), lang) for p in step.pains]
         grid.add_row(Text(message("call.label.pains", lang)), _bullets(names))
     if step.questions:
         grid.add_row(Text(message("call.label.ask", lang), style="cyan"), _bullets(step.questions, "?", "cyan"))

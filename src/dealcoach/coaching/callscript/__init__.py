@@ -21,6 +21,8 @@ this package re-exports them.
 from dealcoach.coaching.callscript.after_call import after_call
 from dealcoach.coaching.callscript.build import (
     build_call_script,
+    pain_phrase,
+    pains_phrase,
     cold_call_deal,
     default_contact,
     find_contact,
@@ -28,11 +30,13 @@ from dealcoach.coaching.callscript.build import (
 )
 from dealcoach.coaching.callscript.model import (
     AfterCallPlan,
+    AnswerOut,
     Attendee,
     AudienceRef,
     CallScript,
     CallStep,
     CheckItem,
+    CheckOut,
     CommitmentsOut,
     ContactInfo,
     MeetingProposal,
@@ -46,8 +50,8 @@ from dealcoach.coaching.callscript.model import (
 )
 
 __all__ = [
-    "AfterCallPlan", "Attendee", "AudienceRef", "CallScript", "CallStep", "CheckItem", "CommitmentsOut",
+    "AfterCallPlan", "AnswerOut", "Attendee", "AudienceRef", "CallScript", "CallStep", "CheckItem", "CheckOut", "CommitmentsOut",
     "ContactInfo", "MeetingProposal", "ObjectionGroup", "ObjectionOut", "PainProbe", "Purpose", "RepInfo",
     "StageRef", "VisitPlan", "after_call", "build_call_script", "cold_call_deal", "default_contact",
-    "find_contact", "match_audience",
+    "find_contact", "match_audience", "pain_phrase", "pains_phrase",
 ]

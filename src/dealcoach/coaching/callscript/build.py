@@ -4,14 +4,16 @@ pains, the meeting and the visit. Every line goes through `textfill.fill` with w
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dealcoach.coaching.callscript.model import (
+    AnswerOut,
     Attendee,
     AudienceRef,
     CallScript,
     CallStep,
     CheckItem,
+    CheckOut,
     CommitmentsOut,
     ContactInfo,
     MeetingProposal,
@@ -32,6 +34,7 @@ from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import (
     SCRIPT_PLACEHOLDERS,
     Audience,
+    CallQuestion,
     PainQuestion,
     PhoneInvitation,
     Playbook,
@@ -123,35 +126,85 @@ def _likely_pains(invitation: PhoneInvitation, industry: str | None, lang: Lang)
     return [pain.get(lang) for pain in table.generic]
 
 
-def _pains(deal: Deal, invitation: PhoneInvitation, limit: int, lang: Lang) -> list[tuple[str, Pain | None]]:
-    """(text, the deal's pain or None for a likely one): confirmed first, then noted, then likely."""
-    known = sorted(deal.pains, key=lambda pain: not pain.confirmed)  # stable: keeps the rep's order
-    chosen: list[tuple[str, Pain | None]] = [(pain.text, pain) for pain in known]
-    seen = {pain.text.casefold() for pain in known}
+class _Candidate(NamedTuple):
+    """A pain the script may probe: its words, the deal's record of it (None for a likely one), its
+    source (this contact said it, colleagues confirmed it, a note, the industry), and the colleagues
+    who said it (for the rep's eyes: the script never tells one person what another said)."""
+
+    text: str
+    pain: Pain | None
+    source: Literal["said", "confirmed", "noted", "likely"]
+    said_by: list[str]
+
+
+def _pains(deal: Deal, contact: Person | None, invitation: PhoneInvitation, limit: int,
+           lang: Lang) -> list[_Candidate]:
+    """What this contact told us first (only they are reminded of it), then what the deal knows
+    (confirmed first, then noted), then the likely pains of the industry."""
+    recorded = {pain.text.strip().casefold(): pain for pain in deal.pains}
+    said_by: dict[str, list[str]] = {}
+    for person in deal.people:
+        if contact is None or person.name != contact.name:
+            for said in person.pains:
+                said_by.setdefault(said.text.strip().casefold(), []).append(person.name)
+    chosen: list[_Candidate] = []
+    seen: set[str] = set()
+    for said in contact.pains if contact is not None else []:
+        key = said.text.strip().casefold()
+        if key not in seen:
+            chosen.append(_Candidate(said.text, recorded.get(key), "said", said_by.get(key, [])))
+            seen.add(key)
+    for pain in sorted(deal.pains, key=lambda pain: not pain.confirmed):  # stable: keeps the rep's order
+        key = pain.text.strip().casefold()
+        if key not in seen:
+            chosen.append(_Candidate(pain.text, pain, "confirmed" if pain.confirmed else "noted",
+                                     said_by.get(key, [])))
+            seen.add(key)
     for text in _likely_pains(invitation, deal.industry, lang):
         if text.casefold() not in seen:
-            chosen.append((text, None))
+            chosen.append(_Candidate(text, None, "likely", []))
             seen.add(text.casefold())
     return chosen[:limit]
 
 
-def _pain_questions(questions: list[PainQuestion], pain: Pain | None, fields: dict, lang: Lang,
+# a pain typed as "效率低的问题" would read "解决效率低的问题的问题" once a line adds its own 问题
+_TRAILING_ZH = ("的问题", "问题")
+_TRAILING_PUNCTUATION = "。．.，,；;：:！!？? "
+
+
+def pain_phrase(text: str, lang: Lang) -> str:
+    """One pain as a phrase a sentence can hold: no closing punctuation, and in Chinese no trailing
+    问题 (the lines say 解决{pain}的问题, {pain}这个问题)."""
+    phrase = text.strip().rstrip(_TRAILING_PUNCTUATION).strip()
+    if lang != "en":
+        for tail in _TRAILING_ZH:
+            if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
+                phrase = phrase[: -len(tail)]
+                break
+    return phrase or text.strip()
+
+
+def pains_phrase(texts: list[str], lang: Lang) -> str:
+    """Several pains as one phrase: 效率低、成本高 / low efficiency and high costs / a, b and c."""
+    phrases = list(dict.fromkeys(pain_phrase(text, lang) for text in texts if text.strip()))
+    if lang != "en" or len(phrases) < 2:
+        return "、".join(phrases)
+    return f"{', '.join(phrases[:-1])} and {phrases[-1]}"
+
+
+def _pain_questions(questions: list[PainQuestion], candidate: _Candidate, fields: dict, lang: Lang,
                     follow_up: bool) -> list[str]:
     """The questions on one pain; the follow-ups (since when, what was tried...) only for the first pain,
-    the others get the opening question: the rep follows up on whichever the contact confirms."""
+    the others get the opening question: the rep follows up on whichever the contact confirms. The
+    "last time you mentioned" form only for a pain this contact said."""
+    pain = candidate.pain
     asked = []
     for question in questions if follow_up else questions[:1]:
         if pain is not None and question.skip_if_known and getattr(pain, question.skip_if_known):
             continue
-        text = question.confirmed if (pain is not None and pain.confirmed and question.confirmed) else question.ask
+        text = question.confirmed if (candidate.source == "said" and question.confirmed) else question.ask
         asked.append(fill(text.get(lang), fields))
     return asked
-
-
-def _pain_source(pain: Pain | None) -> Literal["confirmed", "noted", "likely"]:
-    if pain is None:
-        return "likely"
-    return "confirmed" if pain.confirmed else "noted"
 
 
 def _texts(texts: list[Text], fields: dict, lang: Lang) -> list[str]:
@@ -202,7 +255,9 @@ def _adaptation(audience: Audience | None, step_id: str) -> StepAdaptation | Non
 
 def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, profile: Profile, lang: Lang,
                       contact_name: str | None = None, today: dt.date | None = None,
-                      cold: bool = False) -> CallScript:
+                      cold: bool = False, heard: list[str] | None = None) -> CallScript:
+    """The script for one call. `heard`: the problems the contact has just confirmed on this call
+    (step 2 of the live call, or --confirmed-pain): the meeting (step 3) is proposed on them."""
     invitation = playbook.phone_invitation
     if invitation is None:
         raise DealcoachError(f"playbook {playbook.id} has no phone invitation (phone_invitation:) to build a "
@@ -214,7 +269,11 @@ def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, prof
     audience = match_audience(contact, invitation, catalog)
     returning = contact is not None and contact.met
     limit = (audience.max_pains if audience and audience.max_pains else invitation.max_pains)
-    pains = _pains(deal, invitation, limit, lang)
+    pains = _pains(deal, contact, invitation, limit, lang)
+    heard = list(dict.fromkeys(text.strip() for text in heard or [] if text.strip()))
+    # the meeting builds on what they said: on this call, else before; else the likeliest pain
+    said_before = [c.text for c in pains if c.source == "said"]
+    meeting_pains = (heard or said_before or [c.text for c in pains[:1]])[:MAX_PAIN_TOPICS]
 
     fields: dict[str, str] = {
         "rep_name": profile.name or _blank("rep_name", lang),
@@ -225,28 +284,35 @@ def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, prof
         "contact_title": (contact.title if contact and contact.title else _blank("contact_title", lang)),
         "account": deal.account or _blank("account", lang),
         "industry": deal.industry or _blank("industry", lang),
-        "pain": pains[0][0] if pains else _blank("pain", lang),
+        "pain": pain_phrase(pains[0].text, lang) if pains else _blank("pain", lang),
+        "pains": pains_phrase(meeting_pains, lang) or _blank("pain", lang),
     }
     assert set(fields) == SCRIPT_PLACEHOLDERS  # the loader checks the playbook against the same set
 
     adaptation_for_stage = next((a for a in invitation.stages if stage.id in a.stages), None)
-    # "last time you mentioned {pain}" only fits a pain the deal already knows of
-    pain_known = bool(pains) and pains[0][1] is not None
-    steps = [_build_step(step, _adaptation(audience, step.id), returning and (step.id != "pain" or pain_known),
-                         fields, lang) for step in invitation.steps]
+    # "last time you mentioned {pain}" only fits a pain this very contact told us of
+    said_it = bool(pains) and pains[0].source == "said"
+    # step 2 is spoken before they say anything new: there {pains} is what they said before
+    before_call = {**fields, "pains": pains_phrase((said_before or [c.text for c in pains[:1]])[:MAX_PAIN_TOPICS],
+                                                   lang) or _blank("pain", lang)}
+    steps = [_build_step(step, _adaptation(audience, step.id), returning and (step.id != "pain" or said_it),
+                         before_call if step.id in ("rapport", "pain") else fields, lang)
+             for step in invitation.steps]
     for built in steps:
         if built.id == "pain":
             questions = (audience.pain_questions if audience and audience.pain_questions
                          else invitation.pain_questions)
-            built.pains = [PainProbe(text=text, source=_pain_source(pain),
-                                     since=pain.since if pain else None, tried=pain.tried if pain else None,
-                                     questions=_pain_questions(questions, pain, {**fields, "pain": text}, lang,
-                                                               follow_up=index == 0))
-                           for index, (text, pain) in enumerate(pains)]
+            built.pains = [PainProbe(text=candidate.text, source=candidate.source, said_by=candidate.said_by,
+                                     since=candidate.pain.since if candidate.pain else None,
+                                     tried=candidate.pain.tried if candidate.pain else None,
+                                     questions=_pain_questions(questions, candidate,
+                                                               {**fields, "pain": pain_phrase(candidate.text, lang)},
+                                                               lang, follow_up=index == 0))
+                           for index, candidate in enumerate(pains)]
             built.questions = [q for probe in built.pains for q in probe.questions] + built.questions
         if built.id == "meeting" and invitation.meeting is not None:
             built.meeting = _meeting(invitation, audience, adaptation_for_stage, stage, deal, contact, catalog,
-                                     pains, fields, today, lang)
+                                     meeting_pains, fields, today, lang)
 
     commitments = audience.commitments if audience and audience.commitments else invitation.commitments
     focus = audience.objection_focus if audience else []
@@ -266,6 +332,8 @@ def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, prof
                              approach=fill(audience.approach.get(lang), fields), source=audience.source)
         if audience else None,
         pre_call=_pre_call(invitation, deal, contact, profile, catalog, fields, lang),
+        heard=heard,
+        reach=_check(invitation.reach, fields, lang),
         planning=fill(invitation.planning.get(lang), fields),
         purposes=[Purpose(id=p.id, text=fill(p.text.get(lang), fields),
                           detail=fill(p.detail.get(lang), fields) if p.detail else None) for p in invitation.purposes],
@@ -299,11 +367,18 @@ def _build_step(step: ScriptStep, adaptation: StepAdaptation | None, returning: 
                     lines=_texts(lines, fields, lang),
                     questions=_texts([*step.questions, *extra_questions], fields, lang),
                     avoid=_texts([*step.avoid, *extra_avoid], fields, lang),
-                    move_on_when=fill(step.move_on_when.get(lang), fields))
+                    move_on_when=fill(step.move_on_when.get(lang), fields),
+                    check=_check(step.check, fields, lang))
+
+
+def _check(question: CallQuestion, fields: dict, lang: Lang) -> CheckOut:
+    return CheckOut(ask=fill(question.ask.get(lang), fields),
+                    answers=[AnswerOut(id=a.id, label=fill(a.label.get(lang), fields), then=a.then)
+                             for a in question.answers])
 
 
 def _meeting(invitation: PhoneInvitation, audience: Audience | None, stage_adaptation, stage: Stage, deal: Deal,
-             contact: Person | None, catalog: RoleCatalog, pains: list[tuple[str, Pain | None]], fields: dict,
+             contact: Person | None, catalog: RoleCatalog, pains: list[str], fields: dict,
              today: dt.date, lang: Lang) -> MeetingProposal:
     plan = invitation.meeting
     assert plan is not None
@@ -312,7 +387,7 @@ def _meeting(invitation: PhoneInvitation, audience: Audience | None, stage_adapt
         attendees.append(Attendee(name=contact.name, title=contact.title, why=message("call.why_contact", lang)))
     others, ask_for = _people_for(stage, deal, contact, catalog, lang, unmet_only=False)
     attendees += others[:MAX_OTHER_ATTENDEES]
-    topics = [fill(plan.pain_topic.get(lang), {**fields, "pain": text}) for text, _ in pains[:MAX_PAIN_TOPICS]]
+    topics = [fill(plan.pain_topic.get(lang), {**fields, "pain": pain_phrase(text, lang)}) for text in pains]
     topics += _texts(stage_adaptation.topics if stage_adaptation else [], fields, lang)
     topics += _texts(audience.topics if audience else [], fields, lang)
     topics += _texts(plan.topics, fields, lang)

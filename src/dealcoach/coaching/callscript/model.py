@@ -63,8 +63,13 @@ class CommitmentsOut(BaseModel):
 
 
 class PainProbe(BaseModel):
+    """A pain to probe. `source`: said (this contact told us: the script may say "last time you
+    mentioned"), confirmed (by a colleague, or on the deal), noted, likely (common in the industry);
+    `said_by`: the colleagues who told us, for the rep's eyes only."""
+
     text: str
-    source: Literal["confirmed", "noted", "likely"]
+    source: Literal["said", "confirmed", "noted", "likely"]
+    said_by: list[str] = []
     since: str | None = None
     tried: str | None = None
     questions: list[str]
@@ -87,6 +92,19 @@ class MeetingProposal(BaseModel):
     they_prepare: list[str]
 
 
+class AnswerOut(BaseModel):
+    id: str
+    label: str
+    then: str  # next-step, or the call's outcome
+
+
+class CheckOut(BaseModel):
+    """A question the rep answers during the live call, with the answers that fit it."""
+
+    ask: str
+    answers: list[AnswerOut]
+
+
 class CallStep(BaseModel):
     id: str
     name: str
@@ -95,6 +113,7 @@ class CallStep(BaseModel):
     questions: list[str]
     avoid: list[str]
     move_on_when: str
+    check: CheckOut
     pains: list[PainProbe] = []
     meeting: MeetingProposal | None = None
 
@@ -133,6 +152,8 @@ class CallScript(BaseModel):
     contact: ContactInfo
     audience: AudienceRef | None
     pre_call: list[CheckItem]
+    heard: list[str] = []  # the problems the contact confirmed on this call: step 3 builds on them
+    reach: CheckOut
     planning: str
     purposes: list[Purpose]
     commitments: CommitmentsOut | None

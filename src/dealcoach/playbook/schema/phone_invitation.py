@@ -9,8 +9,11 @@ from dealcoach.playbook.schema.common import Id, Item, Level, NonEmpty, Strict, 
 
 # The only placeholders a script line may use; the loader rejects any other bare `{name}`, and
 # textfill prints anything else (`{a.b}`, `{{ x }}`) literally.
+# `{pain}` is one problem (the one a line is about); `{pains}` the problems the contact just told us
+# of (or, before they have, what they said before, else the likeliest one), joined as the language
+# writes a list: 效率低、成本高 / low efficiency and high costs.
 SCRIPT_PLACEHOLDERS = frozenset({"rep_name", "rep_company", "offer", "rep_phone", "contact_name", "contact_title",
-                                 "account", "pain", "industry"})
+                                 "account", "pain", "pains", "industry"})
 SCRIPT_STEP_IDS = ("rapport", "pain", "meeting")
 # What a pre-call check looks at on the deal (or the cold-call flags, or the rep's profile).
 PreCallFact = Literal["industry", "account", "contact-name", "contact-title", "contact-role", "likely-need",
@@ -19,6 +22,25 @@ PreCallFact = Literal["industry", "account", "contact-name", "contact-title", "c
 ObjectionCauseId = Literal["our-side", "customer", "price", "product", "need", "timing", "competition",
                            "third-party"]
 CallOutcome = Literal["no-answer", "connected", "refused", "call-back", "meeting-booked"]
+# What an answer to a question of the live call leads to: the next step, or the call ends with an outcome.
+AnswerLeadsTo = Literal["next-step", "no-answer", "connected", "refused", "call-back", "meeting-booked"]
+NEXT_STEP = "next-step"
+
+
+class CallAnswer(Strict):
+    """One answer the rep can give to a question of the live call, and what it leads to."""
+
+    id: Id
+    label: Text
+    then: AnswerLeadsTo
+
+
+class CallQuestion(Strict):
+    """A question the rep answers during the live call: whether the call got through (`reach`), or
+    how a step went (a step's `check`). Its answers must fit it; `playbook/checks.py` says how."""
+
+    ask: Text
+    answers: list[CallAnswer] = Field(min_length=2)
 
 
 class ScriptStep(Strict):
@@ -32,6 +54,7 @@ class ScriptStep(Strict):
     questions: list[Text] = []
     avoid: list[Text] = []
     move_on_when: Text
+    check: CallQuestion = Field(description="asked after the step in the live call: how it went")
 
 
 class PreCallCheck(Strict):
@@ -147,6 +170,7 @@ class PhoneInvitation(Strict):
     planning: Text
     planning_purposes: list[Item] = Field(min_length=1)
     purposes: list[Item] = Field(min_length=1)
+    reach: CallQuestion = Field(description="asked first in the live call: did the call get through?")
     steps: list[ScriptStep] = Field(min_length=1)
     pre_call: list[PreCallCheck] = []
     commitments: Commitments | None = None
