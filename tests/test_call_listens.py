@@ -112,6 +112,11 @@ def test_pains_are_kept_on_the_person_who_said_them(run, stored):
     assert people["负责人A"]["pains"] == []
     assert shown["history"][-1]["what"].startswith("call connected with 项目经理; pains confirmed: 2")
 
+    shown_person = run("people", "show", stored, "项目经理", "--lang", "zh")
+    assert shown_person.exit_code == 0, shown_person.stderr
+    assert "说过的问题" in shown_person.stdout and f"效率低（{said[0]['first_said']}）" in shown_person.stdout
+    assert "说过的问题" not in run("people", "show", stored, "负责人A", "--lang", "zh").stdout
+
     # 负责人A met us before but never said these: no "last time you mentioned" about them
     other = script(run, stored, "--contact", "负责人A", "--lang", "zh")
     text = json.dumps(other, ensure_ascii=False)
@@ -308,3 +313,55 @@ def test_answers_that_do_not_fit_their_question_are_playbook_errors(run, isolate
     result = run("playbook", "validate", str(bad))
     assert result.exit_code == 1, result.output
     assert message in result.stderr and re.search(r"six-step\.yaml:\d+:\d+", result.stderr)
+
+
+def test_stored_calls_put_their_pains_on_the_person_on_migration(isolated_home):
+    """A store written before pains were kept per person: each call's pains go to its contact."""
+    import sqlite3
+
+    from dealcoach.store import open_store
+    from dealcoach.store.migrations import MIGRATIONS
+
+    path = isolated_home / "dealcoach.db"
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for migration in MIGRATIONS[:4]:
+        for statement in migration.sqlite:
+            old.execute(statement)
+        old.execute("INSERT INTO migrations VALUES (?, '2026-01-01')", (migration.name,))
+    calls = [{"id": "a", "date": "2026-11-02T10:00:00", "kind": "call", "outcome": "connected", "contact": "项目经理",
+              "pains": ["效率低", "成本高"]},
+             {"id": "b", "date": "2026-11-20T10:00:00", "kind": "call", "outcome": "connected", "contact": "项目经理",
+              "pains": ["效率低"]},
+             {"id": "c", "date": "2026-11-21T10:00:00", "kind": "call", "outcome": "connected", "contact": "离职的人",
+              "pains": ["别的"]}]
+    document = {"name": "old", "playbook": "six-step", "pains": [{"text": "效率低", "confirmed": True},
+                                                                  {"text": "成本高", "confirmed": True}],
+                "people": [{"name": "负责人A", "contact": "brief"}, {"name": "项目经理", "contact": "regular"}],
+                "activities": calls}
+    old.execute("INSERT INTO deals (name, playbook, currency, version, created_at, updated_at, data) "
+                "VALUES ('old', 'six-step', 'CNY', 1, 'x', 'x', ?)", (json.dumps(document),))
+    old.commit()
+    old.close()
+    with open_store() as store:
+        deal = store.get(1)
+    said = {p.name: [(s.text, str(s.first_said), str(s.last_said)) for s in p.pains] for p in deal.people}
+    assert said == {"负责人A": [], "项目经理": [("效率低", "2026-11-02", "2026-11-20"),
+                                              ("成本高", "2026-11-02", "2026-11-02")]}
+
+
+def test_answer_ids_are_the_documented_stable_ids():
+    from test_playbook import doc_ids, doc_table
+
+    from dealcoach.playbook.loader import load_playbook
+
+    documented = {doc_ids(row[0])[0]: doc_ids(row[1]) for row in
+                  doc_table("The live call (`phone_invitation:` `reach` and each step's `check`; "
+                            "`call-script --json`)")}
+    assert set(documented) == {"reach", "rapport", "pain", "meeting"}
+    for playbook_id in ("six-step", "eight-step"):
+        invitation = load_playbook(playbook_id).phone_invitation
+        found = {"reach": [a.id for a in invitation.reach.answers],
+                 **{s.id: [a.id for a in s.check.answers] for s in invitation.steps}}
+        assert found == documented

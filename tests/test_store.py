@@ -20,7 +20,8 @@ def test_database_file_is_owner_only(isolated_home):
 
 def test_migrations_are_recorded_once(store):
     names = [row[0] for row in store._execute("SELECT name FROM migrations ORDER BY name").fetchall()]
-    assert names == ["001_deals_and_history", "002_deal_status", "003_activity_ids", "004_deal_name_index"]
+    assert names == ["001_deals_and_history", "002_deal_status", "003_activity_ids", "004_deal_name_index",
+                     "005_people_pains_from_calls"]
     assert store.migrate() == []
 
 

@@ -300,6 +300,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "call.label.meeting": ("约定的会面", "The meeting"),
     "call.label.advice": ("建议", "Advice"),
     "call.label.pretexts": ("可用的跟进理由", "Pretexts for the follow-up"),
+    "people.said_pains": ("说过的问题", "Problems they told us of"),
+    "people.said_between": ("{first} 至 {last}", "{first} to {last}"),
     "call.source.said": ("对方说过", "they said it"),
     "call.source.confirmed": ("已确认", "confirmed"),
     "call.said_by": ("{names}说过", "said by {names}"),

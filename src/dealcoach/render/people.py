@@ -9,11 +9,11 @@ from rich.text import Text
 from rich.tree import Tree
 
 from dealcoach.coaching.people import MapNode, PersonCoaching, PowerMap
-from dealcoach.deals.models import Person
+from dealcoach.deals.models import Person, SaidPain
 from dealcoach.i18n import Lang, message
 from dealcoach.render.console import WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.render.diagnosis import SEVERITY_STYLE, warnings_panel
-from dealcoach.typeset import join
+from dealcoach.typeset import join, parenthesised
 
 ATTITUDE_STYLE = {"supporter": "green", "neutral": "white", "opponent": "bold red", "unknown": "dim"}
 INFLUENCE_MARK = {"high": "▲▲▲", "medium": "▲▲", "low": "▲", "unknown": "?"}
@@ -65,6 +65,15 @@ def _bullets(items: list[str]) -> Text:
     return Text("\n".join(f"• {item}" for item in items))
 
 
+def _said(pain: SaidPain, lang: Lang) -> str:
+    """效率低（2026-11-02 至 2026-11-20）: the problem and when they said it, first to last."""
+    days = [str(day) for day in dict.fromkeys((pain.first_said, pain.last_said)) if day]
+    if not days:
+        return pain.text
+    return pain.text + parenthesised(message("people.said_between", lang, first=days[0], last=days[-1])
+                                     if len(days) > 1 else days[0], lang)
+
+
 def coaching_panel(coaching: PersonCoaching, lang: Lang) -> Panel:
     parts: list = [person_line(coaching.person, [r.name for r in coaching.roles], lang)]
     if coaching.person.notes:
@@ -75,6 +84,8 @@ def coaching_panel(coaching: PersonCoaching, lang: Lang) -> Panel:
         parts.append(Text(title, style="bold underline"))
         parts.append(body)
 
+    if coaching.person.pains:  # what they told us: a later call reminds them of it (call-script)
+        section(message("people.said_pains", lang), _bullets([_said(pain, lang) for pain in coaching.person.pains]))
     for warning in coaching.warnings:
         parts.append(Text.assemble((message("severity." + warning.severity, lang) + " ",
                                     SEVERITY_STYLE[warning.severity]), warning.message))

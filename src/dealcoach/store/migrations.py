@@ -38,6 +38,30 @@ def give_activities_ids(document: dict) -> bool:
     return changed
 
 
+def people_pains_from_calls(document: dict) -> bool:
+    """Put on each person the pains they confirmed on the calls logged with them, dated by the call.
+
+    Before this, a confirmed pain was kept on the deal only, so a later script reminded anyone met of
+    it ("上次您提到…"), whoever had said it."""
+    people = {person.get("name"): person for person in document.get("people") or [] if isinstance(person, dict)}
+    changed = False
+    for activity in document.get("activities") or []:
+        if not isinstance(activity, dict) or activity.get("contact") not in people or not activity.get("pains"):
+            continue
+        day = str(activity.get("date") or "")[:10] or None
+        said = people[activity["contact"]].setdefault("pains", [])
+        for text in activity["pains"]:
+            known = next((p for p in said if isinstance(p, dict)
+                          and str(p.get("text", "")).strip().casefold() == str(text).strip().casefold()), None)
+            if known is None:
+                said.append({"text": text, "first_said": day, "last_said": day})
+                changed = True
+            elif day and (known.get("last_said") or "") < day:
+                known["last_said"] = day
+                changed = True
+    return changed
+
+
 def rewrite_documents(store: Any, change: Callable[[dict], bool]) -> int:
     """Apply `change` to every stored deal document; write back the ones it changed."""
     changed, last = 0, 0
@@ -114,6 +138,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=("CREATE INDEX deals_name ON deals (name)",),
         postgresql=("CREATE INDEX deals_name ON deals (name)",),
     ),
+    Migration("005_people_pains_from_calls", sqlite=(), postgresql=(), documents=people_pains_from_calls),
 )
 
 KNOWN = {m.name for m in MIGRATIONS}
