@@ -99,6 +99,27 @@ def test_flags_show_the_script_after_the_pains_and_save_nothing(run, stored):
     assert refused.exit_code == 2 and "leave out --confirmed-pain" in refused.stderr
 
 
+@pytest.mark.parametrize("playbook_id", ["six-step", "eight-step"])
+def test_every_audience_invites_on_the_pains_heard(playbook_id):
+    from dealcoach.coaching.callscript import build_call_script, match_audience
+    from dealcoach.deals.edit import with_fields
+    from dealcoach.playbook.loader import load_catalog, load_playbook
+    from dealcoach.profile import Profile
+
+    playbook, catalog = load_playbook(playbook_id), load_catalog()
+    invitation = playbook.phone_invitation
+    for lang, heard, phrase in (("zh", ["效率低", "成本高"], "效率低、成本高"),
+                                ("en", ["slow deliveries", "stock errors"], "slow deliveries and stock errors")):
+        for audience in invitation.audiences:
+            person = {"name": "对方", "contact": "brief", "roles": audience.roles[:1], "level": (audience.levels or
+                                                                                            [None])[0]}
+            deal = with_fields(None, {"name": "d", "account": "甲公司", "playbook": playbook_id,
+                                      "people": [{k: v for k, v in person.items() if v}]})
+            assert match_audience(deal.people[0], invitation, catalog).id == audience.id
+            built = build_call_script(deal, playbook, catalog, Profile(), lang, contact_name="对方", heard=heard)
+            assert any(phrase in line for line in built.step("meeting").lines), (audience.id, lang)
+
+
 # --- pains are kept per person -------------------------------------------------------------------
 
 def test_pains_are_kept_on_the_person_who_said_them(run, stored):
@@ -227,6 +248,15 @@ def _echo(template: str, values: dict[str, str]) -> str | None:
 def test_every_script_template_filled_reads_as_a_sentence(playbook_id, lang):
     from dealcoach.coaching.callscript import pain_phrase, pains_phrase
     from dealcoach.playbook.loader import load_playbook
+    from dealcoach.textfill import fill
+
+    # the check itself catches the sentences the issue quotes, and a pain ending with 问题 before a
+    # line's own 问题; the same pain as a phrase (pain_phrase) reads once
+    assert _echo("{pain}方面，现有供应商表现怎么样？", {"pain": "现有供应商的服务跟不上"}) == "现有供"
+    assert _echo("解决{pains}的问题", {"pains": "效率低的问题"}) == "问题"
+    assert _echo("解决{pains}的问题", {"pains": pains_phrase(["效率低的问题", "成本高"], "zh")}) is None
+    assert _echo("How satisfied are you with your current suppliers about {pain}?",
+                 {"pain": "current suppliers whose service falls short"}) == "current suppliers"
 
     playbook = load_playbook(playbook_id)
     invitation = playbook.phone_invitation
@@ -242,8 +272,6 @@ def test_every_script_template_filled_reads_as_a_sentence(playbook_id, lang):
         for index, pain in enumerate(pains):
             values = {**fields, "pain": pain_phrase(pain, lang),
                       "pains": pains_phrase([pain, pains[(index + 1) % len(pains)]], lang)}
-            from dealcoach.textfill import fill
-
             filled = fill(template, values)
             checked += 1
             if re.search(r"\{[a-z_]+\}", filled):
@@ -255,15 +283,6 @@ def test_every_script_template_filled_reads_as_a_sentence(playbook_id, lang):
                 break
     assert checked > 1000
     assert problems == []
-
-
-def test_the_echo_check_catches_a_doubled_phrase():
-    # the sentence the issue quotes, and a pain that ends with 问题 before a line's own 问题
-    assert _echo("{pain}方面，现有供应商表现怎么样？", {"pain": "现有供应商的服务跟不上"}) == "现有供"
-    assert _echo("解决{pains}的问题", {"pains": "效率低的问题"}) == "问题"
-    assert _echo("How satisfied are you with your current suppliers about {pain}?",
-                 {"pain": "current suppliers whose service falls short"}) == "current suppliers"
-    assert _echo("解决{pains}的问题", {"pains": "效率低、成本高"}) is None
 
 
 # --- each question's answers fit it ----------------------------------------------------------------
@@ -302,6 +321,7 @@ def test_no_answer_belongs_to_getting_through_not_to_the_first_question(run, sto
      "              en: Yes, it is booked\n            then: next-step\n",
      "the last step has no next step"),
     ("          - id: not-now\n", "          - id: willing\n", "duplicate answer id 'willing'"),
+    ("            - zh: 关于{pains}，想当面", "            - zh: 想当面", "a line here must use {pains}"),
     ("            then: refused\n", "            then: maybe\n", "then"),
 ])
 def test_answers_that_do_not_fit_their_question_are_playbook_errors(run, isolated_home, old, new, message):

@@ -309,7 +309,28 @@ def _check_phone_invitation(playbook: Playbook, role_ids: set[str], stage_ids: s
     for dup in _duplicates(objection_ids):
         problems.append(((*base, "objections"), f"duplicate objection id {dup!r}"))
     problems += _check_call_answers(invitation, base)
+    problems += _check_meeting_builds_on_pains(invitation, base)
     return problems + _check_placeholders(invitation, base)
+
+
+def _check_meeting_builds_on_pains(invitation, base: tuple) -> list[tuple[tuple, str]]:
+    """Step 3 proposes the meeting on what the contact said in step 2: its lines, and every
+    audience's own lines for it, name {pains} (in zh and en)."""
+    from dealcoach.textfill import placeholders
+
+    def names_pains(lines) -> bool:
+        return all(any("pains" in placeholders(getattr(line, lang)) for line in lines) for lang in ("zh", "en"))
+
+    problems: list[tuple[tuple, str]] = []
+    message = "the meeting is proposed on the problems the contact just told you of: a line here must use {pains}"
+    for index, step in enumerate(invitation.steps):
+        if step.id == "meeting" and not names_pains(step.say):
+            problems.append(((*base, "steps", index, "say"), message))
+    for a_index, audience in enumerate(invitation.audiences):
+        for s_index, adaptation in enumerate(audience.steps):
+            if adaptation.step == "meeting" and adaptation.say and not names_pains(adaptation.say):
+                problems.append(((*base, "audiences", a_index, "steps", s_index, "say"), message))
+    return problems
 
 
 def _check_call_answers(invitation, base: tuple) -> list[tuple[tuple, str]]:
