@@ -95,6 +95,11 @@ def test_flags_show_the_script_after_the_pains_and_save_nothing(run, stored):
     assert printed.exit_code == 0 and "解决效率低、成本高的问题" in flat(printed.stdout)
     cold = script(run, "--contact", "王经理", "--account", "乙公司", "--confirmed-pain", "停机多", "--lang", "zh")
     assert "解决停机多的问题" in step(cold, "meeting")["lines"][0]
+    unanswered = run("call-script", stored, "--outcome", "no-answer", "--confirmed-pain", "效率低")
+    assert unanswered.exit_code == 1 and unanswered.stderr.count("\n") == 1
+    assert "nobody confirmed a problem" in unanswered.stderr
+    zh = run("call-script", stored, "--outcome", "no-answer", "--confirmed-pain", "效率低", "--lang", "zh")
+    assert zh.stderr.strip() == "错误：没人接听（no-answer），也就没有人确认问题：请去掉 --confirmed-pain"
     refused = run("call-script", stored, "--live", "--confirmed-pain", "效率低")
     assert refused.exit_code == 2 and "leave out --confirmed-pain" in refused.stderr
 
@@ -179,6 +184,13 @@ def test_a_colleagues_pain_is_asked_fresh_and_own_pains_come_first():
     # a pain on the deal that nobody is recorded as saying is not "what you mentioned" either
     script_ = build_call_script(nobody, playbook, catalog, Profile(), "zh", contact_name="甲")
     assert "上次" not in script_.step("pain").lines[0] and script_.step("pain").pains[0].source == "confirmed"
+
+
+def test_a_likely_pain_that_repeats_a_known_one_is_left_out(run):
+    data = script(run, "--example", "company-a-information-system", "--lang", "zh")
+    texts = [p["text"] for p in step(data, "pain")["pains"]]
+    assert texts[0] == "交货不及时" and "交货不及时、客户投诉" not in texts
+    assert [p["source"] for p in step(data, "pain")["pains"]][-1] == "likely"  # other likely pains still come
 
 
 def test_pain_phrases_read_as_a_list_in_each_language():

@@ -66,6 +66,11 @@ PHRASES_ZH: list[tuple[str, str]] = [
     (r"; see `(.+?)`", r"；用 \1 查看"),
     (r"; give the full name", "；请写全名"),
     (r"; type more of it or the id", "；请多写几个字，或写编号"),
+    # recording a call (call-script)
+    (r"^nobody answered \(no-answer\), so nobody confirmed a problem: leave out --confirmed-pain",
+     "没人接听（no-answer），也就没有人确认问题：请去掉 --confirmed-pain"),
+    (r"^--live asks which problems they confirm; leave out --confirmed-pain",
+     "--live 会在通话中问对方确认了哪些问题：请去掉 --confirmed-pain"),
     # values as typed (parse.py)
     (rf"({_QUOTED}) is not an amount", r"\1 不是金额"),
     (rf"({_QUOTED}) is not a probability", r"\1 不是成交可能性"),

@@ -31,6 +31,8 @@ class CallRecord(BaseModel):
     def _meeting_fits_outcome(self) -> CallRecord:
         if self.outcome == "meeting-booked" and (self.meeting is None or not self.meeting.when):
             raise ValueError("a booked meeting needs its time (--meeting-time)")
+        if self.outcome == "no-answer" and self.confirmed_pains:
+            raise ValueError("nobody answered (no-answer), so nobody confirmed a problem: leave out --confirmed-pain")
         if self.outcome != "meeting-booked" and self.meeting is not None:
             raise ValueError(f"a meeting is only recorded when the outcome is meeting-booked, not {self.outcome}")
         return self

@@ -4,6 +4,7 @@ pains, the meeting and the visit. Every line goes through `textfill.fill` with w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal, NamedTuple
 
 from dealcoach.coaching.callscript.model import (
@@ -161,7 +162,9 @@ def _pains(deal: Deal, contact: Person | None, invitation: PhoneInvitation, limi
                                      said_by.get(key, [])))
             seen.add(key)
     for text in _likely_pains(invitation, deal.industry, lang):
-        if text.casefold() not in seen:
+        # "交货不及时、客户投诉" adds nothing once 交货不及时 is known: the list never names a pain twice
+        parts = {part.strip().casefold() for part in re.split(r"、|,| and ", text)} | {text.casefold()}
+        if not parts & seen:
             chosen.append(_Candidate(text, None, "likely", []))
             seen.add(text.casefold())
     return chosen[:limit]
