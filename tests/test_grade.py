@@ -724,16 +724,16 @@ def test_grade_deals_saves_every_grade_or_none(run, monkeypatch):
 
     before = versions()
     assert len(before) >= 3
-    real = base.DealStore._save_batch
+    real = base.DealStore._save_fields_batch
 
     def fail_after_first(self, pending, who):
         real(self, pending[:1], who)
         raise StoreError("the disk went away")
 
-    monkeypatch.setattr(base.DealStore, "_save_batch", fail_after_first)
+    monkeypatch.setattr(base.DealStore, "_save_fields_batch", fail_after_first)
     failed = run("grade", "--deals", "--today", "2026-01-15")
     assert failed.exit_code == 1 and "the disk went away" in failed.stderr
-    monkeypatch.setattr(base.DealStore, "_save_batch", real)
+    monkeypatch.setattr(base.DealStore, "_save_fields_batch", real)
     assert versions() == before
     assert run("grade", "--deals", "--today", "2026-01-15").exit_code == 0
     assert all(versions()[i] == before[i] + 1 for i in before)

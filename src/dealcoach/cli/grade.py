@@ -287,33 +287,74 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
                          comparisons=[_parse_compare(option) for option in compare])
     # --explain only looks: it saves nothing unless it comes with grades or scores to record
     save = explain is None or inputs.any()
-    with open_store() as store:
-        regrade = regrade_deals(store, on, lang, settings.current_user(), inputs, save=save)
-    results = regrade.results
+    # the table shows the best TABLE_ROWS; --json carries them all; --explain picks from them all
+    keep = top if top else (None if json or explain is not None else TABLE_ROWS)
+    with open_store() as store, _deal_progress(no_color) as progress:
+        regrade = regrade_deals(store, on, lang, settings.current_user(), inputs, save=save, keep=keep,
+                                progress=progress)
     for note in regrade.notes:
         typer.echo(note, err=True)
-    if results and regrade.saved:
-        typer.echo(message("grade.saved", lang, count=len(results), changed=regrade.changed), err=True)
+    if regrade.count and regrade.saved:
+        typer.echo(message("grade.saved", lang, count=regrade.count, changed=regrade.changed), err=True)
     if explain is not None:
         wanted = explain.strip()
-        by_id = [r for r in results if str(r.deal_id) == wanted]
+        names = regrade.names()
+        by_id = [i for i, (deal_id, _) in enumerate(names) if str(deal_id) == wanted]
         chosen = by_id[0] if len(by_id) == 1 else find_one(
-            explain, results, lambda r: r.name, noun="deal", nouns="deals", label=lambda r: f"{r.deal_id}: {r.name}",
-            fix="use the id")
-        _show_explain(chosen, lang, json, no_color)
+            explain, range(len(names)), lambda i: names[i][1], noun="deal", nouns="deals",
+            label=lambda i: f"{names[i][0]}: {names[i][1]}", fix="use the id")
+        _show_explain(regrade.result(chosen), lang, json, no_color)
         return
-    shown = results[:top] if top else results
     if json:
-        counts = {grade: sum(1 for r in results if r.final_grade == grade) for grade in "ABCD"}
-        emit_json({"version": JSON_VERSION, "today": on.isoformat(), "playbook": None, "count": len(results),
-                   "grades": counts, "shown": len(shown), "prospects": [r.model_dump(mode="json") for r in shown],
-                   "bad_rows": 0, "problems": [], "problem_count": 0})
+        from dealcoach.cli.options import emit_json_list
+
+        emit_json_list({"version": JSON_VERSION, "today": on.isoformat(), "playbook": None, "count": regrade.count,
+                        "grades": regrade.grades, "shown": len(regrade.kept), "prospects": [],
+                        "bad_rows": 0, "problems": [], "problem_count": 0}, "prospects", regrade.results())
         return
-    if not results:
+    if not regrade.count:
         typer.echo(message("grade.no_deals", lang))
         return
-    counts = {grade: sum(1 for r in results if r.final_grade == grade) for grade in "ABCD"}
-    _show_table(shown, lang, no_color, None, on, len(results), counts)
+    _show_table(list(regrade.results()), lang, no_color, None, on, regrade.count, regrade.grades)
+
+
+DEAL_PROGRESS_MIN = 2000  # fewer deals are graded before a bar would be worth drawing
+
+
+def _deal_progress(no_color: bool):
+    """A bar on stderr while many deals are graded and saved, only on a terminal."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return _NoProgress()
+    return _DealBar(_stderr(no_color))
+
+
+class _DealBar:
+    def __init__(self, console) -> None:
+        self._console = console
+        self._bar = None
+        self._task = None
+
+    def __enter__(self):
+        def update(done: int, total: int) -> None:
+            if total < DEAL_PROGRESS_MIN:
+                return
+            if self._bar is None:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+                self._bar = Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=self._console,
+                                     transient=True)
+                self._bar.__enter__()
+                self._task = self._bar.add_task("", total=total)
+            self._bar.update(self._task, completed=done)
+
+        return update
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            return self._bar.__exit__(*exc)
+        return False
 
 
 # --- flag syntax -----------------------------------------------------------------------------

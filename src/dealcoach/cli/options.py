@@ -30,6 +30,43 @@ def emit_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+def emit_json_list(head: dict, key: str, items) -> None:
+    """`emit_json({**head, key: [...]})`, byte for byte, written as `items` come (Pydantic models,
+    e.g. a generator of results) so a list of 100,000 is never held or encoded at once."""
+    import json
+
+    text = json.dumps({**head, key: []}, ensure_ascii=False, indent=2, default=str)
+    marker = f"\n  {json.dumps(key, ensure_ascii=False)}: []"
+    before, after = text.split(marker, 1)
+    chunk, size, first = [before, marker[:-1]], 0, True
+    for item in items:
+        encoded = item.model_dump_json(indent=2)  # in Rust: ~20x faster than json.dumps(indent=2)
+        if _tiny_float(encoded):
+            encoded = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, indent=2, default=str)
+        chunk.append(("\n    " if first else ",\n    ") + encoded.replace("\n", "\n    "))
+        first = False
+        size += len(encoded)
+        if size > 1 << 20:
+            typer.echo("".join(chunk), nl=False)
+            chunk, size = [], 0
+    chunk.append("]" if first else "\n  ]")
+    chunk.append(after)
+    typer.echo("".join(chunk))
+
+
+def _tiny_float(encoded: str) -> bool:
+    """Pydantic writes what json.dumps(indent=2) writes except floats under 1e-4 (0.00005 or 1.2e-7
+    where Python writes 5e-05 and 1.2e-07): True when `encoded` may hold one (text may, harmlessly)."""
+    if "0.0000" in encoded:
+        return True
+    at = encoded.find("e-")
+    while at > 0:
+        if encoded[at - 1].isdigit() and encoded[at + 2:at + 3].isdigit():
+            return True
+        at = encoded.find("e-", at + 2)
+    return False
+
+
 def write_or_echo(output, data: str | bytes, written_message: str) -> None:
     """Write `data` to the file `output` (then say so on stderr), or print it when no file is given."""
     import typer

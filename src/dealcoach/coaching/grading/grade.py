@@ -4,22 +4,42 @@ next follow-up; the rules are listed in the package docstring."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from dealcoach.coaching.cadence import next_touch, touch_of
-from dealcoach.coaching.grading.assessment import assess
+
+from dealcoach.coaching.grading.assessment import Scored, assessment_result, score_assessment
 from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, PROFIT_ROOM, analyse_opportunity
-from dealcoach.coaching.grading.results import GradeResult, Pretext, Prospect
-from dealcoach.coaching.grading.table import (cap_grade, cap_rule, cell_rule, definition, grade_table, grading_of,
-                                              manual_rule, pretext_index, rank, worse)
+from dealcoach.coaching.grading.results import GradeResult, OpportunityResult, Pretext, Prospect
+from dealcoach.coaching.grading.table import (cap_grade, cap_rule, cap_rule_id, cell_rule, cell_rule_id, definition,
+                                              grade_table, grading_of, manual_rule, pretext_index, rank, worse)
 from dealcoach.deals.models import ComputedGrade, Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import Grading, OpportunityAnalysis, Playbook
+from dealcoach.playbook.models import GradeId, Grading, OpportunityAnalysis, Playbook
 
 
-def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: Lang,
-                   analysis: OpportunityAnalysis | None = None) -> GradeResult:
-    """The full grade of one prospect, with every reason, the action and the next follow-up."""
-    reasons: list[str] = []
+class Decision(NamedTuple):
+    """A prospect's grade as numbers, before any words: enough to rank it, count it and save it.
+    `grade_prospect` explains it; `grade --deals` decides every deal and explains only those shown."""
+
+    opportunity: OpportunityResult | None
+    scored: Scored
+    days: int | None            # to the expected close (negative: past)
+    w_index: int
+    used: float | None          # the win probability the grade used
+    chance: float | None        # the opportunity analysis's chance to win
+    b_index: int
+    cell: GradeId               # the table's grade
+    knocked: bool
+    capped: bool                # the failed assessment lowered the grade
+    grade: GradeId              # the computed grade
+    rule_id: str                # what decided the computed grade
+    final: GradeId              # the manual grade when set
+
+
+def decide(prospect: Prospect, grading: Grading, today: dt.date, lang: Lang,
+           analysis: OpportunityAnalysis | None = None) -> Decision:
+    """The grade of one prospect (rules 1-5 of the package docstring), as numbers."""
     opportunity = None
     from_opportunity: dict[str, int] = {}
     if prospect.opportunity is not None and analysis is not None:
@@ -29,15 +49,42 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         from_opportunity = {k: v for k, v in prospect.opportunity.information.items() if k in factor_ids}
         if opportunity.competitive_position is not None and COMPETITIVE_POSITION in factor_ids:
             from_opportunity[COMPETITIVE_POSITION] = opportunity.competitive_position
-    elif prospect.opportunity is not None:
-        reasons.append(message("grade.reason_no_analysis", lang))
+    scored = score_assessment(prospect.assessment, grading.assessment, from_opportunity)
 
-    assessment = assess(prospect.assessment, grading.assessment, lang, from_opportunity)
-
-    days = (prospect.expected_close - today).days if prospect.expected_close else None
     table = grade_table(grading)
+    days = (prospect.expected_close - today).days if prospect.expected_close else None
     w_index = table.window(days)
-    window = grading.close_windows[w_index]
+    used = prospect.probability
+    chance = opportunity.chance_to_win if opportunity else None
+    if chance is not None:
+        used = chance if used is None else round((used + chance) / 2, 4)
+    b_index = table.band(used)
+    grade = cell = table.cells[w_index][b_index]
+    rule_id = cell_rule_id(grading, w_index, b_index)
+    knocked = capped = False
+    if scored.status == "fail":
+        knocked = bool(scored.knocked)
+        lowered = worse(grade, cap_grade(grading, knocked))
+        if lowered != grade:
+            grade, rule_id, capped = lowered, cap_rule_id(knocked), True
+    final = prospect.manual_grade if prospect.manual_grade is not None else grade
+    return Decision(opportunity, scored, days, w_index, used, chance, b_index, cell, knocked, capped, grade,
+                    rule_id, final)
+
+
+def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: Lang,
+                   analysis: OpportunityAnalysis | None = None, decision: Decision | None = None) -> GradeResult:
+    """The full grade of one prospect, with every reason, the action and the next follow-up
+    (`decision`: the one `decide` gave for it, when the caller has it already)."""
+    if decision is None:
+        decision = decide(prospect, grading, today, lang, analysis)
+    opportunity, days, used, chance = decision.opportunity, decision.days, decision.used, decision.chance
+    reasons: list[str] = []
+    if prospect.opportunity is not None and opportunity is None:
+        reasons.append(message("grade.reason_no_analysis", lang))
+    assessment = assessment_result(decision.scored, grading.assessment, lang)
+
+    window = grading.close_windows[decision.w_index]
     if days is None:
         reasons.append(message("grade.reason_no_close", lang, window=window.name.get(lang)))
     elif days < 0:
@@ -47,12 +94,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         reasons.append(message("grade.reason_close", lang, date=prospect.expected_close, days=days,
                                window=window.name.get(lang)))
 
-    used = prospect.probability
-    chance = opportunity.chance_to_win if opportunity else None
-    if chance is not None:
-        used = chance if used is None else round((used + chance) / 2, 4)
-    b_index = table.band(used)
-    band = grading.probability_bands[b_index]
+    band = grading.probability_bands[decision.b_index]
     if used is None:
         reasons.append(message("grade.reason_no_probability", lang, band=band.name.get(lang)))
     elif chance is not None and prospect.probability is not None:
@@ -64,8 +106,8 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
     else:
         reasons.append(message("grade.reason_probability", lang, probability=_pct(used), band=band.name.get(lang)))
 
-    grade = table.cells[w_index][b_index]
-    rule = cell_rule(grading, w_index, b_index, lang)
+    grade = decision.grade
+    rule = cell_rule(grading, decision.w_index, decision.b_index, lang)
     reasons.append(rule.text)
 
     if assessment.status == "not-assessed":
@@ -73,16 +115,14 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
     elif assessment.status == "pass":
         reasons.append(message("grade.reason_pass", lang, score=assessment.score, pass_score=assessment.pass_score))
     else:
-        knocked = bool(assessment.knocked_out)
         names = "、".join(f.name for f in assessment.factors if f.knocked_out)
-        if knocked:
+        if decision.knocked:
             reasons.append(message("grade.reason_knockout", lang, factors=names, score=assessment.score))
         else:
             reasons.append(message("grade.reason_fail", lang, score=assessment.score,
                                    pass_score=assessment.pass_score))
-        capped = worse(grade, cap_grade(grading, knocked))
-        if capped != grade:
-            grade, rule = capped, cap_rule(grading, knocked, lang)
+        if decision.capped:
+            rule = cap_rule(grading, decision.knocked, lang)
             reasons.append(rule.text)
         reasons.append(assessment.advice or "")
     if assessment.missing and assessment.status != "not-assessed":
@@ -95,7 +135,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
                                reason=prospect.manual_reason or "-"))
 
     chosen = definition(grading, final)
-    cadence = table.cadence[rank(final)]
+    cadence = grade_table(grading).cadence[rank(final)]
     pretext = None
     index = pretext_index(grading, prospect.name, today, cadence)
     if prospect.pretext_id is not None:
@@ -122,10 +162,18 @@ def _pct(value: float) -> str:
 
 def sort_key(result: GradeResult) -> tuple:
     """Best first: grade, then score (higher first), then close date (sooner first), then probability."""
-    far = dt.date.max
-    return (rank(result.final_grade), -(result.score if result.score is not None else -1.0),
-            result.expected_close or far, -(result.probability_used if result.probability_used is not None else -1.0),
-            result.name)
+    return ranking_key(result.final_grade, result.score, result.expected_close, result.probability_used, result.name)
+
+
+def ranking_key(final: GradeId, score: float | None, expected_close: dt.date | None, used: float | None,
+                name: str) -> tuple:
+    """`sort_key` of a result, from its numbers (a `Decision` ranks before it is explained)."""
+    return (rank(final), -(score if score is not None else -1.0), expected_close or dt.date.max,
+            -(used if used is not None else -1.0), name)
+
+
+def decision_key(decision: Decision, prospect: Prospect) -> tuple:
+    return ranking_key(decision.final, decision.scored.score, prospect.expected_close, decision.used, prospect.name)
 
 
 def prospect_of(deal: Deal, playbook: Playbook | None = None) -> Prospect:
@@ -145,11 +193,15 @@ def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> Gr
 
 
 def with_computed_grade(deal: Deal, result: GradeResult, today: dt.date) -> Deal:
-    """The deal carrying the computed grade (never touching the manual one). `on` is the day the
-    grade, score or rule last changed, so regrading an unchanged deal writes nothing."""
-    previous = deal.computed_grade
-    if previous and (previous.grade, previous.score, previous.rule) == (result.grade, result.score,
-                                                                         result.computed_rule.id):
-        return deal
-    computed = ComputedGrade(grade=result.grade, score=result.score, rule=result.computed_rule.id, on=today)
-    return deal.model_copy(update={"computed_grade": computed})
+    """The deal carrying the computed grade (never touching the manual one)."""
+    computed = changed_grade(deal.computed_grade, result.grade, result.score, result.computed_rule.id, today)
+    return deal if computed is None else deal.model_copy(update={"computed_grade": computed})
+
+
+def changed_grade(previous: ComputedGrade | None, grade: GradeId, score: float | None, rule_id: str,
+                  today: dt.date) -> ComputedGrade | None:
+    """The computed grade to save, or None when grade, score and rule are the ones saved: `on` is the
+    day they last changed, so regrading an unchanged deal writes nothing."""
+    if previous and (previous.grade, previous.score, previous.rule) == (grade, score, rule_id):
+        return None
+    return ComputedGrade(grade=grade, score=score, rule=rule_id, on=today)

@@ -31,14 +31,23 @@ def worse(first: GradeId, second: GradeId) -> GradeId:
 
 def grading_of(playbook: Playbook) -> Grading:
     """The playbook's grading section, refused if missing or if its table is not monotone."""
-    if playbook.grading is None:
+    grading = playbook.grading
+    if grading is None:
         raise PlaybookError(f"playbook {playbook.id} has no grading section; use --playbook six-step or eight-step")
+    if _CHECKED.get(id(grading)) is grading:  # checked once per section: grade --deals asks per deal
+        return grading
     from dealcoach.playbook.checks import grading_table_problems
 
-    problems = [f"{'.'.join(path)}: {text}" for path, text in grading_table_problems(playbook.grading)]
+    problems = [f"{'.'.join(path)}: {text}" for path, text in grading_table_problems(grading)]
     if problems:
         raise PlaybookError(f"playbook {playbook.id}: {problems[0]}", details=problems)
-    return playbook.grading
+    if len(_CHECKED) > 64:
+        _CHECKED.clear()
+    _CHECKED[id(grading)] = grading
+    return grading
+
+
+_CHECKED: dict[int, Grading] = {}
 
 
 def window_index(grading: Grading, days: int | None) -> int:
@@ -55,10 +64,14 @@ def cell(grading: Grading, w_index: int, b_index: int) -> GradeId:
     return grade_table(grading).cells[w_index][b_index]
 
 
+def cell_rule_id(grading: Grading, w_index: int, b_index: int) -> str:
+    return f"cell:{grading.close_windows[w_index].id}/{grading.probability_bands[b_index].id}"
+
+
 def cell_rule(grading: Grading, w_index: int, b_index: int, lang: Lang) -> RuleRef:
     window, band = grading.close_windows[w_index], grading.probability_bands[b_index]
     grade = cell(grading, w_index, b_index)
-    return RuleRef(id=f"cell:{window.id}/{band.id}",
+    return RuleRef(id=cell_rule_id(grading, w_index, b_index),
                    text=message("grade.rule_cell", lang, window=window.name.get(lang), band=band.name.get(lang),
                                 grade=grade))
 
@@ -69,11 +82,14 @@ def cap_grade(grading: Grading, knocked_out: bool) -> GradeId:
     return worse(cap, "B") if knocked_out else cap
 
 
+def cap_rule_id(knocked_out: bool) -> str:
+    return "cap:knockout" if knocked_out else "cap:assessment"
+
+
 def cap_rule(grading: Grading, knocked_out: bool, lang: Lang) -> RuleRef:
     cap = cap_grade(grading, knocked_out)
-    if knocked_out:
-        return RuleRef(id="cap:knockout", text=message("grade.rule_cap_knockout", lang, grade=cap))
-    return RuleRef(id="cap:assessment", text=message("grade.rule_cap_score", lang, grade=cap))
+    key = "grade.rule_cap_knockout" if knocked_out else "grade.rule_cap_score"
+    return RuleRef(id=cap_rule_id(knocked_out), text=message(key, lang, grade=cap))
 
 
 def manual_rule(grade: GradeId, lang: Lang) -> RuleRef:
