@@ -132,17 +132,20 @@ def _grade_files(files, on, lang, top, explain, json, no_color, output, strict, 
         return
     limit = top if top is not None else (None if json else TABLE_ROWS)
     shown = graded.order if limit is None else graded.order.head(limit)
-    results = gradeio.results(graded, shown, grading, on, lang)
     if json:
-        emit_json({
+        from dealcoach.cli.options import emit_json_list
+
+        # each prospect is explained and written in turn: a million rows are never held as results
+        emit_json_list({
             "version": JSON_VERSION, "today": on.isoformat(), "playbook": playbook.id,
             "sources": [vars(source) for source in graded.sources],
-            "count": graded.count, "grades": graded.grade_counts(), "shown": len(results),
-            "prospects": [r.model_dump(mode="json") for r in results],
+            "count": graded.count, "grades": graded.grade_counts(), "shown": len(shown),
+            "prospects": [],
             "bad_rows": graded.bad_rows,
             "problems": [vars(p) for p in graded.problems], "problem_count": graded.problem_count,
-        })
+        }, "prospects", gradeio.iter_results(graded, shown, grading, on, lang))
         return
+    results = gradeio.results(graded, shown, grading, on, lang)
     _show_table(results, lang, no_color, playbook.name.get(lang), on, graded.count, graded.grade_counts())
 
 

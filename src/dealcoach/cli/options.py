@@ -38,33 +38,39 @@ def emit_json_list(head: dict, key: str, items) -> None:
     text = json.dumps({**head, key: []}, ensure_ascii=False, indent=2, default=str)
     marker = f"\n  {json.dumps(key, ensure_ascii=False)}: []"
     before, after = text.split(marker, 1)
-    chunk, size, first = [before, marker[:-1]], 0, True
+    chunk, size, first = [before.encode(), marker[:-1].encode()], 0, True
     for item in items:
-        encoded = item.model_dump_json(indent=2)  # in Rust: ~20x faster than json.dumps(indent=2)
+        # encoded in Rust (~20x faster than json.dumps(indent=2)), as bytes: searched and indented
+        # at memchr speed
+        encoded = type(item).__pydantic_serializer__.to_json(item, indent=2)
         if _tiny_float(encoded):
-            encoded = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, indent=2, default=str)
-        chunk.append(("\n    " if first else ",\n    ") + encoded.replace("\n", "\n    "))
+            encoded = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, indent=2, default=str).encode()
+        chunk.append((b"\n    " if first else b",\n    ") + encoded.replace(b"\n", b"\n    "))
         first = False
         size += len(encoded)
         if size > 1 << 20:
-            typer.echo("".join(chunk), nl=False)
+            _write_bytes(b"".join(chunk))
             chunk, size = [], 0
-    chunk.append("]" if first else "\n  ]")
-    chunk.append(after)
-    typer.echo("".join(chunk))
+    chunk.append(b"]" if first else b"\n  ]")
+    chunk.append(after.encode() + b"\n")
+    _write_bytes(b"".join(chunk))
 
 
-def _tiny_float(encoded: str) -> bool:
+def _write_bytes(data: bytes) -> None:
+    import sys
+
+    if getattr(sys.stdout, "buffer", None) is None:  # a text-only stream (a caller's StringIO)
+        typer.echo(data.decode(), nl=False)
+    else:
+        typer.echo(data, nl=False)
+
+
+def _tiny_float(encoded: bytes) -> bool:
     """Pydantic writes what json.dumps(indent=2) writes except floats under 1e-4 (0.00005 or 1.2e-7
     where Python writes 5e-05 and 1.2e-07): True when `encoded` may hold one (text may, harmlessly)."""
-    if "0.0000" in encoded:
-        return True
-    at = encoded.find("e-")
-    while at > 0:
-        if encoded[at - 1].isdigit() and encoded[at + 2:at + 3].isdigit():
-            return True
-        at = encoded.find("e-", at + 2)
-    return False
+    import re
+
+    return b"0.0000" in encoded or (b"e-" in encoded and re.search(rb"\de-\d", encoded) is not None)
 
 
 def write_or_echo(output, data: str | bytes, written_message: str) -> None:

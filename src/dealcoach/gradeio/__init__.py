@@ -10,7 +10,7 @@ the same pure function.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,10 +126,22 @@ def grade_files(paths: list[Path], explicit: dict[str, str], grading: Grading, t
 def results(graded: GradedFiles, positions: pl.Series, grading: Grading, today: dt.date,
             lang: Lang) -> list[g.GradeResult]:
     """Full results (every reason) for the rows at these positions of the frame, in that order."""
+    return list(iter_results(graded, positions, grading, today, lang))
+
+
+RESULT_CHUNK = 10_000  # rows taken from the frame at a time: a million results are never held at once
+
+
+def iter_results(graded: GradedFiles, positions: pl.Series, grading: Grading, today: dt.date,
+                 lang: Lang) -> Iterator[g.GradeResult]:
+    """`results`, one at a time (`grade FILE --json` writes each as it comes)."""
     wanted = [s.NAME, s.ACCOUNT, s.FILE, ROW, s.AMOUNT, s.CURRENCY, s.CLOSE, s.PROB, s.LAST, s.MANUAL, s.REASON,
               *(s.factor_column(f) for f in graded.factor_ids)]
-    rows = graded.frame[positions].select(wanted).iter_rows(named=True)
-    return [g.grade_prospect(s.prospect_of_row(row, graded.factor_ids), grading, today, lang) for row in rows]
+    columns = graded.frame.select(wanted)
+    for start in range(0, len(positions), RESULT_CHUNK):
+        rows = columns[positions.slice(start, RESULT_CHUNK)].iter_rows(named=True)
+        for row in rows:
+            yield g.grade_prospect(s.prospect_of_row(row, graded.factor_ids), grading, today, lang)
 
 
 def find(graded: GradedFiles, name: str) -> int:
@@ -158,4 +170,4 @@ def export(graded: GradedFiles, path: Path, progress: Progress | None = None,
                         clean=graded.clean_headers, labels=labels)
 
 
-__all__ = ["BadRow", "GradedFiles", "SourceInfo", "export", "find", "grade_files", "results"]
+__all__ = ["BadRow", "GradedFiles", "SourceInfo", "export", "find", "grade_files", "iter_results", "results"]

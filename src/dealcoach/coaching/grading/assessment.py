@@ -29,6 +29,16 @@ class Scored(NamedTuple):
 def score_assessment(scores: dict[str, int], assessment: Assessment,
                      from_opportunity: dict[str, int] | None = None) -> Scored:
     """Weighted score, knock-outs, pass or fail."""
+    if not scores and not from_opportunity:  # most prospects: nothing scored yet
+        kept = _UNSCORED.get(id(assessment))
+        if kept is None or kept[0] is not assessment:
+            if len(_UNSCORED) > 64:
+                _UNSCORED.clear()
+            ids = [factor.id for factor in assessment.factors]
+            kept = _UNSCORED[id(assessment)] = (assessment, Scored(
+                [ScoredFactor(factor, None, "missing", False) for factor in assessment.factors], "not-assessed",
+                None, [], ids))
+        return kept[1]
     from_opportunity = from_opportunity or {}
     factors, knocked, missing = [], [], []
     earned = possible = 0.0
@@ -51,6 +61,9 @@ def score_assessment(scores: dict[str, int], assessment: Assessment,
     share = earned / possible * 100
     failed = bool(knocked) or share < assessment.pass_score * 100 - 1e-9
     return Scored(factors, "fail" if failed else "pass", round(share, 1), knocked, missing)
+
+
+_UNSCORED: dict[int, tuple[Assessment, Scored]] = {}  # shared: a Scored is read, never changed
 
 
 def _top(factor: AssessmentFactor) -> int:

@@ -10,9 +10,9 @@ from dealcoach.coaching.cadence import next_touch, touch_of
 
 from dealcoach.coaching.grading.assessment import Scored, assessment_result, score_assessment
 from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, PROFIT_ROOM, analyse_opportunity
-from dealcoach.coaching.grading.results import GradeResult, OpportunityResult, Pretext, Prospect
-from dealcoach.coaching.grading.table import (cap_grade, cap_rule, cap_rule_id, cell_rule, cell_rule_id, definition,
-                                              grade_table, grading_of, manual_rule, pretext_index, rank, worse)
+from dealcoach.coaching.grading.results import GradeResult, OpportunityResult, Prospect
+from dealcoach.coaching.grading.table import (cap_grade, cap_rule_id, cell_rule_id, grade_table, grade_words,
+                                              grading_of, pretext_index, rank, worse)
 from dealcoach.deals.models import ComputedGrade, Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import GradeId, Grading, OpportunityAnalysis, Playbook
@@ -79,35 +79,40 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
     if decision is None:
         decision = decide(prospect, grading, today, lang, analysis)
     opportunity, days, used, chance = decision.opportunity, decision.days, decision.used, decision.chance
+    words = grade_words(grading, lang)
     reasons: list[str] = []
     if prospect.opportunity is not None and opportunity is None:
         reasons.append(message("grade.reason_no_analysis", lang))
-    assessment = assessment_result(decision.scored, grading.assessment, lang)
+    if decision.scored.status == "not-assessed" and not decision.scored.knocked:
+        assessment = words.not_assessed
+    else:
+        assessment = assessment_result(decision.scored, grading.assessment, lang)
 
     window = grading.close_windows[decision.w_index]
+    window_name = words.windows[decision.w_index]
     if days is None:
-        reasons.append(message("grade.reason_no_close", lang, window=window.name.get(lang)))
+        reasons.append(message("grade.reason_no_close", lang, window=window_name))
     elif days < 0:
         reasons.append(message("grade.reason_overdue", lang, date=prospect.expected_close, days=-days,
-                               window=window.name.get(lang)))
+                               window=window_name))
     else:
         reasons.append(message("grade.reason_close", lang, date=prospect.expected_close, days=days,
-                               window=window.name.get(lang)))
+                               window=window_name))
 
     band = grading.probability_bands[decision.b_index]
+    band_name = words.bands[decision.b_index]
     if used is None:
-        reasons.append(message("grade.reason_no_probability", lang, band=band.name.get(lang)))
+        reasons.append(message("grade.reason_no_probability", lang, band=band_name))
     elif chance is not None and prospect.probability is not None:
         reasons.append(message("grade.reason_probability_mixed", lang, yours=_pct(prospect.probability),
-                               chance=_pct(chance), used=_pct(used), band=band.name.get(lang)))
+                               chance=_pct(chance), used=_pct(used), band=band_name))
     elif chance is not None:
-        reasons.append(message("grade.reason_probability_chance", lang, chance=_pct(chance),
-                               band=band.name.get(lang)))
+        reasons.append(message("grade.reason_probability_chance", lang, chance=_pct(chance), band=band_name))
     else:
-        reasons.append(message("grade.reason_probability", lang, probability=_pct(used), band=band.name.get(lang)))
+        reasons.append(message("grade.reason_probability", lang, probability=_pct(used), band=band_name))
 
     grade = decision.grade
-    rule = cell_rule(grading, decision.w_index, decision.b_index, lang)
+    rule = words.cell_rules[decision.w_index][decision.b_index]
     reasons.append(rule.text)
 
     if assessment.status == "not-assessed":
@@ -122,7 +127,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
             reasons.append(message("grade.reason_fail", lang, score=assessment.score,
                                    pass_score=assessment.pass_score))
         if decision.capped:
-            rule = cap_rule(grading, decision.knocked, lang)
+            rule = words.cap_rules[decision.knocked]
             reasons.append(rule.text)
         reasons.append(assessment.advice or "")
     if assessment.missing and assessment.status != "not-assessed":
@@ -130,19 +135,17 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
 
     final, fired = grade, rule
     if prospect.manual_grade is not None:
-        final, fired = prospect.manual_grade, manual_rule(prospect.manual_grade, lang)
+        final, fired = prospect.manual_grade, words.manual_rules[prospect.manual_grade]
         reasons.append(message("grade.reason_manual", lang, manual=prospect.manual_grade, grade=grade,
                                reason=prospect.manual_reason or "-"))
 
-    chosen = definition(grading, final)
     cadence = grade_table(grading).cadence[rank(final)]
     pretext = None
     index = pretext_index(grading, prospect.name, today, cadence)
     if prospect.pretext_id is not None:
         index = next((i for i, p in enumerate(grading.follow_up_pretexts) if p.id == prospect.pretext_id), index)
     if index is not None:
-        item = grading.follow_up_pretexts[index]
-        pretext = Pretext(id=item.id, text=item.text.get(lang), detail=item.detail.get(lang) if item.detail else None)
+        pretext = words.pretexts[index]
     return GradeResult(
         name=prospect.name, account=prospect.account, deal_id=prospect.deal_id, source=prospect.source,
         row=prospect.row, grade=grade, manual_grade=prospect.manual_grade, manual_reason=prospect.manual_reason,
@@ -150,7 +153,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         reasons=[r for r in reasons if r], expected_close=prospect.expected_close, days_to_close=days,
         close_window=window.id, probability=prospect.probability, probability_used=used,
         probability_band=band.id, amount=prospect.amount, currency=prospect.currency,
-        action=chosen.action.get(lang), meaning=chosen.meaning.get(lang), cadence_days=cadence,
+        action=words.actions[final], meaning=words.meanings[final], cadence_days=cadence,
         next_follow_up=next_touch(cadence, today, prospect.last_activity, prospect.touches_known),
         pretext=pretext,
         assessment=assessment, opportunity=opportunity)

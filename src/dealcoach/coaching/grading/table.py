@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dealcoach.coaching.cadence import cadence_days, file_pretext_index
-from dealcoach.coaching.grading.results import RuleRef
+from dealcoach.coaching.grading.results import AssessmentResult, Pretext, RuleRef
 from dealcoach.errors import PlaybookError
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import GRADE_ORDER, GradeId, Grading, Playbook
@@ -188,3 +188,46 @@ def grade_table(grading: Grading) -> GradeTable:
         _TABLES.clear()
     _TABLES[id(grading)] = (grading, table)
     return table
+
+
+@dataclass(frozen=True)
+class GradeWords:
+    """One grading section's sentences in one language, written once (`grade_words`): explaining
+    100,000 prospects never formats the same playbook sentence twice. The models here are shared by
+    every result that cites them; results are read and rendered, never changed."""
+
+    windows: tuple[str, ...]                       # close window names
+    bands: tuple[str, ...]                         # probability band names
+    cell_rules: tuple[tuple[RuleRef, ...], ...]    # [window][band]
+    cap_rules: dict[bool, RuleRef]                 # knocked out -> the cap's rule
+    manual_rules: dict[str, RuleRef]
+    actions: dict[str, str]
+    meanings: dict[str, str]
+    pretexts: tuple[Pretext, ...]
+    not_assessed: AssessmentResult                 # no factor scored: the same for every such prospect
+
+
+_WORDS: dict[tuple[int, str], tuple[Grading, GradeWords]] = {}
+
+
+def grade_words(grading: Grading, lang: Lang) -> GradeWords:
+    kept = _WORDS.get((id(grading), lang))
+    if kept is not None and kept[0] is grading:
+        return kept[1]
+    from dealcoach.coaching.grading.assessment import assessment_result, score_assessment
+
+    windows, bands = grading.close_windows, grading.probability_bands
+    words = GradeWords(
+        windows=tuple(w.name.get(lang) for w in windows), bands=tuple(b.name.get(lang) for b in bands),
+        cell_rules=tuple(tuple(cell_rule(grading, w, b, lang) for b in range(len(bands))) for w in range(len(windows))),
+        cap_rules={knocked: cap_rule(grading, knocked, lang) for knocked in (True, False)},
+        manual_rules={grade: manual_rule(grade, lang) for grade in GRADES},
+        actions={d.id: d.action.get(lang) for d in grading.grades},
+        meanings={d.id: d.meaning.get(lang) for d in grading.grades},
+        pretexts=tuple(Pretext(id=p.id, text=p.text.get(lang), detail=p.detail.get(lang) if p.detail else None)
+                       for p in grading.follow_up_pretexts),
+        not_assessed=assessment_result(score_assessment({}, grading.assessment), grading.assessment, lang))
+    if len(_WORDS) > 64:
+        _WORDS.clear()
+    _WORDS[(id(grading), lang)] = (grading, words)
+    return words
