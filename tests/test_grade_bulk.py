@@ -157,3 +157,36 @@ def test_save_fields_refuses_columns_and_stale_copies(varied):
     store.save(store.get(stale.id).model_copy(update={"notes": "changed meanwhile"}), "someone")
     with pytest.raises(ConflictError):
         store.save_fields([(stale, {"computed_grade": None}, "x")], "me")
+
+
+def test_file_json_is_written_row_by_row_as_it_was_printed_whole(run, tmp_path):
+    """`grade FILE --json` writes each prospect as it is explained; the bytes are those of encoding
+    the whole list at once, including a scored assessment, a manual grade and tiny amounts (which
+    Python writes as 5e-05)."""
+    from dealcoach import gradeio
+    from dealcoach.coaching.grading import grading_of
+    from dealcoach.playbook.loader import load_playbook
+
+    rows = [[f"客户 {i}", f"Co {i % 7}", ("0.00005", "1.2e-7", str(1000 * i), "")[i % 4],
+             (DAY + dt.timedelta(days=(i * 13) % 300 - 30)).isoformat() if i % 5 else "",
+             ("0.2", "0.9", "0.5", "")[i % 4], str(i % 4) if i % 3 else "", ("A", "", "", "")[i % 4]]
+            for i in range(120)]
+    path = tmp_path / "prospects.csv"
+    path.write_text("\n".join(",".join(row) for row in
+                              [["name", "account", "amount", "close", "probability", "funding", "manual grade"],
+                               *rows]) + "\n", encoding="utf-8")
+    result = run("grade", str(path), "--json", "--today", DAY.isoformat(), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+
+    grading = grading_of(load_playbook("six-step"))
+    graded = gradeio.grade_files([path], {}, grading, DAY, "en")
+    expected = gradeio.results(graded, graded.order, grading, DAY, "en")
+    assert any(r.assessment.status != "not-assessed" for r in expected)
+    assert any(r.amount is not None and 0 < r.amount < 1e-4 for r in expected)
+    old = json.dumps({
+        "version": 1, "today": DAY.isoformat(), "playbook": "six-step",
+        "sources": [vars(source) for source in graded.sources], "count": graded.count,
+        "grades": graded.grade_counts(), "shown": len(expected), "prospects": [r.model_dump(mode="json") for r in expected],
+        "bad_rows": graded.bad_rows, "problems": [vars(p) for p in graded.problems],
+        "problem_count": graded.problem_count}, ensure_ascii=False, indent=2, default=str) + "\n"
+    assert "5e-05" in old and result.stdout == old
