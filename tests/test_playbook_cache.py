@@ -72,3 +72,57 @@ def test_an_entry_bigger_than_the_limit_is_not_read(isolated_home, tmp_path, mon
     path, stamp, entries = _entries(isolated_home, tmp_path)
     monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", min(e.stat().st_size for e in entries) - 1)
     assert cache.read(path, stamp) is None
+
+
+def _fresh_process(monkeypatch):
+    """What a new process starts with: no playbook loaded, nothing known to have passed the checks."""
+    loader._load_file.cache_clear()
+    monkeypatch.setattr(loader, "_PASSED", set())
+
+
+def test_a_playbook_that_passed_the_checks_is_not_checked_again_until_it_changes(isolated_home, monkeypatch):
+    from dealcoach.playbook import checks
+
+    user = isolated_home / "playbooks"
+    user.mkdir(parents=True, exist_ok=True)
+    path = user / "six-step.yaml"
+    path.write_bytes(loader.sources()["six-step"].path.read_bytes())
+    calls = []
+    real = checks.check_playbook
+    monkeypatch.setattr(checks, "check_playbook", lambda *a: calls.append(1) or real(*a))
+
+    _fresh_process(monkeypatch)
+    first = loader.load_playbook("six-step")
+    assert calls == [1] and list((isolated_home / "cache").glob("checked-*"))
+    _fresh_process(monkeypatch)
+    assert loader.load_playbook("six-step") == first and calls == [1]  # recorded: not checked again
+
+    # the same file changed (a stage id the grading table does not know): checked again, and refused
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("within-1-month: [", "within-one-month: [", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    _fresh_process(monkeypatch)
+    with pytest.raises(Exception, match="within-1-month|within-one-month"):
+        loader.load_playbook("six-step")
+    assert calls == [1, 1]
+    # `playbook validate` always checks, recorded or not
+    path.write_text(text, encoding="utf-8")
+    _fresh_process(monkeypatch)
+    loader.load_playbook("six-step")
+    assert loader.validate_paths([path]) == [(path, [])] and calls == [1, 1, 1, 1]
+
+
+def test_a_recorded_check_is_not_trusted_for_a_changed_catalog(isolated_home, monkeypatch):
+    from dealcoach.playbook import checks
+
+    calls = []
+    real = checks.check_playbook
+    monkeypatch.setattr(checks, "check_playbook", lambda *a: calls.append(1) or real(*a))
+    _fresh_process(monkeypatch)
+    loader.load_playbook("eight-step")
+    user = isolated_home / "playbooks"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "roles.yaml").write_bytes(loader.sources()["roles"].path.read_bytes())  # a catalog of the user's
+    _fresh_process(monkeypatch)
+    loader.load_playbook("eight-step")
+    assert calls == [1, 1]

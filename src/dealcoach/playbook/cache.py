@@ -61,6 +61,51 @@ def write(path: Path, stamp: tuple[int, int], loaded: Playbook | RoleCatalog) ->
         pass  # a cache that cannot be written only costs speed
 
 
+# --- what passed the cross-reference checks ---------------------------------------------------
+#
+# The checks (checks.py) read a playbook and the role catalog, nothing else. Once a playbook file
+# passed them against a catalog file, that is recorded here, keyed by both files (path, mtime,
+# size), this version, the models and checks.py itself; a later run with the same files skips the
+# checks and never imports checks.py (~15-25 ms of every command that loads a playbook). Changing
+# either file, the code, or deleting the cache makes the next run check again.
+
+
+def checked(files: tuple[tuple[Path, tuple[int, int]], ...]) -> bool:
+    """Whether these files, exactly as they are, passed the checks before."""
+    key = _checked_key(files)
+    try:
+        return _read_regular_file(_checked_entry(key)) == key.encode()
+    except OSError:
+        return False
+
+
+def mark_checked(files: tuple[tuple[Path, tuple[int, int]], ...]) -> None:
+    from dealcoach.errors import DealcoachError
+    from dealcoach.files import write_atomic
+
+    key = _checked_key(files)
+    try:
+        write_atomic(_checked_entry(key), key, private_parents=True)
+    except DealcoachError:
+        pass  # not recorded: the next run checks again
+
+
+def _checked_key(files: tuple[tuple[Path, tuple[int, int]], ...]) -> str:
+    checks = Path(__file__).with_name("checks.py")
+    try:
+        checks_stamp = checks.stat().st_mtime_ns
+    except OSError:
+        checks_stamp = 0
+    parts = [f"{path.resolve()}|{stamp[0]}|{stamp[1]}" for path, stamp in files]
+    return f"checked|{__version__}|{_models_stamp()}|{checks_stamp}|" + "|".join(parts)
+
+
+def _checked_entry(key: str) -> Path:
+    import hashlib
+
+    return settings.cache_dir() / f"checked-{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
 def _read_regular_file(path: Path) -> bytes:
     """The bytes of a regular file no bigger than MAX_ENTRY_BYTES; OSError for anything else.
 

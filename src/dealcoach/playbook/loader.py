@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,6 @@ from pydantic import ValidationError
 from dealcoach import settings
 from dealcoach.errors import NotFoundError, PlaybookError
 from dealcoach.playbook import cache
-from dealcoach.playbook.checks import check_catalog, check_playbook
 from dealcoach.playbook.models import Playbook, RoleCatalog
 
 if TYPE_CHECKING:
@@ -31,7 +29,9 @@ CATALOG_ID = "roles"
 
 def bundled_dir() -> Path:
     """Where the bundled playbooks are: inside the installed package, else the source checkout."""
-    packaged = Path(str(resources.files("dealcoach"))) / "_bundled" / "playbooks"
+    # the package's own folder (what importlib.resources.files gives for an installed package,
+    # without importing zipfile and the resource readers on every run)
+    packaged = Path(__file__).resolve().parents[1] / "_bundled" / "playbooks"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "playbooks"
@@ -114,12 +114,17 @@ def load_catalog() -> RoleCatalog:
     source = sources().get(CATALOG_ID)
     if source is None:
         raise NotFoundError(f"the role catalog {CATALOG_ID}.yaml is missing from {bundled_dir()}")
-    catalog = load_file(source.path)
+    files = _stamped(source.path)
+    catalog = load_file(source.path) if files is None else _load_file(*files[0])
     if not isinstance(catalog, RoleCatalog):
         raise PlaybookError(f"{source.path}: is not a role catalog")
-    problems = check_catalog(catalog)
-    if problems:
-        raise PlaybookError(_summary(source.path, problems), details=[f"{source.path}: {p}" for p in problems])
+    if not _passed_before(files):
+        from dealcoach.playbook.checks import check_catalog
+
+        problems = check_catalog(catalog)
+        if problems:
+            raise PlaybookError(_summary(source.path, problems), details=[f"{source.path}: {p}" for p in problems])
+        _record_passed(files)
     return catalog
 
 
@@ -132,16 +137,55 @@ def load_playbook(playbook_id: str) -> Playbook:
     return _checked_playbook(source.path)
 
 
-def _checked_playbook(path: Path) -> Playbook:
-    playbook = load_file(path)
+def _checked_playbook(path: Path, always: bool = False) -> Playbook:
+    """The playbook of this file, cross-checked (unless these exact files passed before, and not
+    `always`: `playbook validate` always checks)."""
+    files = _stamped(path)
+    playbook = load_file(path) if files is None else _load_file(*files[0])
     if not isinstance(playbook, Playbook):
         raise PlaybookError(f"{path}: is a role catalog, not a playbook")
-    problems = check_playbook(playbook, load_catalog())
+    catalog = load_catalog()
+    catalog_source = sources().get(CATALOG_ID)
+    both = _stamped(path, catalog_source.path) if catalog_source is not None else None
+    if not always and _passed_before(both):
+        return playbook
+    from dealcoach.playbook.checks import check_playbook
+
+    problems = check_playbook(playbook, catalog)
     if problems:
         located = _located(path)
         lines = [f"{located.where(loc)}: {'.'.join(map(str, loc))}: {msg}" for loc, msg in problems]
         raise PlaybookError(_summary(path, lines), details=lines)
+    _record_passed(both)
     return playbook
+
+
+# files (path, stamp) that passed the checks: in this process, and across runs in the cache
+_PASSED: set[tuple] = set()
+
+
+def _stamped(*paths: Path) -> tuple[tuple[Path, tuple[int, int]], ...] | None:
+    try:
+        return tuple((path, (info.st_mtime_ns, info.st_size)) for path in paths for info in [path.stat()])
+    except OSError:
+        return None
+
+
+def _passed_before(files) -> bool:
+    if files is None:
+        return False
+    if files in _PASSED:
+        return True
+    if cache.checked(files):
+        _PASSED.add(files)
+        return True
+    return False
+
+
+def _record_passed(files) -> None:
+    if files is not None:
+        _PASSED.add(files)
+        cache.mark_checked(files)
 
 
 def validate_paths(paths: list[Path]) -> list[tuple[Path, list[str]]]:
@@ -151,11 +195,13 @@ def validate_paths(paths: list[Path]) -> list[tuple[Path, list[str]]]:
         try:
             loaded = load_file(path)
             if isinstance(loaded, RoleCatalog):
+                from dealcoach.playbook.checks import check_catalog
+
                 problems = check_catalog(loaded)
                 if problems:
                     raise PlaybookError(_summary(path, problems), details=[f"{path}: {p}" for p in problems])
             else:
-                _checked_playbook(path)
+                _checked_playbook(path, always=True)
         except PlaybookError as exc:
             results.append((path, exc.details or [exc.message]))
         else:
