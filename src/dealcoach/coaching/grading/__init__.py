@@ -37,20 +37,47 @@ Follow-up: the cadence, next touch, contact and pretext are coaching/cadence.py'
 ones `dealcoach followup` and file grading use.
 """
 
-from dealcoach.coaching.grading.assessment import assess
-from dealcoach.coaching.grading.grade import grade_deal, grade_prospect, prospect_of, sort_key, with_computed_grade
-from dealcoach.coaching.grading.opportunity import (COMPETITIVE_POSITION, PRICE_DIMENSION, PROFIT_LEVELS, PROFIT_ROOM,
-                                                    analyse_opportunity)
-from dealcoach.coaching.grading.results import (AssessmentResult, CompetitorResult, FactorResult, GradeResult,
-                                                InformationResult, OpportunityResult, Pretext, Prospect, RuleRef)
-from dealcoach.coaching.grading.table import (GRADES, GradeTable, band_index, cap_grade, cap_rule, cell, cell_rule,
-                                              definition, grade_table, grading_of, manual_rule, pretext_index, rank,
-                                              window_index, worse)
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "COMPETITIVE_POSITION", "GRADES", "PRICE_DIMENSION", "PROFIT_LEVELS", "PROFIT_ROOM", "AssessmentResult",
-    "CompetitorResult", "FactorResult", "GradeResult", "GradeTable", "InformationResult", "OpportunityResult", "Pretext",
-    "Prospect", "RuleRef", "analyse_opportunity", "assess", "band_index", "cap_grade", "cap_rule", "cell", "cell_rule",
-    "definition", "grade_deal", "grade_prospect", "grade_table", "grading_of", "manual_rule", "pretext_index",
-    "prospect_of", "rank", "sort_key", "window_index", "with_computed_grade", "worse",
-]
+# Each name is imported from its module on first use (PEP 562): `stage` needs only the opportunity
+# analysis, and should not pay for the grade, the table and the cadence rules.
+_HOMES = {
+    "assessment": ("assess",),
+    "grade": ("grade_deal", "grade_prospect", "prospect_of", "sort_key", "with_computed_grade"),
+    "opportunity": ("COMPETITIVE_POSITION", "PRICE_DIMENSION", "PROFIT_LEVELS", "PROFIT_ROOM", "analyse_opportunity"),
+    "results": ("AssessmentResult", "CompetitorResult", "FactorResult", "GradeResult", "InformationResult",
+                "OpportunityResult", "Pretext", "Prospect", "RuleRef"),
+    "table": ("GRADES", "GradeTable", "band_index", "cap_grade", "cap_rule", "cell", "cell_rule", "definition",
+              "grade_table", "grading_of", "manual_rule", "pretext_index", "rank", "window_index", "worse"),
+}
+_MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))
+
+
+if TYPE_CHECKING:
+    from dealcoach.coaching.grading.assessment import assess
+    from dealcoach.coaching.grading.grade import (grade_deal, grade_prospect, prospect_of, sort_key,
+                                                  with_computed_grade)
+    from dealcoach.coaching.grading.opportunity import (COMPETITIVE_POSITION, PRICE_DIMENSION, PROFIT_LEVELS,
+                                                        PROFIT_ROOM, analyse_opportunity)
+    from dealcoach.coaching.grading.results import (AssessmentResult, CompetitorResult, FactorResult, GradeResult,
+                                                    InformationResult, OpportunityResult, Pretext, Prospect, RuleRef)
+    from dealcoach.coaching.grading.table import (GRADES, GradeTable, band_index, cap_grade, cap_rule, cell,
+                                                  cell_rule, definition, grade_table, grading_of, manual_rule,
+                                                  pretext_index, rank, window_index, worse)
