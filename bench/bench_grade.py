@@ -1,6 +1,7 @@
 """`dealcoach grade` on big files, against a bare polars script in the same run.
 
-    python bench/bench_grade.py [--rows 1000000] [--xlsx-rows 100000] [--runs 5]
+    python bench/bench_grade.py [--rows 1000000] [--xlsx-rows 100000] [--runs 5] [--json-rows 20000]
+                                [--no-big-json]
 
 Generates its own data with a fixed seed: a HubSpot-style deals export of 1,000,000 rows x 10
 columns (CSV) and 100,000 rows (XLSX). Times, as whole processes, interleaved run by run:
@@ -8,7 +9,10 @@ columns (CSV) and 100,000 rows (XLSX). Times, as whole processes, interleaved ru
     the same file (the ratio target is <= 1.5x), with the peak memory of each (target < 500 MiB);
   - `dealcoach grade big.csv --top 20`: the same work as the bare script (read, score, rank) plus
     the table, without writing the 20-column export, to show what the export itself costs;
-  - `dealcoach grade big.xlsx --top 20` (target < 2 s; openpyxl alone takes ~7 s to read it).
+  - `dealcoach grade big.xlsx --top 20` (target < 2 s; openpyxl alone takes ~7 s to read it);
+  - `dealcoach grade FILE --json` (every prospect with its reasons, ~5.7 KB of JSON a row) on a
+    20,000-row CSV, interleaved with a bare `polars.read_csv` of the same file and the bare script
+    above; then once on the 1,000,000-row CSV (minutes: every row explained), beside the same two.
 """
 
 from __future__ import annotations
@@ -49,6 +53,12 @@ out = (pl.scan_csv(sys.argv[1], infer_schema=False)
        .sort(["grade", "_close", "_p"], descending=[False, False, True], nulls_last=True, maintain_order=True)
        .collect())
 print(out.height)
+'''
+
+
+BARE_READ = r'''
+import sys, polars as pl
+print(pl.read_csv(sys.argv[1], infer_schema=False).height)
 '''
 
 
@@ -121,17 +131,25 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json-rows", type=int, default=20_000)
+    parser.add_argument("--no-big-json", action="store_true", help="skip grade --json of the big CSV")
     args = parser.parse_args()
     dealcoach = entry_point()
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         env = {**os.environ, "DEALCOACH_HOME": str(folder / "home"), "NO_COLOR": "1"}
-        big, book, bare = folder / "big.csv", folder / "big.xlsx", folder / "bare.py"
+        big, book, bare, small = folder / "big.csv", folder / "big.xlsx", folder / "bare.py", folder / "small.csv"
+        bare_read = folder / "bare_read.py"
         started = time.perf_counter()
         generate(folder, args.rows, args.xlsx_rows)
+        subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; "
+                        "import bench_grade as b; b.write_csv(Path(sys.argv[2]), int(sys.argv[3]))",
+                        str(Path(__file__).parent), str(small), str(args.json_rows)], check=True)
         bare.write_text(BARE)
-        print(f"generated {args.rows:,} rows ({big.stat().st_size / 1e6:.0f} MB CSV) and {args.xlsx_rows:,} rows "
-              f"of XLSX ({book.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s (seed {SEED})")
+        bare_read.write_text(BARE_READ)
+        print(f"generated {args.rows:,} rows ({big.stat().st_size / 1e6:.0f} MB CSV), {args.xlsx_rows:,} rows "
+              f"of XLSX ({book.stat().st_size / 1e6:.1f} MB) and {args.json_rows:,} rows of CSV in "
+              f"{time.perf_counter() - started:.1f} s (seed {SEED})")
         commands = {
             "bare polars: read, score, sort": [sys.executable, str(bare), str(big), TODAY],
             "dealcoach grade big.csv -o out.csv": [dealcoach, "grade", str(big), "-o", str(folder / "out.csv"),
@@ -141,19 +159,49 @@ def main() -> None:
         }
         timed(commands["dealcoach grade big.xlsx --top 20"], env)  # warm the playbook cache and the page cache
         timed(commands["bare polars: read, score, sort"], env)
-        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
-        for _ in range(args.runs):
-            for label, argv in commands.items():  # interleaved, so machine load hits all alike
-                samples[label].append(timed(argv, env))
-    medians = {label: (statistics.median(s[0] for s in runs), max(s[1] for s in runs)) for label, runs in samples.items()}
-    bare_time = medians["bare polars: read, score, sort"][0]
-    print(f"\ngrade, median of {args.runs} runs (peak memory: the largest of the runs)")
+        medians = _medians(commands, args.runs, env)
+        bare_time = medians["bare polars: read, score, sort"][0]
+        print(f"\ngrade, median of {args.runs} runs (peak memory: the largest of the runs)")
+        for label, (seconds, peak) in medians.items():
+            print(f"  {label:<40} {seconds:6.2f} s  {peak:6.0f} MiB   {seconds / bare_time:4.2f}x bare")
+        csv_time, csv_peak = medians["dealcoach grade big.csv -o out.csv"]
+        xlsx_time = medians["dealcoach grade big.xlsx --top 20"][0]
+        print(f"\n  ratio {csv_time / bare_time:.2f}x (target <= 1.5x); peak {csv_peak:.0f} MiB (target < 500 MiB); "
+              f"XLSX {xlsx_time:.2f} s (target < 2 s)", flush=True)
+
+        json_commands = {
+            f"bare polars.read_csv, {args.json_rows:,} rows": [sys.executable, str(bare_read), str(small)],
+            f"bare polars: read, score, sort, {args.json_rows:,} rows": [sys.executable, str(bare), str(small), TODAY],
+            f"dealcoach grade --json, {args.json_rows:,} rows": [dealcoach, "grade", str(small), "--json",
+                                                                  "--today", TODAY],
+        }
+        _report(f"grade FILE --json, median of {args.runs} runs", _medians(json_commands, args.runs, env),
+                f"bare polars.read_csv, {args.json_rows:,} rows")
+        if not args.no_big_json:
+            big_json = {
+                f"bare polars.read_csv, {args.rows:,} rows": [sys.executable, str(bare_read), str(big)],
+                f"bare polars: read, score, sort, {args.rows:,} rows": [sys.executable, str(bare), str(big), TODAY],
+                f"dealcoach grade --json, {args.rows:,} rows": [dealcoach, "grade", str(big), "--json", "--today",
+                                                                 TODAY],
+            }
+            _report("grade FILE --json, one run", _medians(big_json, 1, env), f"bare polars.read_csv, {args.rows:,} rows")
+
+
+def _medians(commands: dict[str, list[str]], runs: int, env: dict) -> dict[str, tuple[float, float]]:
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, argv in commands.items():  # interleaved, so machine load hits all alike
+            samples[label].append(timed(argv, env))
+    return {label: (statistics.median(s[0] for s in runs_), max(s[1] for s in runs_))
+            for label, runs_ in samples.items()}
+
+
+def _report(title: str, medians: dict[str, tuple[float, float]], baseline: str) -> None:
+    base = medians[baseline][0]
+    print(f"\n{title} (peak memory: the largest of the runs)")
     for label, (seconds, peak) in medians.items():
-        print(f"  {label:<40} {seconds:6.2f} s  {peak:6.0f} MiB   {seconds / bare_time:4.2f}x bare")
-    csv_time, csv_peak = medians["dealcoach grade big.csv -o out.csv"]
-    xlsx_time = medians["dealcoach grade big.xlsx --top 20"][0]
-    print(f"\n  ratio {csv_time / bare_time:.2f}x (target <= 1.5x); peak {csv_peak:.0f} MiB (target < 500 MiB); "
-          f"XLSX {xlsx_time:.2f} s (target < 2 s)")
+        print(f"  {label:<52} {seconds:7.2f} s  {peak:6.0f} MiB   {seconds / base:6.2f}x {baseline.split(',')[0]}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
