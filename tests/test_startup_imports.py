@@ -40,3 +40,28 @@ def test_main_freezes_the_collector(monkeypatch):
         pass
     assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+def test_a_command_s_help_builds_nothing_a_run_needs():
+    """`dealcoach SUB --help` (a command, a group, a command in a group) neither imports Pydantic nor
+    the core: Typer reads a --help that was not given as the bool False, without a validator."""
+    for args in (["stage", "--help"], ["deal", "--help"], ["deal", "list", "--help"], ["grade", "--help"]):
+        imported = _imports(*args)
+        assert "dealcoach.cli" in imported and "typer" in imported, args  # the help was really built
+        assert "pydantic" not in imported and "dealcoach.store" not in imported, args
+
+
+def test_a_stage_run_skips_what_a_checked_playbook_does_not_need(tmp_path):
+    """The second run of a command finds the playbook checked in the cache: no checks.py, no typeset,
+    no importlib.resources; and only the opportunity analysis of coaching.grading."""
+    env = {**os.environ, "DEALCOACH_HOME": str(tmp_path)}
+    args = ["stage", "--example", "ningxia-industrial-oil", "--json"]
+    first = subprocess.run([sys.executable, "-m", "dealcoach", *args], env=env, capture_output=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dealcoach", *args], env=env,
+                            capture_output=True, text=True, timeout=120)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "dealcoach.coaching.diagnosis" in imported  # the run really happened
+    for module in ("dealcoach.playbook.checks", "dealcoach.typeset", "importlib.resources",
+                   "dealcoach.coaching.grading.grade", "dealcoach.coaching.grading.table"):
+        assert module not in imported, module

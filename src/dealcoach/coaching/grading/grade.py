@@ -183,11 +183,13 @@ def prospect_of(deal: Deal, playbook: Playbook | None = None) -> Prospect:
     """A stored deal as a prospect. Its last touch and next pretext are coaching/cadence.py's, the
     ones `dealcoach followup` uses, so the two commands never disagree."""
     touch = touch_of(deal, playbook.grading if playbook is not None else None)
-    return Prospect(name=deal.name, account=deal.account, deal_id=deal.id, amount=deal.amount, currency=deal.currency,
-                    expected_close=deal.expected_close, probability=deal.probability,
-                    assessment=dict(deal.assessment), opportunity=deal.opportunity,
-                    manual_grade=deal.manual_grade, manual_reason=deal.manual_grade_reason,
-                    last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id)
+    # every value comes from a validated deal: constructed, not validated again (grade --deals
+    # makes one per stored deal)
+    return Prospect.model_construct(
+        name=deal.name, account=deal.account, deal_id=deal.id, amount=deal.amount, currency=deal.currency,
+        expected_close=deal.expected_close, probability=deal.probability, assessment=dict(deal.assessment),
+        opportunity=deal.opportunity, manual_grade=deal.manual_grade, manual_reason=deal.manual_grade_reason,
+        last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id)
 
 
 def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> GradeResult:
