@@ -146,7 +146,9 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         index = next((i for i, p in enumerate(grading.follow_up_pretexts) if p.id == prospect.pretext_id), index)
     if index is not None:
         pretext = words.pretexts[index]
-    return GradeResult(
+    # every value above comes from a validated prospect and playbook: constructed, not validated again
+    # (a million file rows are explained for --json)
+    return GradeResult.model_construct(
         name=prospect.name, account=prospect.account, deal_id=prospect.deal_id, source=prospect.source,
         row=prospect.row, grade=grade, manual_grade=prospect.manual_grade, manual_reason=prospect.manual_reason,
         final_grade=final, score=assessment.score, rule=fired, computed_rule=rule,
