@@ -42,7 +42,9 @@ def doc_ids(cell: str) -> list[str]:
 SIX_STEP = {doc_ids(row[1])[0]: (doc_ids(row[3])[0], doc_ids(row[5])[0]) for row in doc_table("six-step")}
 EIGHT_STEP = {doc_ids(row[1])[0]: (doc_ids(row[3])[0], doc_ids(row[5])[0], row[6]) for row in doc_table("eight-step")}
 ROLE_IDS = [role for row in doc_table("Buying roles (one catalog shared by both playbooks)") for role in doc_ids(row[1])]
-WARNING_IDS = [doc_ids(row[0])[0] for row in doc_table("Warnings (diagnosis rules)")]
+POLITICS_TABLES = re.findall(r"^\| id \| fires when \|\n(?:^\|.*\n)+", doc_section("Politics, needs and follow-up"), re.M)
+WARNING_IDS = [doc_ids(row[0])[0] for row in doc_table("Warnings (diagnosis rules)")] + [
+    ID.findall(line)[0] for table in POLITICS_TABLES for line in table.splitlines()[2:]]
 PERSON_FIELDS = {doc_ids(row[0])[0]: doc_ids(row[1]) for row in doc_table("A person on a deal")}
 
 

@@ -21,7 +21,11 @@ Attitude = Annotated[str | None, typer.Option("--attitude", help="supporter, neu
 Influence = Annotated[str | None, typer.Option("--influence", help="high, medium, low or unknown.")]
 Contact = Annotated[str | None, typer.Option("--contact", help="none, brief, regular or deep.")]
 ReportsTo = Annotated[str | None, typer.Option("--reports-to", help="Their boss on this deal ('' for nobody).")]
-Circle = Annotated[str | None, typer.Option("--circle", help="inner, edge or outer (around their boss).")]
+Circle = Annotated[str | None, typer.Option("--circle", help="inner, edge or outer around their boss (内圈/边圈/外圈).")]
+Faction = Annotated[str | None, typer.Option("--faction", help="The camp (派系) they belong to, as you name it.")]
+BossTrust = Annotated[str | None, typer.Option("--boss-trust", help="Does their boss trust them: trusted, doubted or nominal (上司认可/怀疑/名义上的中层).")]
+FollowsBoss = Annotated[str | None, typer.Option("--follows-boss", help="Do they follow their boss: follows or resists (服从/不服从).")]
+Increment = Annotated[list[str] | None, typer.Option("--increment", metavar="QUESTION=ANSWER", help="An increment answer, e.g. 获益=每年省80万 (repeat; QUESTION= clears it).")]
 Needs = Annotated[list[str] | None, typer.Option("--need", help="safety, belonging, esteem, self-actualisation (repeat).")]
 Kpi = Annotated[bool | None, typer.Option("--kpi/--no-kpi", help="The project is (not) on their KPI.")]
 New = Annotated[bool | None, typer.Option("--new/--not-new", help="Recently joined or changed role.")]
@@ -31,15 +35,21 @@ Notes = Annotated[str | None, typer.Option("--notes", help="Notes.")]
 
 
 def _fields(name, title, department, level, roles, attitude, influence, contact, reports_to, circle, needs, kpi,
-            new, plan, phone, notes) -> dict:
+            new, plan, phone, notes, politics: dict | None = None) -> dict:
     given = {"name": name, "title": title, "department": department, "level": level, "roles": roles,
              "attitude": attitude, "influence": influence, "contact": contact, "reports_to": reports_to,
-             "circle": circle, "needs": needs, "kpi": kpi, "new": new, "plan": plan, "phone": phone, "notes": notes}
+             "circle": circle, "needs": needs, "kpi": kpi, "new": new, "plan": plan, "phone": phone, "notes": notes,
+             **(politics or {})}
     fields = {key: value for key, value in given.items() if value is not None}
-    for key in ("reports_to", "title", "department", "circle", "plan", "phone", "notes", "level"):
+    for key in ("reports_to", "title", "department", "circle", "plan", "phone", "notes", "level", "faction",
+                "boss_trust", "follows_boss"):
         if fields.get(key) == "":
             fields[key] = None  # an empty flag clears the field
     return fields
+
+
+def _politics(faction, boss_trust, follows_boss, increment) -> dict:
+    return {"faction": faction, "boss_trust": boss_trust, "follows_boss": follows_boss, "increment": increment}
 
 
 def _load(store, deal_ref: str):
@@ -53,7 +63,9 @@ def _load(store, deal_ref: str):
 def add(deal_ref: DealArg, name: Name = None, title: Title = None, department: Department = None, level: Level = None,
         role: Roles = None, attitude: Attitude = None, influence: Influence = None, contact: Contact = None,
         reports_to: ReportsTo = None, circle: Circle = None, need: Needs = None, kpi: Kpi = None, new: New = None,
-        plan: Plan = None, phone: Phone = None, notes: Notes = None, lang: LangOption = None) -> None:
+        plan: Plan = None, phone: Phone = None, notes: Notes = None, faction: Faction = None,
+        boss_trust: BossTrust = None, follows_boss: FollowsBoss = None, increment: Increment = None,
+        lang: LangOption = None) -> None:
     """Add a person to a deal, by flags or (without --name, on a terminal) by answering questions.
 
     Example: dealcoach people add 宁夏 --name 涂主任 --title 技术部主任 --role technical-supporter --influence high
@@ -65,7 +77,7 @@ def add(deal_ref: DealArg, name: Name = None, title: Title = None, department: D
 
     lang_ = language(lang)
     fields = _fields(name, title, department, level, role, attitude, influence, contact, reports_to, circle, need,
-                     kpi, new, plan, phone, notes)
+                     kpi, new, plan, phone, notes, _politics(faction, boss_trust, follows_boss, increment))
     with open_store() as store:
         deal, playbook, catalog = _load(store, deal_ref)
         if name is None:
@@ -135,7 +147,8 @@ def edit(deal_ref: DealArg, person: PersonArg, name: Name = None, title: Title =
          level: Level = None, role: Roles = None, attitude: Attitude = None, influence: Influence = None,
          contact: Contact = None, reports_to: ReportsTo = None, circle: Circle = None, need: Needs = None,
          kpi: Kpi = None, new: New = None, plan: Plan = None, phone: Phone = None, notes: Notes = None,
-         lang: LangOption = None) -> None:
+         faction: Faction = None, boss_trust: BossTrust = None, follows_boss: FollowsBoss = None,
+         increment: Increment = None, lang: LangOption = None) -> None:
     """Change a person's fields (only those given; '' clears a text field; --role replaces the roles).
 
     Example: dealcoach people edit 宁夏 项目经理 --contact brief --attitude neutral
@@ -148,7 +161,7 @@ def edit(deal_ref: DealArg, person: PersonArg, name: Name = None, title: Title =
 
     lang_ = language(lang)
     changes = _fields(name, title, department, level, role, attitude, influence, contact, reports_to, circle, need,
-                      kpi, new, plan, phone, notes)
+                      kpi, new, plan, phone, notes, _politics(faction, boss_trust, follows_boss, increment))
     if not changes:
         raise UsageError("nothing to change: give --attitude, --contact, --role, --reports-to, ...")
     with open_store() as store:

@@ -34,7 +34,7 @@ def stage(
     Example: dealcoach stage 宁夏 --done prospect-assessed --customer-step supplier-screening
     """
     from dealcoach import settings
-    from dealcoach.coaching.diagnosis import diagnose
+    from dealcoach.coaching.stage_view import stage_view
     from dealcoach.deals.edit import StageAnswers, apply_answers, load_answers
     from dealcoach.deals.models import DoneMark
     from dealcoach.errors import UsageError
@@ -66,7 +66,7 @@ def stage(
             deal, playbook = loaded.deal, loaded.playbook
         if not given.is_empty():
             deal = apply_answers(deal, given, playbook, catalog)
-        _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
+        _show(stage_view(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
         return
 
     from dealcoach.store import open_store
@@ -78,7 +78,7 @@ def stage(
             if not given.is_empty():
                 updated = apply_answers(deal, given, playbook, catalog)
                 deal = store.save(updated, settings.current_user())
-            _show(diagnose(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
+            _show(stage_view(deal, playbook, catalog, lang_), lang_, json, no_color, show_all)
             return
         if not given.is_empty():
             raise UsageError("--done/--undone/--customer-step/--answers need a DEAL (or --deal-file)")
@@ -89,7 +89,7 @@ def stage(
         from dealcoach.interactive.stage_walk import stage_walk
 
         deal, playbook = stage_walk(store, deal_ref, catalog, lang_, no_color)
-        diagnosis = diagnose(deal, playbook, catalog, lang_)
+        diagnosis = stage_view(deal, playbook, catalog, lang_)
         # the walk just asked for the customer's step: say so in its words, not a flag's
         diagnosis.notes = [message("note.customer_assumed_walk", lang_) if note == message("note.customer_assumed", lang_)
                            else note for note in diagnosis.notes]

@@ -130,3 +130,49 @@ def predict_objections(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lan
         people=people, unclaimed=unclaimed,
         policy_changes=[p.get(lang) for p in section.policy_changes], notes=notes,
     )
+
+
+# whose objection comes first in `stage`: the decision maker's, then by influence
+INFLUENCE_ORDER = {"high": 0, "medium": 1, "unknown": 2, "low": 3}
+
+
+class ObjectionAhead(BaseModel):
+    """One objection to prepare for, with the evidence, as `stage`, `people show` and `call-script` show it."""
+
+    person: str | None = Field(description="who is likely to raise it (None: anyone at this stage)")
+    id: str
+    says: str
+    evidence: str
+    risk: str
+    line: str = Field(description="as one line in the reader's language")
+
+
+def _ahead(person: str | None, objection: PredictedObjection, lang: Lang) -> ObjectionAhead:
+    who = person or message("objection.anyone", lang)
+    return ObjectionAhead(person=person, id=objection.id, says=objection.says, evidence=objection.evidence,
+                          risk=objection.risk.name,
+                          line=message("objection.ahead", lang, name=who, says=objection.says, evidence=objection.evidence))
+
+
+def top_objection(report: ObjectionsReport, deal: Deal, catalog: RoleCatalog, lang: Lang) -> ObjectionAhead | None:
+    """The objection of the weightiest person who has one (the decision maker first, then by
+    influence, in the deal's order), else the first one anyone may raise at this stage."""
+    people = {p.name: p for p in deal.people}
+    deciders = catalog.equivalent("decision-maker")
+
+    def weight(entry: StakeholderObjections) -> tuple[bool, int]:
+        person = people.get(entry.name)
+        if person is None:
+            return True, INFLUENCE_ORDER["unknown"]
+        return not deciders & set(person.roles), INFLUENCE_ORDER[person.influence]
+
+    claimed = sorted((s for s in report.people if s.objections), key=weight)
+    if claimed:
+        return _ahead(claimed[0].name, claimed[0].objections[0], lang)
+    return _ahead(None, report.everyone[0], lang) if report.everyone else None
+
+
+def objection_for(report: ObjectionsReport, person: str, lang: Lang) -> ObjectionAhead | None:
+    """One person's first predicted objection."""
+    entry = next((s for s in report.people if s.name == person and s.objections), None)
+    return _ahead(person, entry.objections[0], lang) if entry else None

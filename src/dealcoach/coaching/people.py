@@ -6,16 +6,22 @@ Roles, departments, drivers, circles and personal needs all come from the shared
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dealcoach.coaching.diagnosis import Warning, diagnose
+from dealcoach.coaching.objections import ObjectionAhead, objection_for, predict_objections
+from dealcoach.coaching.value import PersonValue, person_value
 from dealcoach.deals.models import Deal, Person
 from dealcoach.deals.lookup import find_person
 from dealcoach.i18n import Lang
 from dealcoach.playbook.models import Playbook, RoleCatalog
 
 PEOPLE_RULES = ("no-decision-maker", "no-coach", "single-threaded", "uncovered-influencer", "opponent-unaddressed",
-                "bypassed-middle", "new-key-player", "coach-without-access")
+                "bypassed-middle", "new-key-player", "coach-without-access",
+                # politics and needs (docs/stable-ids.md, Politics, needs and follow-up)
+                "supporters-outer-circle", "inner-circle-unmet", "circles-unknown", "relied-on-doubted",
+                "team-resists-boss", "faction-apart", "user-department-unmet", "one-link-only", "no-kpi-owner",
+                "kpi-owner-unmet", "value-unframed", "personal-needs-unknown")
 
 
 class RoleAdvice(BaseModel):
@@ -51,6 +57,9 @@ class PersonCoaching(BaseModel):
     circle: str | None
     needs: list[str]
     warnings: list[Warning]
+    politics: list[str] = Field(default=[], description="what is recorded of their boss, circle and faction")
+    value: PersonValue | None = None
+    objection: ObjectionAhead | None = None
 
 
 class MapNode(BaseModel):
@@ -101,9 +110,18 @@ def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog
         wanted.append("ally-with-middle-managers")
     if person.attitude in ("opponent", "unknown") or "saboteur" in person.roles:
         wanted.append("unknown-is-risk")
+    if person.boss_trust in ("doubted", "nominal") or person.follows_boss == "resists":
+        wanted.append("boss-and-subordinate")
+    if person.faction:
+        wanted.append("mind-the-factions")
     circle = next((c for c in catalog.circles if c.id == person.circle), None)
     needs = [n for n in catalog.personal_needs if n.id in person.needs]
-    warnings = [w for w in diagnose(deal, playbook, catalog, lang).warnings if person.name in w.people]
+    diagnosis = diagnose(deal, playbook, catalog, lang)
+    warnings = [w for w in diagnosis.warnings if person.name in w.people]
+    objection = None
+    if playbook.objections is not None:
+        report = predict_objections(deal, playbook, catalog, lang, stage_id=diagnosis.sales_stage.id)
+        objection = objection_for(report, person.name, lang)
     return PersonCoaching(
         deal=deal.name,
         person=person,
@@ -120,7 +138,23 @@ def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog
         circle=f"{circle.name.get(lang)}: {circle.text.get(lang)}" if circle else None,
         needs=[f"{n.name.get(lang)}: {n.how_to_help.get(lang)}" for n in needs],
         warnings=warnings,
+        politics=_politics(person, lang),
+        value=person_value(person, playbook, catalog, lang) if playbook.value is not None else None,
+        objection=objection,
     )
+
+
+def _politics(person: Person, lang: Lang) -> list[str]:
+    """Their boss's view of them, how they follow their boss, their faction, in the reader's words."""
+    from dealcoach.i18n import message
+
+    lines = [message(f"value.{v}", lang) for v in (person.boss_trust, person.follows_boss) if v]
+    if person.reports_to and lines:
+        lines = [message("people.boss_of", lang, boss=person.reports_to, what="、".join(lines) if lang != "en"
+                         else ", ".join(lines))]
+    if person.faction:
+        lines.append(message("people.faction", lang, faction=person.faction))
+    return lines
 
 
 def power_map(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> PowerMap:

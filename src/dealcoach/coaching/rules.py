@@ -82,7 +82,45 @@ def matches(person: Person, where: PersonFilter, situation: Situation) -> bool:
         return False
     if where.not_linked_to is not None and _linked(person, where.not_linked_to, situation):
         return False
+    return _matches_politics(person, where, situation)
+
+
+def _matches_politics(person: Person, where: PersonFilter, situation: Situation) -> bool:
+    """The politics and needs part of a filter: circle, boss relations, faction, KPI, personal needs."""
+    for field in ("circle", "boss_trust", "follows_boss"):
+        allowed = getattr(where, field)
+        if allowed and getattr(person, field) not in allowed:
+            return False
+    if where.circle_recorded is not None and (person.circle is not None) != where.circle_recorded:
+        return False
+    if where.kpi is not None and bool(person.kpi) != where.kpi:
+        return False
+    if where.needs and not set(where.needs) & set(person.needs):
+        return False
+    if where.needs_recorded is not None and bool(person.needs) != where.needs_recorded:
+        return False
+    if where.same_faction_as is not None:
+        if not person.faction or person.faction not in _factions_of(where.same_faction_as, person, situation):
+            return False
+    if where.other_faction_than is not None:
+        theirs = _factions_of(where.other_faction_than, person, situation)
+        if not person.faction or not theirs or person.faction in theirs:
+            return False
+    if where.increment_open is not None and bool(increment_open(person, situation.playbook)) != where.increment_open:
+        return False
     return True
+
+
+def _factions_of(role: str, person: Person, situation: Situation) -> set[str]:
+    """The recorded factions of the other people holding `role`."""
+    return {p.faction for p in people_holding([role], situation) if p.faction and p is not person}
+
+
+def increment_open(person: Person, playbook: Playbook) -> list[str]:
+    """The playbook's increment questions (value:) this person has not answered yet, in order."""
+    if playbook.value is None:
+        return []
+    return [q.id for q in playbook.value.increment if not person.increment.get(q.id)]
 
 
 def _linked(person: Person, role: str, situation: Situation) -> bool:
@@ -116,7 +154,7 @@ def people_holding(roles: list[str], situation: Situation) -> list[Person]:
 def activities_matching(where: ActivityFilter, situation: Situation) -> list[Activity]:
     found = []
     for activity in situation.deal.activities:
-        if not where.admits(activity.kind, activity.outcome, bool(activity.form)):
+        if not where.admits(activity.kind, activity.outcome, bool(activity.form), bool(activity.our_side)):
             continue
         if where.with_ is not None:
             person = situation.deal.person(activity.contact) if activity.contact else None

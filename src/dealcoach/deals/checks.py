@@ -42,6 +42,12 @@ def check_deal(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> list[Pro
                 allowed = ", ".join(str(level.score) for level in factor.scale)
                 problems.append((("assessment", factor_id), f"score {score} is not on the scale ({allowed})"))
     problems += check_people(deal, catalog)
+    question_ids = {q.id for q in playbook.value.increment} if playbook.value else set()
+    for index, person in enumerate(deal.people):
+        for key in person.increment:
+            if key not in question_ids:
+                problems.append((("people", index, "increment", key), f"unknown increment question {key!r} for "
+                                 f"playbook {playbook.id} (known: {', '.join(sorted(question_ids)) or 'none'})"))
     return problems
 
 

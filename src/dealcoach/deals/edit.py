@@ -124,8 +124,36 @@ def _validated_person(fields: dict) -> Person:
     return validated(Person, fields, "person")
 
 
+def increment_answers(current: dict[str, str], given: list[str], playbook: Playbook) -> dict[str, str]:
+    """`current` with answers typed as `QUESTION=ANSWER` (`获益=每年省80万`, `gain=...`): the question by
+    its id or its name in any language; an empty answer removes it."""
+    from dealcoach import parse
+
+    questions = playbook.value.increment if playbook.value else []
+    choices = [parse.Choice(q.id, (q.name.zh, q.name.en)) for q in questions]
+    answers = dict(current)
+    for item in given:
+        key, separator, answer = item.partition("=")
+        if not separator:
+            raise DealcoachError(f"--increment {item!r}: write QUESTION=ANSWER, e.g. gain=每年省80万 "
+                                 f"(questions: {', '.join(q.id for q in questions) or 'none in this playbook'})")
+        question = parse.resolve_choice(key, choices, "--increment")
+        if answer.strip():
+            answers[question] = answer.strip()
+        else:
+            answers.pop(question, None)
+    return answers
+
+
+def _with_increment(fields: dict, current: dict[str, str], playbook: Playbook) -> dict:
+    """Flags give the increment as a list of QUESTION=ANSWER; a dict (a file) is taken as it is."""
+    if isinstance(fields.get("increment"), list):
+        return {**fields, "increment": increment_answers(current, fields["increment"], playbook)}
+    return fields
+
+
 def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
-    person = _validated_person(fields)
+    person = _validated_person(_with_increment(fields, {}, playbook))
     if deal.person(person.name) is not None:
         raise DealcoachError(f"{person.name!r} is already on deal {deal.name}; use `dealcoach people edit`")
     updated = deal.model_copy(update={"people": [*deal.people, person]})
@@ -136,7 +164,7 @@ def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalo
 def edit_person(deal: Deal, name: str, changes: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
     """Change some fields of one person; renaming follows the reporting lines that point at them."""
     person = find_person(deal, name)
-    edited = _validated_person({**person.model_dump(), **changes})
+    edited = _validated_person({**person.model_dump(), **_with_increment(changes, person.increment, playbook)})
     people = []
     for other in deal.people:
         if other.name == person.name:

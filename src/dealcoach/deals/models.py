@@ -14,7 +14,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConst
                       model_validator)
 
 from dealcoach import parse
-from dealcoach.playbook.models import ActivityKind, ActivityOutcome, Attitude, Contact, GradeId, Id, Influence, Level
+from dealcoach.playbook.models import (ActivityKind, ActivityOutcome, Attitude, BossTrust, CircleId, Contact,
+                                       FollowsBoss, GradeId, Id, Influence, Level, PersonalNeedId)
 from dealcoach.safetext import multi_line_input, one_line_input
 
 # Typed or imported text loses control characters first (safetext.py): a name cannot carry a terminal
@@ -24,8 +25,6 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000),
                       BeforeValidator(multi_line_input)]
 LongText = Annotated[str, StringConstraints(max_length=100_000), BeforeValidator(multi_line_input)]
-Circle = Literal["inner", "edge", "outer"]
-PersonalNeedId = Literal["safety", "belonging", "esteem", "self-actualisation"]
 
 MAX_AMOUNT = 10**15
 
@@ -92,7 +91,8 @@ class Competitor(DealModel):
 
 
 _PERSON_VALUES = {"level": get_args(Level), "attitude": get_args(Attitude), "influence": get_args(Influence),
-                  "contact": get_args(Contact)}
+                  "contact": get_args(Contact), "circle": get_args(CircleId), "boss_trust": get_args(BossTrust),
+                  "follows_boss": get_args(FollowsBoss), "needs": get_args(PersonalNeedId)}
 
 
 class SaidPain(DealModel):
@@ -116,9 +116,14 @@ class Person(DealModel):
     influence: Influence = "unknown"
     contact: Contact = "none"
     reports_to: Name | None = None
-    circle: Circle | None = None
+    circle: CircleId | None = Field(default=None, description="their circle around their boss (内圈/边圈/外圈)")
+    faction: ShortText | None = Field(default=None, description="the camp they belong to (派系), as the rep names it")
+    boss_trust: BossTrust | None = Field(default=None, description="whether their boss trusts them (上司是否认可下属)")
+    follows_boss: FollowsBoss | None = Field(default=None, description="whether they follow their boss (下属是否服从上司)")
     needs: list[PersonalNeedId] = []
     kpi: bool | None = Field(default=None, description="the project is on this person's KPI")
+    increment: dict[Id, ShortText] = Field(
+        default={}, description="their answers to the increment questions (帮助客户实现增量), by question id")
     new: bool = False
     plan: ShortText | None = Field(default=None, description="our plan for this person (e.g. against an opponent)")
     phone: ShortText | None = None
@@ -129,10 +134,18 @@ class Person(DealModel):
     def met(self) -> bool:
         return self.contact != "none"
 
-    @field_validator("level", "attitude", "influence", "contact", mode="before")
+    @field_validator("level", "attitude", "influence", "contact", "circle", "boss_trust", "follows_boss",
+                     mode="before")
     @classmethod
     def _labels(cls, value: object, info: ValidationInfo) -> object:
         return _choice(value, _PERSON_VALUES[info.field_name], "value") if _typed(info) else value
+
+    @field_validator("needs", mode="before")
+    @classmethod
+    def _needs(cls, value: object, info: ValidationInfo) -> object:
+        if not _typed(info) or not isinstance(value, list):
+            return value
+        return [_choice(v, _PERSON_VALUES["needs"], "value") if isinstance(v, str) else v for v in value]
 
     @field_validator("roles", mode="before")
     @classmethod
@@ -207,6 +220,7 @@ class Activity(DealModel):
     meeting: Meeting | None = None
     form: dict[Id, ShortText] = Field(default={}, description="visit summary form answers, by field id")
     next_step_at: dt.datetime | None = Field(default=None, description="when the next step agreed here is due")
+    our_side: list[Name] = Field(default=[], description="who from our side took part besides the rep (借力: our executive, an engineer, a partner)")
     by: str | None = None
 
     @field_validator("date", mode="before")

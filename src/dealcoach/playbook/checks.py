@@ -104,6 +104,10 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
         problems += _check_placeholders(playbook.visit, ("visit",))
     if playbook.objections:
         problems += _check_objections(playbook.objections, role_ids, stage_ids)
+    if playbook.follow_up:
+        problems += _check_borrow(playbook, role_ids, stage_ids)
+    if playbook.value:
+        problems += _check_value(playbook)
     case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}
     if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
         if playbook.opportunity_analysis.case not in case_ids:
@@ -164,6 +168,38 @@ def _check_evidence(playbook: Playbook, role_ids, stage_ids) -> list[tuple[tuple
     return problems
 
 
+def _check_borrow(playbook: Playbook, role_ids, stage_ids) -> list[tuple[tuple, str]]:
+    """Whom to borrow strength from is decided by recorded facts only: `followup` plans many deals
+    and works out no stage for them."""
+    problems: list[tuple[tuple, str]] = []
+    for index, borrow in enumerate(playbook.follow_up.borrow):
+        loc = ("follow_up", "borrow", index, "when")
+        problems += list(_check_condition(borrow.when, loc, playbook, role_ids, stage_ids))
+        problems += [(where, f"{kind} says where the deal stands, not what is on record: "
+                             "whom to borrow strength from may only name recorded facts")
+                     for where, kind in _condition_kinds(borrow.when, loc) if kind in _POSITION_CONDITIONS]
+    return problems
+
+
+def _check_value(playbook: Playbook) -> list[tuple[tuple, str]]:
+    """Increment question ids are unique (answers are stored by them) and a frame fills only {answer}."""
+    from dealcoach.textfill import placeholders
+
+    problems: list[tuple[tuple, str]] = []
+    ids = [q.id for q in playbook.value.increment]
+    for index, question in enumerate(playbook.value.increment):
+        if ids.index(question.id) != index:
+            problems.append((("value", "increment", index, "id"), f"duplicate id {question.id!r}"))
+        for lang in ("zh", "en"):
+            unknown = sorted(placeholders(getattr(question.frame, lang)) - {"answer"})
+            if unknown:
+                problems.append((("value", "increment", index, "frame", lang),
+                                 f"unknown placeholder {{{unknown[0]}}} (allowed: {{answer}})"))
+    types = [t.id for t in playbook.value.need_types]
+    problems += [(("value", "need_types", i, "id"), f"duplicate id {t!r}") for i, t in enumerate(types) if types.index(t) != i]
+    return problems
+
+
 def _condition_kinds(cond, loc):
     kind = cond.kind()
     key = "not" if kind == "not_" else kind
@@ -197,7 +233,7 @@ def _check_filter(person_filter, loc, role_ids):
     for index, role in enumerate(person_filter.roles):
         if role not in role_ids:
             problems.append(((*loc, "roles", index), f"unknown role {role!r}"))
-    for key in ("linked_to", "not_linked_to"):
+    for key in ("linked_to", "not_linked_to", "same_faction_as", "other_faction_than"):
         role = getattr(person_filter, key)
         if role and role not in role_ids:
             problems.append(((*loc, key), f"unknown role {role!r}"))

@@ -11,15 +11,19 @@ from dealcoach.playbook.schema.common import (  # noqa: F401
     ActivityKind,
     ActivityOutcome,
     Attitude,
+    BossTrust,
+    CircleId,
     Confidence,
     Contact,
     DealFact,
+    FollowsBoss,
     GradeId,
     Id,
     Influence,
     Item,
     Level,
     NonEmpty,
+    PersonalNeedId,
     Severity,
     Strict,
     Text,
@@ -109,8 +113,18 @@ from dealcoach.playbook.schema.roles import (  # noqa: F401
     RoleCatalog,
     RoleModel,
 )
+from dealcoach.playbook.schema.value import IncrementQuestion, NeedType, NeedTypeId, ValueGuide  # noqa: F401
+from dealcoach.playbook.schema.follow_up import (  # noqa: F401
+    BorrowStrength,
+    FollowUpGuide,
+    MilestoneTiming,
+    PersistenceStep,
+)
 
 __all__ = [
+    "BossTrust", "CircleId", "FollowsBoss", "PersonalNeedId",
+    "IncrementQuestion", "NeedType", "NeedTypeId", "ValueGuide",
+    "BorrowStrength", "FollowUpGuide", "MilestoneTiming", "PersistenceStep",
     "Blocker",
     "Objections",
     "PerceivedRisk",

@@ -16,6 +16,8 @@ from dealcoach.render.playbook import confidence_label
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 MAX_ACTIONS_SHOWN = 5
+MAX_EXTRA_LINES = 2  # the default view: the advice that applies now, the objection to expect, the needs
+MAX_WARNINGS_SHOWN = 3  # the default view: every high warning, then medium ones up to this many
 
 
 def warnings_panel(warnings: list[Warning], title: str, lang: Lang) -> Panel:
@@ -119,6 +121,12 @@ def position_lines(diagnosis: Diagnosis, lang: Lang, full: bool) -> list:
     return lines
 
 
+def _stage_view_lines(diagnosis: Diagnosis) -> list[tuple[str, str]]:
+    """The needs summary and the objection to prepare for, when `stage` gave them (StageView)."""
+    needs, ahead = getattr(diagnosis, "needs", None), getattr(diagnosis, "objection_ahead", None)
+    return ([("label.objection_ahead", ahead.line)] if ahead else []) + ([("label.needs", needs.line)] if needs else [])
+
+
 def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: bool = False) -> None:
     """The default view fits one screen (about 40 lines at 100 columns): both processes, the
     warnings, where we stand, and the top five actions with who and how. `full` shows everything."""
@@ -169,15 +177,27 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
             grid = Table.grid(padding=(0, 1), expand=True)
             grid.add_column(no_wrap=True, min_width=4)
             grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
-            for warning in diagnosis.warnings:
+            # every high warning, then medium ones up to MAX_WARNINGS_SHOWN; the rest counted in the title
+            shown = [w for n, w in enumerate(diagnosis.warnings)
+                     if w.severity == "high" or (w.severity == "medium" and n < MAX_WARNINGS_SHOWN)]
+            for warning in shown:
                 grid.add_row(Text(message("severity." + warning.severity, lang), style=SEVERITY_STYLE[warning.severity]),
                              Text(_first_sentence(warning.message)))
-            console.print(Panel(grid, title=message("label.warnings", lang), title_align="left", border_style="red"))
+            title = message("label.warnings", lang)
+            if len(shown) < len(diagnosis.warnings):
+                title = message("label.warnings_more", lang, count=len(diagnosis.warnings) - len(shown))
+            console.print(Panel(grid, title=title, title_align="left", border_style="red"))
 
     for line in position_lines(diagnosis, lang, full):
         console.print(line)
     for advice in diagnosis.advice_now[: None if full else 2]:
         parts = [(message("label.advice_now", lang) + colon, "bold"), advice]
+        console.print(Text.assemble(*parts) if full else _line(*parts))
+    extra = _stage_view_lines(diagnosis)
+    if not full:  # one screen: the advice that applies, then the objection, then the needs, two lines at most
+        extra = extra[: max(0, MAX_EXTRA_LINES - min(len(diagnosis.advice_now), 2))]
+    for label, text in extra:
+        parts = [(message(label, lang) + colon, "bold"), text]
         console.print(Text.assemble(*parts) if full else _line(*parts))
 
     if diagnosis.next_actions:

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
+from dealcoach import typeset
 from dealcoach.coaching.people import MapNode, PersonCoaching, PowerMap
 from dealcoach.deals.models import Person, SaidPain
 from dealcoach.i18n import Lang, message
@@ -102,11 +103,28 @@ def coaching_panel(coaching: PersonCoaching, lang: Lang) -> Panel:
         section(message("people.principles", lang), _bullets(coaching.principles))
     if coaching.circle:
         section(message("people.circle", lang), Text(coaching.circle))
+    if coaching.politics:
+        section(message("people.politics", lang), _bullets(coaching.politics))
     if coaching.needs:
         section(message("people.personal_needs", lang), _bullets(coaching.needs))
+    _value_sections(coaching, lang, section)
     for driver in coaching.drivers:
         section(driver.name, Group(Text(driver.text, style="dim"), _bullets(driver.questions)))
     return Panel(Group(*parts), title=escape(f"{coaching.deal} · {coaching.person.name}"), title_align="left")
+
+
+def _value_sections(coaching: PersonCoaching, lang: Lang, section) -> None:
+    """The value framed for them from the increment answers, the questions still to ask, and the
+    objection to prepare for."""
+    value = coaching.value
+    if value is not None and value.answered:
+        section(message("people.value", lang), _bullets([line.frame or "" for line in value.answered]))
+    if value is not None and value.to_ask:
+        section(message("people.to_ask", lang), _bullets(
+            [f"{q.name}{typeset.colon('', lang)}{q.question}" + (typeset.parenthesised(
+                ("" if lang != "en" else " ").join(q.details), lang) if q.details else "") for q in value.to_ask]))
+    if coaching.objection is not None:
+        section(message("people.objection", lang), Text(coaching.objection.line))
 
 
 def _add(tree: Tree, node: MapNode, lang: Lang) -> None:

@@ -18,6 +18,13 @@ Attitude = Literal["supporter", "neutral", "opponent", "unknown"]
 Influence = Literal["high", "medium", "low", "unknown"]
 Contact = Literal["none", "brief", "regular", "deep"]
 Level = Literal["senior", "middle", "staff"]
+# Politics around a person (the source's 上下级圈子文化 and 上下级的关系): their circle around the
+# boss; whether the boss trusts them (上司是否认可下属; `nominal`: a manager in name only); whether
+# they follow their boss (下属是否服从上司). And the personal needs (安全/归属/尊重/自我实现).
+CircleId = Literal["inner", "edge", "outer"]
+BossTrust = Literal["trusted", "doubted", "nominal"]
+FollowsBoss = Literal["follows", "resists"]
+PersonalNeedId = Literal["safety", "belonging", "esteem", "self-actualisation"]
 GradeId = Literal["A", "B", "C", "D"]
 GRADE_ORDER: tuple[GradeId, ...] = ("A", "B", "C", "D")  # best first
 ActivityKind = Literal["call", "visit", "email", "meeting", "demo", "other"]

@@ -5,6 +5,7 @@ from functools import cached_property
 from pydantic import Field
 
 from dealcoach.playbook.schema.common import Id, NonEmpty, Strict, Text
+from dealcoach.playbook.schema.follow_up import FollowUpGuide
 from dealcoach.playbook.schema.funnel import FunnelStep
 from dealcoach.playbook.schema.grading import Grading
 from dealcoach.playbook.schema.objections import Objections
@@ -12,6 +13,7 @@ from dealcoach.playbook.schema.opportunity import OpportunityAnalysis
 from dealcoach.playbook.schema.phone_invitation import PhoneInvitation, Visit
 from dealcoach.playbook.schema.rules import ContactRaise, Rule
 from dealcoach.playbook.schema.stages import CustomerStep, Stage, WorkedCase
+from dealcoach.playbook.schema.value import ValueGuide
 
 
 class Playbook(Strict):
@@ -33,6 +35,8 @@ class Playbook(Strict):
     cases: list[WorkedCase] = []
     funnel: list[FunnelStep] = []
     objections: Objections | None = None
+    value: ValueGuide | None = None
+    follow_up: FollowUpGuide | None = None
 
     def pair_confidence(self, stage: Stage) -> str:
         """The weaker confidence of a stage and the customer step it maps to."""

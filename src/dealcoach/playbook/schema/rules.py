@@ -6,12 +6,17 @@ from dealcoach.playbook.schema.common import (
     ActivityKind,
     ActivityOutcome,
     Attitude,
+    BossTrust,
+    CircleId,
+    Confidence,
     Contact,
     DealFact,
     Id,
+    FollowsBoss,
     Influence,
     Level,
     NonEmpty,
+    PersonalNeedId,
     Severity,
     Strict,
     Text,
@@ -32,6 +37,19 @@ class PersonFilter(Strict):
     reports_to: "PersonFilter | None" = Field(default=None, description="their direct boss matches this")
     linked_to: Id | None = Field(default=None, description="a boss up the reporting line has this role")
     not_linked_to: Id | None = None
+    # politics and needs (coaching/rules.py `matches`)
+    circle: list[CircleId] = []
+    circle_recorded: bool | None = None
+    boss_trust: list[BossTrust] = []
+    follows_boss: list[FollowsBoss] = []
+    same_faction_as: Id | None = Field(default=None, description="their recorded faction is that of someone with this role")
+    other_faction_than: Id | None = Field(
+        default=None, description="their faction is recorded and differs from that of everyone with this role whose faction is recorded")
+    kpi: bool | None = None
+    needs: list[PersonalNeedId] = Field(default=[], description="any of these personal needs is recorded")
+    needs_recorded: bool | None = None
+    increment_open: bool | None = Field(
+        default=None, description="some of the playbook's increment questions (value:) is unanswered for them")
 
 
 class ActivityFilter(Strict):
@@ -41,12 +59,14 @@ class ActivityFilter(Strict):
     outcome: list[ActivityOutcome] = []
     with_: PersonFilter | None = Field(default=None, alias="with", description="the contact matches this")
     form_filled: bool | None = Field(default=None, description="the visit summary form was filled in")
+    our_side: bool | None = Field(default=None, description="someone from our side besides the rep took part")
     at_least: int = Field(default=1, ge=1)
 
-    def admits(self, kind: str, outcome: str, form_filled: bool) -> bool:
-        """Kind, outcome and form match (who the contact is, `with`, is the caller's to check)."""
+    def admits(self, kind: str, outcome: str, form_filled: bool, our_side: bool = False) -> bool:
+        """Kind, outcome, form and our side match (who the contact is, `with`, is the caller's to check)."""
         return ((not self.kind or kind in self.kind) and (not self.outcome or outcome in self.outcome)
-                and (self.form_filled is None or form_filled == self.form_filled))
+                and (self.form_filled is None or form_filled == self.form_filled)
+                and (self.our_side is None or our_side == self.our_side))
 
 
 class ContactRaise(Strict):
@@ -118,3 +138,4 @@ class Rule(Strict):
     names: list[PersonFilter] = Field(default=[], description="who {people} names in the texts (any filter)")
     covers: list[Id] = Field(default=[], description="roles and items whose own actions this action replaces")
     source: NonEmpty
+    confidence: Confidence | None = Field(default=None, description="supported: the source gives the heading, the text is ours")
