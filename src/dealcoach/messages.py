@@ -643,7 +643,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.overrule_hint": ("不对？用 --undone 编号 推翻", "Not so? Overrule with --undone ID"),
     "label.who": ("找谁", "who"),
     "label.advice_now": ("眼下要记住", "Keep in mind now"),
-    "label.warnings_more": ("警示（另有 {count} 条，用 --all 查看）", "Warnings ({count} more with --all)"),
+    # no flag here: the walk prints this view, and no flag is named mid-walk (the actions' footer names --all)
+    "label.warnings_more": ("警示（另有 {count} 条未显示）", "Warnings ({count} more not shown)"),
     "label.needs": ("需求", "Needs"),
     "label.objection_ahead": ("预计异议", "Objection to expect"),
     "needs.kpi_owner": ("KPI负责人 {names}（增量问题已答 {answered}/{total}）", "KPI owner {names} (increment {answered}/{total} answered)"),

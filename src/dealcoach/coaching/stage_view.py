@@ -5,7 +5,8 @@ coaching/objections.py); this module only puts them side by side.
 
 from __future__ import annotations
 
-from dealcoach.coaching.diagnosis import Diagnosis, diagnose
+from dealcoach.coaching import diagnosis as diagnosis_rules
+from dealcoach.coaching.diagnosis import Diagnosis
 from dealcoach.coaching.objections import ObjectionAhead, predict_objections, top_objection
 from dealcoach.coaching.value import NeedsSummary, needs_summary
 from dealcoach.deals.models import Deal
@@ -19,7 +20,8 @@ class StageView(Diagnosis):
 
 
 def stage_view(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> StageView:
-    diagnosis = diagnose(deal, playbook, catalog, lang)
+    # through the module, so a test (or a profiler) that replaces `diagnose` replaces it here too
+    diagnosis = diagnosis_rules.diagnose(deal, playbook, catalog, lang)
     ahead = None
     if playbook.objections is not None:
         report = predict_objections(deal, playbook, catalog, lang, stage_id=diagnosis.sales_stage.id)
