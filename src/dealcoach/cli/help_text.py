@@ -121,6 +121,12 @@ HELP_ZH: dict[str, str] = {
     "none, brief, regular or deep.": "接触程度：未接触、见过、常联系或深交。",
     "Their boss on this deal ('' for nobody).": "此人在这个商机中的上级（填 '' 表示没有）。",
     "inner, edge or outer (around their boss).": "与上级的圈子：核心圈、边缘或圈外（inner、edge、outer）。",
+    "The camp (派系) they belong to, as you name it.": "此人所属的派系（按你的叫法）。",
+    "Does their boss trust them: trusted, doubted or nominal (上司认可/怀疑/名义上的中层).":
+        "上司是否认可此人：上司认可、上司怀疑其能力，或名义上的中层。",
+    "Do they follow their boss: follows or resists (服从/不服从).": "此人是否服从上司：服从上司或不服从上司。",
+    "An increment answer, e.g. 获益=每年省80万 (repeat; QUESTION= clears it).":
+        "增量问题的答案，如 获益=每年省80万（可重复；只写“问题=”清除这一项）。",
     "safety, belonging, esteem, self-actualisation (repeat).": "个人需求：安全、归属、尊重、自我实现（可重复）。",
     "The project is (not) on their KPI.": "这个项目（不）在此人的考核指标里。",
     "Recently joined or changed role.": "新到任或刚换岗位。",
@@ -282,6 +288,7 @@ METAVARS_ZH: dict[str, str] = {
     "ASSESS": "商机", "EXPLAIN": "客户", "MAP": "字段=列名", "SET": "商机=等级", "INFO": "信息",
     "COMPARE": "对手", "OPTIONS": "选项", "COMMAND": "命令", "ARGS": "参数", "PATHS": "文件",
     "ACTIVITY": "记录", "PERSON": "人",
+    "FACTION": "派系", "BOSS_TRUST": "上司认可", "FOLLOWS_BOSS": "服从上司", "QUESTION": "问题", "ANSWER": "答案",
 }
 _METAVAR_WORD = re.compile(r"\b[A-Z][A-Z_]*\b")
 _REQUIRED_ARGUMENT = re.compile(r"\{([^{}]*)\}")

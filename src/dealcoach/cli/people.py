@@ -21,7 +21,7 @@ Attitude = Annotated[str | None, typer.Option("--attitude", help="supporter, neu
 Influence = Annotated[str | None, typer.Option("--influence", help="high, medium, low or unknown.")]
 Contact = Annotated[str | None, typer.Option("--contact", help="none, brief, regular or deep.")]
 ReportsTo = Annotated[str | None, typer.Option("--reports-to", help="Their boss on this deal ('' for nobody).")]
-Circle = Annotated[str | None, typer.Option("--circle", help="inner, edge or outer around their boss (内圈/边圈/外圈).")]
+Circle = Annotated[str | None, typer.Option("--circle", help="inner, edge or outer (around their boss).")]
 Faction = Annotated[str | None, typer.Option("--faction", help="The camp (派系) they belong to, as you name it.")]
 BossTrust = Annotated[str | None, typer.Option("--boss-trust", help="Does their boss trust them: trusted, doubted or nominal (上司认可/怀疑/名义上的中层).")]
 FollowsBoss = Annotated[str | None, typer.Option("--follows-boss", help="Do they follow their boss: follows or resists (服从/不服从).")]
