@@ -203,3 +203,28 @@ def test_stage_and_people_show_carry_needs_and_the_objection(run):
     assert boss["objection"]["person"] == "王总"
     hant = run("people", "show", "甲项目", "李工", "--lang", "zh-Hant").stdout
     assert "還要問他的增量問題" in hant and "上司認可" in hant
+
+
+def test_call_script_names_the_objections_to_expect_before_the_meeting(run):
+    run("deal", "new", "--name", "甲项目", "--customer-step", "supplier-screening")
+    run("people", "add", "甲项目", "--name", "王总", "--role", "decision-maker", "--influence", "high")
+    run("people", "add", "甲项目", "--name", "李工", "--role", "purchases", "--reports-to", "王总")
+    script = json.loads(run("call-script", "甲项目", "--contact", "李工", "--json").stdout)
+    people = [item["person"] for item in script["objections_ahead"]]
+    assert "王总" in people and all(item["evidence"] for item in script["objections_ahead"])
+    shown = run("call-script", "甲项目", "--contact", "李工", "--lang", "zh-Hant").stdout
+    assert "見面之前" in shown and "王总可能會說" in shown  # a name is kept as typed
+    # a cold call has no deal people to predict for
+    cold = json.loads(run("call-script", "--contact", "张经理", "--account", "乙公司", "--json").stdout)
+    assert cold["objections_ahead"] == []
+
+
+def test_the_deal_brief_carries_the_needs_and_each_persons_value_and_objection(run, tmp_path):
+    run("deal", "new", "--name", "甲项目", "--customer-step", "supplier-screening")
+    run("people", "add", "甲项目", "--name", "王总", "--role", "decision-maker", "--influence", "high")
+    run("people", "add", "甲项目", "--name", "李工", "--kpi", "--increment", "获益=每年省80万", "--reports-to", "王总")
+    out = tmp_path / "brief.html"
+    assert run("report", "甲项目", "-o", str(out), "--lang", "zh").exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<section id="needs">' in page and "KPI负责人 李工（增量问题已答 1/7）" in page
+    assert "讲他能得到的增量：每年省80万" in page and "预计异议：王总可能会说" in page

@@ -140,6 +140,7 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
          probability: ProbabilityOpt = None, customer_step: StepOpt = None, notes: NotesOpt = None,
          competitor: CompetitorOpt = None,
          owner: Annotated[str | None, typer.Option("--owner", help="Reassign the deal to this rep (recorded in its history).")] = None,
+         milestone: Annotated[str | None, typer.Option("--milestone-date", help="When the next key milestone falls (a decision meeting, the bid opening); '' clears it.")] = None,
          lang: LangOption = None, json: JsonOption = False) -> None:
     """Change a deal's fields by flags (or, with no flags on a terminal, by answering questions).
 
@@ -158,6 +159,8 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
 
             raise UsageError("--owner: give the rep's name")
         changes["owner"] = owner.strip()
+    if milestone is not None:  # followup times touches around it (前紧后松)
+        changes["milestone_on"] = milestone or None
     with open_store() as store:
         deal = store.find(deal_ref)
         if not changes:

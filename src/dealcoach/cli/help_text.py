@@ -100,6 +100,8 @@ HELP_ZH: dict[str, str] = {
     "Export a deal as a deal file (YAML) that `deal import` and `stage --deal-file` read back.":
         "把商机导出为商机文件（YAML），可再用 deal import 或 stage --deal-file 读入。",
     "Write to FILE instead of stdout.": "写入文件，而不是打印到标准输出。",
+    "When the next key milestone falls (a decision meeting, the bid opening); '' clears it.":
+        "下一个关键节点的日期（如决策会、开标）；填 '' 清除。",
     "Close a deal won or lost, with the reason.": "结束商机：赢单或丢单，并记下原因。",
     "Closed won, or lost.": "赢单还是丢单。",
     "Why it was won or lost.": "赢单或丢单的原因。",
@@ -274,7 +276,7 @@ METAVARS: dict[str, str] = {
     "--confirmed-pain": "TEXT", "--meeting-place": "PLACE", "--customer-step": "STEP", "--competitor": "NAME",
     "--attendee": "NAME", "--contact": "NAME", "--reports-to": "NAME", "--owner": "REP", "--deal-file": "FILE",
     "--answers": "FILE", "--ics": "FILE", "-o": "FILE", "--mapping": "FILE", "--done": "ID", "--undone": "ID",
-    "--days": "DAYS", "--limit": "COUNT", "--top": "COUNT", "--sort": "KEY", "--form": "FIELD=TEXT", "--grade": "GRADE",
+    "--days": "DAYS", "--limit": "COUNT", "--milestone-date": "DATE", "--top": "COUNT", "--sort": "KEY", "--form": "FIELD=TEXT", "--grade": "GRADE",
 }
 METAVARS_ZH: dict[str, str] = {
     "LANG": "语言", "DATE": "日期", "WHEN": "时间", "TEXT": "文字", "PLACE": "地点", "STEP": "步骤", "NAME": "名称",

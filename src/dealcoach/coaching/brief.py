@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from dealcoach.coaching.diagnosis import Diagnosis, diagnose
 from dealcoach.coaching.followup import FollowUp, follow_up_for
 from dealcoach.coaching.people import PowerMap, coach_person, power_map
+from dealcoach.coaching.value import NeedsSummary, needs_summary
 from dealcoach.deals.models import Activity, Deal, Person
 from dealcoach.i18n import Lang
 from dealcoach.playbook.models import Playbook, RoleCatalog
@@ -24,6 +25,8 @@ class PersonBrief(BaseModel):
     roles: list[str]
     strategies: list[str]
     warnings: list[str]
+    value: list[str] = []  # the value framed from their increment answers
+    objection: str | None = None  # the objection to expect from them, with the evidence to prepare
 
 
 class TimelineEntry(BaseModel):
@@ -42,6 +45,7 @@ class DealBrief(BaseModel):
     people: list[PersonBrief]
     follow_up: FollowUp | None
     timeline: list[TimelineEntry]
+    needs: NeedsSummary | None = None
 
 
 def local_timeline(activities: list[Activity]) -> list[TimelineEntry]:
@@ -57,8 +61,12 @@ def deal_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.d
         coaching = coach_person(deal, person.name, playbook, catalog, lang)
         people.append(PersonBrief(person=person, roles=[r.name for r in coaching.roles],
                                   strategies=[s for r in coaching.roles for s in r.strategies][:3],
-                                  warnings=[w.message for w in coaching.warnings]))
+                                  warnings=[w.message for w in coaching.warnings],
+                                  value=[line.frame for line in coaching.value.answered if line.frame]
+                                  if coaching.value else [],
+                                  objection=coaching.objection.line if coaching.objection else None))
     return DealBrief(deal=deal, today=today, diagnosis=diagnosis, power_map=power_map(deal, playbook, catalog, lang),
                      people=people,
                      follow_up=follow_up_for(deal, playbook, today, lang) if deal.status == "open" else None,
-                     timeline=local_timeline(deal.activities))
+                     timeline=local_timeline(deal.activities),
+                     needs=needs_summary(deal, playbook, catalog, lang) if playbook.value is not None else None)

@@ -17,6 +17,12 @@ Seed 003: follow up on a rhythm set by the prospect's grade (the playbook's
 - Pretext of a stored deal: the one after the pretext last used with that contact, a touch that
   names no one counting as one with the main contact (the first pretext when none was used). A file row has no log: one step per cadence period, starting apart for different
   names.
+- Around the deal's next key milestone (前紧后松, the playbook's `follow_up.milestone`): in the days
+  before it (the rep's `milestone_on`, a booked meeting, the expected close) the grade's cadence is
+  shortened and a touch falls on the day before it at the latest; in the days after the last one
+  it is lengthened.
+- Persistence: the touch about to be made with a contact is one more than the touches logged with
+  them (a touch that names no one counting as one with the main contact).
 - Date arithmetic saturates at the calendar's ends: a date stored by an older version (9999-12-31)
   gives a due date of 9999-12-31, never an OverflowError for the whole store.
 """
@@ -27,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dealcoach.deals.models import Activity, Deal
-from dealcoach.playbook.models import Grading
+from dealcoach.playbook.models import Grading, MilestoneTiming
 
 UNGRADED_CADENCE_GRADE = "C"
 DEFAULT_CADENCE_DAYS = 14
@@ -95,6 +101,52 @@ def next_pretext(grading: Grading | None, deal: Deal, contact: str | None) -> st
     if not used:
         return ids[0]
     return ids[(ids.index(used[-1]) + 1) % len(ids)]
+
+
+def key_dates(deal: Deal) -> list[dt.date]:
+    """The deal's key dates, in order: the next key milestone the rep recorded, the meetings booked
+    on calls, the expected close."""
+    dates = [deal.milestone_on, deal.expected_close]
+    dates += [local_date(a.meeting.at) for a in deal.activities if a.meeting is not None and a.meeting.at is not None]
+    return sorted(d for d in dates if d is not None)
+
+
+def milestone_phase(deal: Deal, today: dt.date, timing: MilestoneTiming) -> tuple[str | None, dt.date | None]:
+    """("before", the date) within `before_days` of the next key date; else ("after", the date)
+    within `after_days` after the last one; else (None, None)."""
+    dates = key_dates(deal)
+    upcoming = next((d for d in dates if d >= today), None)
+    if upcoming is not None and (upcoming - today).days <= timing.before_days:
+        return "before", upcoming
+    past = [d for d in dates if d < today]
+    if past and (today - past[-1]).days <= timing.after_days:
+        return "after", past[-1]
+    return None, None
+
+
+def milestone_cadence(cadence: int, phase: str | None, timing: MilestoneTiming) -> int:
+    """前紧后松: the grade's cadence, shorter before a key milestone, longer after it."""
+    if phase == "before":
+        return max(1, round(cadence * timing.before_share))
+    if phase == "after":
+        return max(cadence, round(cadence * timing.after_factor))
+    return cadence
+
+
+def milestone_due(due: dt.date, phase: str | None, milestone: dt.date | None, last_touch: dt.date | None) -> dt.date:
+    """Before a key milestone, one touch falls on the day before it at the latest (unless the last
+    touch already did)."""
+    if phase != "before" or milestone is None:
+        return due
+    eve = add_days(milestone, -1)
+    if last_touch is not None and last_touch >= eve:
+        return due
+    return min(due, eve)
+
+
+def touches_with(deal: Deal, contact: str | None) -> int:
+    """Touches logged with this contact; one that names no one counts as one with them (as for pretexts)."""
+    return sum(1 for a in deal.activities if contact is None or a.contact in (contact, None))
 
 
 @dataclass(frozen=True)

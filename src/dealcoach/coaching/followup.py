@@ -12,14 +12,25 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from dealcoach.coaching.cadence import UNGRADED_CADENCE_GRADE, add_days, cadence_days, due_date, local_date, touch_of
+from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadence_days, due_date, local_date,
+                                        milestone_cadence, milestone_due, milestone_phase, touch_of, touches_with)
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import Playbook
+from dealcoach.playbook.models import FollowUpGuide, Playbook, RoleCatalog
+from dealcoach.textfill import fill
 
 __all__ = ["FollowUp", "effective_grade", "follow_up_for", "local_date", "plan_follow_ups", "stable_uid", "to_ics"]
+
+
+class BorrowStrength(BaseModel):
+    """Someone to borrow strength from (杠杆借力) for this deal, and what to ask of them."""
+
+    id: str
+    who: str
+    ask: str
+    people: list[str] = []
 
 
 class FollowUp(BaseModel):
@@ -41,6 +52,12 @@ class FollowUp(BaseModel):
     owner: str | None
     kind: Literal["rhythm", "meeting", "next-step"] = "rhythm"
     at: dt.datetime | None = None  # a booked meeting or a dated next step has a time of day
+    # follow-up as the source teaches it (the playbook's follow_up:)
+    touch: int = Field(default=1, description="the touch about to be made with the contact, counted from the log")
+    persistence: str | None = None
+    milestone_on: dt.date | None = Field(default=None, description="the key milestone the rhythm is timed around")
+    milestone_phase: Literal["before", "after"] | None = None
+    borrow: list[BorrowStrength] = []
 
 
 def effective_grade(deal: Deal) -> tuple[str | None, str]:
@@ -60,32 +77,42 @@ def stable_uid(deal: Deal, contact: str | None) -> str:
 
 # The deal fields planning reads: bulk callers read only these (`store.deals(fields=PLAN_FIELDS)`).
 # A test plans from whole deals and from these alone and compares: add here what planning starts to read.
-PLAN_FIELDS = frozenset({"account", "activities", "people", "manual_grade", "computed_grade", "status", "playbook"})
+PLAN_FIELDS = frozenset({"account", "activities", "people", "manual_grade", "computed_grade", "status", "playbook",
+                         "milestone_on", "expected_close"})
 
 
 def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], today: dt.date, days: int,
                     lang: Lang) -> list[FollowUp]:
     """Open deals due within `days` (overdue first, most overdue first). `deals` is read once, so a
     stream from the store works; `playbooks` by id (a mapping that loads on demand works)."""
+    from dealcoach.playbook.loader import load_catalog
+
     plan = []
+    catalog = load_catalog()
     for deal in deals:
         if deal.status != "open":
             continue
-        item = follow_up_for(deal, playbooks[deal.playbook], today, lang)
+        item = follow_up_for(deal, playbooks[deal.playbook], today, lang, catalog)
         if (item.due - today).days <= days:
             plan.append(item)
         plan += [a for a in appointments_of(deal, today, lang) if (a.due - today).days <= days]
     return sorted(plan, key=lambda f: (f.due, "ABCD-".index(f.grade) if f.grade in "ABCD-" else 9, f.deal))
 
 
-def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> FollowUp:
-    """When one deal is due next, by its grade's rhythm and its last touch, with whom and why."""
+def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
+                  catalog: RoleCatalog | None = None) -> FollowUp:
+    """When one deal is due next, by its grade's rhythm (timed around its next key milestone) and its
+    last touch, with whom and why; how persistent we have been with them; whom to borrow strength from."""
     grade, source = effective_grade(deal)
     cadence_grade = grade or UNGRADED_CADENCE_GRADE
     cadence = cadence_days(playbook.grading, cadence_grade)
+    guide = playbook.follow_up
+    phase, milestone = milestone_phase(deal, today, guide.milestone) if guide else (None, None)
+    if guide is not None:
+        cadence = milestone_cadence(cadence, phase, guide.milestone)
     touch = touch_of(deal, playbook.grading)
     last_touch, contact, pretext_id = touch.last_touch, touch.contact, touch.pretext_id
-    due = due_date(cadence, today, last_touch)
+    due = milestone_due(due_date(cadence, today, last_touch), phase, milestone, last_touch)
     pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
         if playbook.grading else None
     overdue = (today - due).days
@@ -98,15 +125,59 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) ->
         why = message("followup.touched_today", lang, grade=cadence_grade, cadence=cadence)
     else:
         why = message("followup.due", lang, days=(today - last_touch).days, grade=cadence_grade, cadence=cadence)
+    if phase is not None:  # the milestone sets the rhythm: say so, then how long since the last touch
+        timing = guide.milestone
+        why = fill(getattr(timing, phase).get(lang), {"date": milestone.isoformat(), "cadence": cadence,
+                                                       "days": (milestone - today).days}) + " " + (
+            message("followup.never", lang) if last_touch is None else
+            message("followup.last_touch_overdue", lang, days=(today - last_touch).days, overdue=overdue)
+            if overdue > 0 else message("followup.last_touch_today", lang) if last_touch >= today
+            else message("followup.last_touch", lang, days=(today - last_touch).days))
     if source == "ungraded":
         why += " " + message("followup.ungraded", lang)
+    number = touches_with(deal, contact) + 1
     return FollowUp(
         deal_id=deal.id, deal=deal.name, account=deal.account, contact=contact, grade=grade or "-",
         grade_source=source, cadence_days=cadence, last_touch=last_touch, due=due, days_overdue=max(overdue, 0),
         why=why, pretext_id=pretext_id, pretext=pretext.text.get(lang) if pretext else None,
         pretext_detail=pretext.detail.get(lang) if pretext and pretext.detail else None,
         uid=stable_uid(deal, contact), owner=deal.owner,
+        touch=number, persistence=persistence_text(guide, number, contact, lang) if guide else None,
+        milestone_on=milestone, milestone_phase=phase,
+        borrow=borrow_strength(deal, playbook, catalog, lang) if guide and guide.borrow else [],
     )
+
+
+def persistence_text(guide: FollowUpGuide, touch: int, contact: str | None, lang: Lang) -> str | None:
+    """What the playbook says about this touch number (the last step at or below it); from the second
+    touch on, with the reminder not to show eagerness (不要流露强烈的渴望)."""
+    step = next((s for s in sorted(guide.persistence, key=lambda s: -s.touch) if s.touch <= touch), None)
+    if step is None:
+        return None
+    text = fill(step.text.get(lang), {"touch": touch, "contact": contact or message("people.them", lang)})
+    return text + (("" if lang != "en" else " ") + guide.eagerness.get(lang) if touch >= 2 else "")
+
+
+def borrow_strength(deal: Deal, playbook: Playbook, catalog: RoleCatalog | None, lang: Lang) -> list[BorrowStrength]:
+    """Whom to borrow strength from, by the playbook's `follow_up.borrow` conditions. They name only
+    recorded facts (the loader checks), so no stage is worked out for them."""
+    from dealcoach.coaching.rules import Situation, holds, people_matching
+
+    if catalog is None:
+        from dealcoach.playbook.loader import load_catalog
+
+        catalog = load_catalog()
+    situation = Situation(deal, playbook, catalog, 0, 0, frozenset(deal.done_ids()))
+    separator = "、" if lang != "en" else ", "
+    found = []
+    for borrow in playbook.follow_up.borrow:
+        if not holds(borrow.when, situation):
+            continue
+        people = [p.name for p in deal.people if any(p in people_matching(f, situation) for f in borrow.names)]
+        found.append(BorrowStrength(id=borrow.id, who=borrow.who.get(lang), people=people,
+                                    ask=fill(borrow.ask.get(lang), {"people": separator.join(people) or
+                                                                    message("people.them", lang)})))
+    return found
 
 
 def appointments_of(deal: Deal, today: dt.date, lang: Lang) -> list[FollowUp]:

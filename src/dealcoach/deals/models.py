@@ -285,6 +285,8 @@ class Deal(DealModel):
     our_cost: float | None = Field(default=None, ge=0, le=MAX_AMOUNT, description="what delivering it costs us")
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
     expected_close: dt.date | None = None
+    milestone_on: dt.date | None = Field(
+        default=None, description="when the deal's next key milestone falls (a decision meeting, the bid opening)")
     probability: float | None = None
     customer_step: Id | None = None
     signals: list[Id] = Field(default=[], description="customer-step signals the rep has observed")
@@ -341,7 +343,7 @@ class Deal(DealModel):
     def _currency(cls, value: object) -> object:
         return parse.parse_currency(value, None) if isinstance(value, str) else value
 
-    _dates = field_validator("expected_close", "closed_on", mode="before")(_day)
+    _dates = field_validator("expected_close", "closed_on", "milestone_on", mode="before")(_day)
 
     # the short forms of a hand-written file: done: [a, b], pains: [交货不及时], competitors: [B公司]
     @field_validator("done", mode="before")

@@ -172,9 +172,27 @@ def _check_borrow(playbook: Playbook, role_ids, stage_ids) -> list[tuple[tuple, 
     """Whom to borrow strength from is decided by recorded facts only: `followup` plans many deals
     and works out no stage for them."""
     problems: list[tuple[tuple, str]] = []
-    for index, borrow in enumerate(playbook.follow_up.borrow):
+    from dealcoach.textfill import placeholders
+
+    guide = playbook.follow_up
+    texts = [(("follow_up", "milestone", key), getattr(guide.milestone, key), {"date", "days", "cadence"})
+             for key in ("before", "after")]
+    texts += [(("follow_up", "persistence", i, "text"), step.text, {"touch", "contact"})
+              for i, step in enumerate(guide.persistence)]
+    texts += [(("follow_up", "borrow", i, "ask"), borrow.ask, {"people"}) for i, borrow in enumerate(guide.borrow)]
+    for loc, text, allowed in texts:
+        for lang in ("zh", "en"):
+            unknown = sorted(placeholders(getattr(text, lang)) - allowed)
+            if unknown:
+                problems.append(((*loc, lang), f"unknown placeholder {{{unknown[0]}}} (allowed: "
+                                 f"{', '.join('{' + p + '}' for p in sorted(allowed))})"))
+    ids = [b.id for b in guide.borrow]
+    problems += [(("follow_up", "borrow", i, "id"), f"duplicate id {b!r}") for i, b in enumerate(ids) if ids.index(b) != i]
+    for index, borrow in enumerate(guide.borrow):
         loc = ("follow_up", "borrow", index, "when")
         problems += list(_check_condition(borrow.when, loc, playbook, role_ids, stage_ids))
+        for f_index, person_filter in enumerate(borrow.names):
+            problems += _check_filter(person_filter, ("follow_up", "borrow", index, "names", f_index), role_ids)
         problems += [(where, f"{kind} says where the deal stands, not what is on record: "
                              "whom to borrow strength from may only name recorded facts")
                      for where, kind in _condition_kinds(borrow.when, loc) if kind in _POSITION_CONDITIONS]

@@ -7,6 +7,7 @@ import datetime as dt
 from rich.console import Console
 from rich.text import Text
 
+from dealcoach import typeset
 from dealcoach.coaching.followup import FollowUp
 from dealcoach.coaching.funnel import Funnel
 from dealcoach.deals.models import Deal
@@ -63,7 +64,7 @@ def followup_table(plan: list[FollowUp], today: dt.date, lang: Lang, days: int =
         pretext = Text(item.pretext or "")
         if item.pretext_detail:
             pretext.append(f"\n{item.pretext_detail}", style="dim")
-        rows.append([due, Text(item.deal), Text(item.contact or "—"), grade, Text(item.why), pretext])
+        rows.append([due, Text(item.deal), Text(item.contact or "—"), grade, _why(item, lang), pretext])
     if not plan:
         rows.append(["", message("followup.nothing_window", lang, until=until) if days
                      else message("followup.nothing", lang), "", "", "", ""])
@@ -77,6 +78,17 @@ STAGE_FLOW_COLUMNS = (
     FittedColumn("funnel.completed", "right", 8, WHOLE), FittedColumn("funnel.conversion", "right", 7, WHOLE),
     FittedColumn("funnel.median_days", "right", 6, WHOLE),
 )
+
+
+def _why(item: FollowUp, lang: Lang) -> Text:
+    """Why now, then how persistent we have been with them and whom to borrow strength from."""
+    why = Text(item.why)
+    if item.persistence:
+        why.append(f"\n{item.persistence}", style="dim")
+    for borrow in item.borrow:
+        label = typeset.colon(message("followup.borrow", lang), lang)
+        why.append(f"\n{label}{typeset.colon(borrow.who, lang)}{borrow.ask}", style="cyan")
+    return why
 
 
 def render_funnel(console: Console, funnel: Funnel, lang: Lang) -> None:

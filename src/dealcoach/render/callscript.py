@@ -169,6 +169,13 @@ def objections_panel(script: CallScript, lang: Lang) -> Panel:
                  border_style="magenta")
 
 
+def objections_ahead_panel(script: CallScript, lang: Lang) -> Panel:
+    """Before the meeting where we are absent: whose objection to expect and the evidence to bring."""
+    lines = [Text(item.line) for item in script.objections_ahead]
+    return Panel(Group(*lines), title=Text(message("call.section.objections_ahead", lang)), title_align="left",
+                 border_style="magenta")
+
+
 def visit_panel(visit: VisitPlan, lang: Lang, title_key: str = "call.section.visit") -> Panel:
     grid = _grid()
     grid.add_row(Text(message("call.label.expects", lang)), Text(visit.customer_expects, style="dim"))
@@ -191,6 +198,8 @@ def render_script(console: Console, script: CallScript, lang: Lang) -> None:
         console.print(step_panel(step, number, lang))
     if script.objections:
         console.print(objections_panel(script, lang))
+    if script.objections_ahead:
+        console.print(objections_ahead_panel(script, lang))
     if script.visit:
         console.print(visit_panel(script.visit, lang))
 
@@ -284,6 +293,9 @@ def to_markdown(script: CallScript, lang: Lang) -> str:
         for group in script.objections:
             first = group.objections[0]
             out.append(f"- **{md(group.name)}** “{md(first.says)}” → {md(first.response)}")
+    if script.objections_ahead:
+        out += ["", f"## {md(message('call.section.objections_ahead', lang))}", ""]
+        out += [f"- {md(item.line)}" for item in script.objections_ahead]
     if script.visit:
         visit = script.visit
         out += ["", f"## {md(message('call.section.visit', lang))}", ""]

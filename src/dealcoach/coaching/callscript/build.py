@@ -27,6 +27,7 @@ from dealcoach.coaching.callscript.model import (
     VisitPlan,
 )
 from dealcoach.coaching.diagnosis import current_stage_index
+from dealcoach.coaching.objections import ObjectionAhead, objection_for, predict_objections, top_objection
 from dealcoach.deals.edit import ensure_valid, with_fields
 from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, Pain, Person
@@ -353,7 +354,22 @@ def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, prof
         objection_advice=_texts(invitation.objection_advice, fields, lang),
         visit=_visit(playbook, stage, deal, contact, catalog, fields, lang),
         source=invitation.source,
+        objections_ahead=[] if cold else objections_ahead(deal, playbook, catalog, stage.id, contact, lang),
     )
+
+
+def objections_ahead(deal: Deal, playbook: Playbook, catalog: RoleCatalog, stage_id: str, contact: Person | None,
+                     lang: Lang) -> list[ObjectionAhead]:
+    """The contact's first predicted objection, then the weightiest stakeholder's (coaching/objections.py)."""
+    if playbook.objections is None or not deal.people:
+        return []
+    report = predict_objections(deal, playbook, catalog, lang, stage_id=stage_id)
+    found = [objection_for(report, contact.name, lang) if contact else None, top_objection(report, deal, catalog, lang)]
+    kept: list[ObjectionAhead] = []
+    for item in found:
+        if item is not None and (item.person, item.id) not in {(k.person, k.id) for k in kept}:
+            kept.append(item)
+    return kept
 
 
 def _build_step(step: ScriptStep, adaptation: StepAdaptation | None, returning: bool, fields: dict,

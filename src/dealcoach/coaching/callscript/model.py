@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from dealcoach.coaching.objections import ObjectionAhead
 from dealcoach.deals.models import Meeting
 
 
@@ -162,6 +163,8 @@ class CallScript(BaseModel):
     objection_advice: list[str]
     visit: VisitPlan | None
     source: str
+    # before the meeting where we are absent: the contact's and the weightiest person's objection
+    objections_ahead: list[ObjectionAhead] = []
 
     def step(self, step_id: str) -> CallStep:
         return next(s for s in self.steps if s.id == step_id)

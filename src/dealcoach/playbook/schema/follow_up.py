@@ -6,7 +6,7 @@ coaching/cadence.py's; this section holds its parameters and words."""
 from pydantic import Field
 
 from dealcoach.playbook.schema.common import Confidence, Id, NonEmpty, Strict, Text
-from dealcoach.playbook.schema.rules import Condition
+from dealcoach.playbook.schema.rules import Condition, PersonFilter
 
 
 class MilestoneTiming(Strict):
@@ -34,7 +34,8 @@ class BorrowStrength(Strict):
 
     id: Id
     who: Text
-    ask: Text = Field(description="what we want them to do (希望别人做什么)")
+    ask: Text = Field(description="what we want them to do (希望别人做什么); {people} names whom it is for")
+    names: list[PersonFilter] = Field(default=[], description="who {people} names (any filter)")
     when: Condition
     confidence: Confidence
 
