@@ -44,7 +44,12 @@ def followup(
     with open_store() as store:
         # one streamed query of the fields planning reads; no deal is kept once planned
         deals = read_deals(store, owner=owner, status="open", fields=PLAN_FIELDS)
-        plan = plan_follow_ups(deals, PlaybooksById(), day, days, lang_)
+        playbooks = PlaybooksById()
+        plan = plan_follow_ups(deals, playbooks, day, days, lang_)
+        from dealcoach.usecases.followup import add_borrow_strength
+
+        # whom to borrow strength from: for the rows the table shows (every row with --all)
+        plan = add_borrow_strength(store, plan, len(plan) if all_ else limit, playbooks, lang_)
     if ics is not None:
         from dealcoach.files import write_atomic
 

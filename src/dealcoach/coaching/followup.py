@@ -84,15 +84,14 @@ PLAN_FIELDS = frozenset({"account", "activities", "people", "manual_grade", "com
 def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], today: dt.date, days: int,
                     lang: Lang) -> list[FollowUp]:
     """Open deals due within `days` (overdue first, most overdue first). `deals` is read once, so a
-    stream from the store works; `playbooks` by id (a mapping that loads on demand works)."""
-    from dealcoach.playbook.loader import load_catalog
-
+    stream from the store works; `playbooks` by id (a mapping that loads on demand works). Whom to
+    borrow strength from is left out (a per-deal reading of its people): usecases/followup.py adds
+    it to the rows a rep acts on."""
     plan = []
-    catalog = load_catalog()
     for deal in deals:
         if deal.status != "open":
             continue
-        item = follow_up_for(deal, playbooks[deal.playbook], today, lang, catalog)
+        item = follow_up_for(deal, playbooks[deal.playbook], today, lang, borrow=False)
         if (item.due - today).days <= days:
             plan.append(item)
         plan += [a for a in appointments_of(deal, today, lang) if (a.due - today).days <= days]
@@ -100,7 +99,7 @@ def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], to
 
 
 def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
-                  catalog: RoleCatalog | None = None) -> FollowUp:
+                  catalog: RoleCatalog | None = None, borrow: bool = True) -> FollowUp:
     """When one deal is due next, by its grade's rhythm (timed around its next key milestone) and its
     last touch, with whom and why; how persistent we have been with them; whom to borrow strength from."""
     grade, source = effective_grade(deal)
@@ -144,7 +143,7 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
         uid=stable_uid(deal, contact), owner=deal.owner,
         touch=number, persistence=persistence_text(guide, number, contact, lang) if guide else None,
         milestone_on=milestone, milestone_phase=phase,
-        borrow=borrow_strength(deal, playbook, catalog, lang) if guide and guide.borrow else [],
+        borrow=borrow_strength(deal, playbook, catalog, lang) if borrow and guide and guide.borrow else [],
     )
 
 
@@ -173,7 +172,8 @@ def borrow_strength(deal: Deal, playbook: Playbook, catalog: RoleCatalog | None,
     for borrow in playbook.follow_up.borrow:
         if not holds(borrow.when, situation):
             continue
-        people = [p.name for p in deal.people if any(p in people_matching(f, situation) for f in borrow.names)]
+        named = {id(p) for f in borrow.names for p in people_matching(f, situation)}
+        people = [p.name for p in deal.people if id(p) in named]
         found.append(BorrowStrength(id=borrow.id, who=borrow.who.get(lang), people=people,
                                     ask=fill(borrow.ask.get(lang), {"people": separator.join(people) or
                                                                     message("people.them", lang)})))

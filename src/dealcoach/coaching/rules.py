@@ -64,9 +64,8 @@ class Situation:
 def matches(person: Person, where: PersonFilter, situation: Situation) -> bool:
     if where.roles and not (situation.roles_of(person) & situation.wanted_roles(where.roles)):
         return False
-    for field in ("attitude", "influence", "contact", "level"):
-        allowed = getattr(where, field)
-        if allowed and getattr(person, field) not in allowed:
+    for field, allowed in where.value_checks:
+        if getattr(person, field) not in allowed:
             return False
     if where.level_recorded is not None and (person.level is not None) != where.level_recorded:
         return False
@@ -82,15 +81,12 @@ def matches(person: Person, where: PersonFilter, situation: Situation) -> bool:
         return False
     if where.not_linked_to is not None and _linked(person, where.not_linked_to, situation):
         return False
-    return _matches_politics(person, where, situation)
+    return not where.asks_politics or _matches_politics(person, where, situation)
 
 
 def _matches_politics(person: Person, where: PersonFilter, situation: Situation) -> bool:
-    """The politics and needs part of a filter: circle, boss relations, faction, KPI, personal needs."""
-    for field in ("circle", "boss_trust", "follows_boss"):
-        allowed = getattr(where, field)
-        if allowed and getattr(person, field) not in allowed:
-            return False
+    """The politics and needs part of a filter (circle, boss relations and the other enum fields are
+    in `value_checks`): factions, KPI, personal needs, the increment."""
     if where.circle_recorded is not None and (person.circle is not None) != where.circle_recorded:
         return False
     if where.kpi is not None and bool(person.kpi) != where.kpi:

@@ -1,5 +1,7 @@
 """`rules:`: warning rules and the typed condition language (interpreted only by coaching/rules.py)."""
 
+from functools import cached_property
+
 from pydantic import Field, model_validator
 
 from dealcoach.playbook.schema.common import (
@@ -50,6 +52,21 @@ class PersonFilter(Strict):
     needs_recorded: bool | None = None
     increment_open: bool | None = Field(
         default=None, description="some of the playbook's increment questions (value:) is unanswered for them")
+
+    # Worked out once per filter (a filter is matched against every person of every deal of a pipeline)
+    @cached_property
+    def value_checks(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """The person fields this filter restricts to a set of values, with those values."""
+        return tuple((name, frozenset(getattr(self, name))) for name in
+                     ("attitude", "influence", "contact", "level", "circle", "boss_trust", "follows_boss")
+                     if getattr(self, name))
+
+    @cached_property
+    def asks_politics(self) -> bool:
+        """Whether the filter asks about factions, the KPI, personal needs or the increment."""
+        return any(getattr(self, name) not in (None, []) for name in
+                   ("circle_recorded", "same_faction_as", "other_faction_than", "kpi", "needs", "needs_recorded",
+                    "increment_open"))
 
 
 class ActivityFilter(Strict):
@@ -121,6 +138,11 @@ class Condition(Strict):
         return self
 
     def kind(self) -> str:
+        return self._kind
+
+    @cached_property
+    def _kind(self) -> str:
+        # worked out once per condition: the rules ask it for every deal of a pipeline
         return next(key for key in _CONDITION_KEYS if getattr(self, key) is not None)
 
 
