@@ -228,3 +228,44 @@ def test_the_deal_brief_carries_the_needs_and_each_persons_value_and_objection(r
     page = out.read_text(encoding="utf-8")
     assert '<section id="needs">' in page and "KPI负责人 李工（增量问题已答 1/7）" in page
     assert "讲他能得到的增量：每年省80万" in page and "预计异议：王总可能会说" in page
+
+
+def test_pain_need_types_by_label_in_the_needs_summary(run):
+    from conftest import EXAMPLES
+
+    run("deal", "import", str(EXAMPLES / "company-a-information-system.yaml"))
+    assert run("deal", "edit", "A公司", "--pain-kind", "交货=基本型", "--pain-kind", "重要客户=exciting").exit_code == 0
+    pains = json.loads(run("deal", "show", "A公司", "--json").stdout)["pains"]
+    assert [p["kind"] for p in pains] == ["basic", "exciting"]
+    needs = json.loads(run("stage", "A公司", "--json").stdout)["needs"]
+    assert needs["need_types"] == {"basic": ["交货不及时"], "exciting": ["重要客户转向其他供应商,盈利水平急转直下"]}
+    assert "(basic need 1, exciting need 1)" in needs["line"] and len(needs["need_type_advice"]) == 2
+    for bad in ("不存在=基本型", "交货=超级", "交货"):
+        result = run("deal", "edit", "A公司", "--pain-kind", bad)
+        assert result.exit_code == 1 and "--pain-kind" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert run("deal", "edit", "A公司", "--pain-kind", "交货=").exit_code == 0  # TYPE left empty clears it
+    assert json.loads(run("deal", "show", "A公司", "--json").stdout)["pains"][0]["kind"] is None
+
+
+def test_people_edit_asks_the_politics_and_needs_on_a_terminal(run, keys):
+    ENTER, SPACE, DOWN, UP = "\r", " ", "\x1b[B", "\x1b[A"
+
+    run("deal", "new", "--name", "甲项目")
+    run("people", "add", "甲项目", "--name", "王总", "--role", "decision-maker")
+    run("people", "add", "甲项目", "--name", "李工", "--reports-to", "王总")
+    # nothing recorded yet: each choice starts at "not known", the last option
+    keys.send_text(UP + ENTER)               # circle: outer
+    keys.send_text(UP * 2 + ENTER)           # boss trust: doubted
+    keys.send_text(ENTER)                    # follows boss: not known
+    keys.send_text("新派" + ENTER)           # faction
+    keys.send_text("y")                      # the project is on their KPI
+    keys.send_text(SPACE + DOWN * 2 + SPACE + ENTER)  # needs: safety, esteem
+    keys.send_text("交货延迟 20%" + ENTER)   # current state
+    keys.send_text("每年省80万" + ENTER)     # gain
+    keys.send_text(ENTER * 5)                # the other increment questions: left open
+    result = run("people", "edit", "甲项目", "李工")
+    assert result.exit_code == 0, result.output
+    person = next(p for p in json.loads(run("people", "list", "甲项目", "--json").stdout) if p["name"] == "李工")
+    assert (person["circle"], person["boss_trust"], person["follows_boss"]) == ("outer", "doubted", None)
+    assert person["faction"] == "新派" and person["kpi"] is True and person["needs"] == ["safety", "esteem"]
+    assert person["increment"] == {"current-state": "交货延迟 20%", "gain": "每年省80万"}

@@ -333,3 +333,36 @@ def _filter_typed_text(question):
 
     app.key_bindings = merge_key_bindings([app.key_bindings, typed])
     return question
+
+
+def ask_person_politics(person, playbook, lang: Lang) -> dict:
+    """`people edit DEAL NAME` with no flags, on a terminal: their circle, their boss's trust, whether
+    they follow their boss, their faction, the KPI, personal needs and (for a KPI owner) the increment
+    answers; each starts at what is recorded."""
+    def pick(field: str, values: tuple[str, ...], current: str | None) -> str | None:
+        options: list[tuple[str, str | None]] = [(message(f"value.{v}", lang), v) for v in values]
+        options.append((message("prompt.not_known", lang), None))
+        return ask_select(message(f"prompt.person_{field}", lang), options, default=current)
+
+    changes: dict = {
+        "circle": pick("circle", ("inner", "edge", "outer"), person.circle),
+        "boss_trust": pick("boss_trust", ("trusted", "doubted", "nominal"), person.boss_trust),
+        "follows_boss": pick("follows_boss", ("follows", "resists"), person.follows_boss),
+        "faction": ask_text(message("prompt.person_faction", lang), default=person.faction or "") or None,
+        "kpi": ask_confirm(message("prompt.person_kpi", lang), default=bool(person.kpi)),
+        "needs": ask_checkbox(message("prompt.person_needs", lang),
+                              [(message(f"value.{n}", lang), n) for n in ("safety", "belonging", "esteem",
+                                                                          "self-actualisation")],
+                              checked=set(person.needs)),
+    }
+    if changes["kpi"] and playbook.value is not None:
+        answers = dict(person.increment)
+        for question in playbook.value.increment:
+            answer = ask_text(colon_end(f"{question.name.get(lang)} · {question.question.get(lang)}", lang),
+                              default=answers.get(question.id, ""))
+            if answer:
+                answers[question.id] = answer
+            else:
+                answers.pop(question.id, None)
+        changes["increment"] = answers
+    return changes

@@ -141,6 +141,7 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
          competitor: CompetitorOpt = None,
          owner: Annotated[str | None, typer.Option("--owner", help="Reassign the deal to this rep (recorded in its history).")] = None,
          milestone: Annotated[str | None, typer.Option("--milestone-date", help="When the next key milestone falls (a decision meeting, the bid opening); '' clears it.")] = None,
+         pain_kind: Annotated[list[str] | None, typer.Option("--pain-kind", metavar="PAIN=TYPE", help="A pain's need type, e.g. 交货不及时=基本型 (basic, expected, exciting, indifferent, reverse; repeat).")] = None,
          lang: LangOption = None, json: JsonOption = False) -> None:
     """Change a deal's fields by flags (or, with no flags on a terminal, by answering questions).
 
@@ -163,6 +164,10 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
         changes["milestone_on"] = milestone or None
     with open_store() as store:
         deal = store.find(deal_ref)
+        if pain_kind:
+            from dealcoach.deals.edit import pain_kinds
+
+            changes["pains"] = pain_kinds(deal, pain_kind)
         if not changes:
             from dealcoach import prompts
 

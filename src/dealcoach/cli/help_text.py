@@ -102,6 +102,8 @@ HELP_ZH: dict[str, str] = {
     "Write to FILE instead of stdout.": "写入文件，而不是打印到标准输出。",
     "When the next key milestone falls (a decision meeting, the bid opening); '' clears it.":
         "下一个关键节点的日期（如决策会、开标）；填 '' 清除。",
+    "A pain's need type, e.g. 交货不及时=基本型 (basic, expected, exciting, indifferent, reverse; repeat).":
+        "痛点的需求类型，如 交货不及时=基本型（基本型、期望型、兴奋型、无差异、反向型；可重复）。",
     "Close a deal won or lost, with the reason.": "结束商机：赢单或丢单，并记下原因。",
     "Closed won, or lost.": "赢单还是丢单。",
     "Why it was won or lost.": "赢单或丢单的原因。",
@@ -139,8 +141,8 @@ HELP_ZH: dict[str, str] = {
     "How to work with one person: role traits and strategy, what their department cares about, and the questions on their organisational need, personal desire and pressure points.":
         "怎么做一个人的工作：角色特点和策略、所在部门关心什么，以及关于组织需求、个人愿望和压力点的问题。",
     "The person's name (or an unambiguous part).": "此人的姓名（或能唯一确定此人的片段）。",
-    "Change a person's fields (only those given; '' clears a text field; --role replaces the roles).":
-        "修改一个人的信息（只改给出的项；'' 清空文字项；--role 替换全部角色）。",
+    "Change a person's fields (only those given; '' clears a text field; --role replaces the roles). With no flags, on a terminal: asks their circle, boss's trust, faction, KPI, needs and increment.":
+        "修改一个人的信息（只改给出的项；'' 清空文字项；--role 替换全部角色）。不带选项、在终端里运行时，逐项询问此人的圈子、上司是否认可、派系、KPI、个人需求和增量问题。",
     "Remove a person from a deal (whoever reported to them then reports to their boss).": "从商机中删除一个人（原来向此人汇报的人改为向其上级汇报）。",
     # map
     "The power map of a deal: reporting lines, roles, coverage and gaps.": "商机的权力地图：汇报关系、角色、覆盖情况和缺口。",
@@ -290,7 +292,7 @@ METAVARS_ZH: dict[str, str] = {
     "ASSESS": "商机", "EXPLAIN": "客户", "MAP": "字段=列名", "SET": "商机=等级", "INFO": "信息",
     "COMPARE": "对手", "OPTIONS": "选项", "COMMAND": "命令", "ARGS": "参数", "PATHS": "文件",
     "ACTIVITY": "记录", "PERSON": "人",
-    "FACTION": "派系", "BOSS_TRUST": "上司认可", "FOLLOWS_BOSS": "服从上司", "QUESTION": "问题", "ANSWER": "答案",
+    "FACTION": "派系", "BOSS_TRUST": "上司认可", "FOLLOWS_BOSS": "服从上司", "QUESTION": "问题", "ANSWER": "答案", "PAIN": "痛点", "TYPE": "类型",
 }
 _METAVAR_WORD = re.compile(r"\b[A-Z][A-Z_]*\b")
 _REQUIRED_ARGUMENT = re.compile(r"\{([^{}]*)\}")

@@ -150,22 +150,26 @@ def edit(deal_ref: DealArg, person: PersonArg, name: Name = None, title: Title =
          faction: Faction = None, boss_trust: BossTrust = None, follows_boss: FollowsBoss = None,
          increment: Increment = None, lang: LangOption = None) -> None:
     """Change a person's fields (only those given; '' clears a text field; --role replaces the roles).
+    With no flags, on a terminal: asks their circle, boss's trust, faction, KPI, needs and increment.
 
     Example: dealcoach people edit 宁夏 项目经理 --contact brief --attitude neutral
     """
     from dealcoach import settings
     from dealcoach.deals.edit import edit_person
-    from dealcoach.errors import UsageError
     from dealcoach.i18n import message
     from dealcoach.store import open_store
 
     lang_ = language(lang)
     changes = _fields(name, title, department, level, role, attitude, influence, contact, reports_to, circle, need,
                       kpi, new, plan, phone, notes, _politics(faction, boss_trust, follows_boss, increment))
-    if not changes:
-        raise UsageError("nothing to change: give --attitude, --contact, --role, --reports-to, ...")
     with open_store() as store:
         deal, playbook, catalog = _load(store, deal_ref)
+        if not changes:  # on a terminal: the politics and needs of the person, asked one by one
+            from dealcoach.deals.lookup import find_person
+            from dealcoach.prompts import ask_person_politics, require_terminal
+
+            require_terminal("nothing to change: give --attitude, --contact, --role, --reports-to, --circle, ...")
+            changes = ask_person_politics(find_person(deal, person), playbook, lang_)
         updated = edit_person(deal, person, changes, playbook, catalog)
         store.save(updated, settings.current_user())
     typer.echo(message("people.saved", lang_, name=changes.get("name", person)))

@@ -53,6 +53,8 @@ class NeedsSummary(BaseModel):
     personal_needs: dict[str, list[str]] = Field(description="person -> the ids of their recorded personal needs")
     pains: int
     confirmed_pains: int
+    need_types: dict[str, list[str]] = Field(default={}, description="need type id -> the pains of that type")
+    need_type_advice: list[str] = Field(default=[], description="how to treat each need type the pains have")
     line: str = Field(description="the summary as one line in the reader's language")
 
 
@@ -92,11 +94,20 @@ def needs_summary(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: La
         parts.append(message("needs.personal", lang, people=separator.join(
             f"{name} {'/'.join(need_names.get(n, n) for n in needs)}" for name, needs in personal.items())))
     confirmed = sum(p.confirmed for p in deal.pains)
+    kinds: dict[str, list[str]] = {}
+    for pain in deal.pains:
+        if pain.kind:
+            kinds.setdefault(pain.kind, []).append(pain.text)
+    types = {t.id: t for t in playbook.value.need_types} if playbook.value else {}
     if deal.pains:
-        parts.append(message("needs.pains", lang, confirmed=confirmed, count=len(deal.pains)))
+        counted = separator.join(f"{message('need.' + kind, lang)} {len(texts)}" for kind, texts in kinds.items())
+        parts.append(message("needs.pains", lang, confirmed=confirmed, count=len(deal.pains))
+                     + (message("needs.kinds", lang, kinds=counted) if kinds else ""))
     return NeedsSummary(
         kpi_owners=[p.name for p in owners], increment_answered=len(first.answered) if first else 0,
         increment_total=total, to_ask=[q.name for q in first.to_ask] if first else [], personal_needs=personal,
-        pains=len(deal.pains), confirmed_pains=confirmed,
+        pains=len(deal.pains), confirmed_pains=confirmed, need_types=kinds,
+        need_type_advice=[f"{types[k].name.get(lang)}{'：' if lang != 'en' else ': '}{types[k].text.get(lang)}"
+                          for k in kinds if k in types],
         line=("；" if lang != "en" else "; ").join(parts),
     )

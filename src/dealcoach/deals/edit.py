@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -16,7 +17,9 @@ from dealcoach.deals.history import ACTIVITY_FIELDS, activity_corrected, activit
 from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
 from dealcoach.errors import DealcoachError, DealFileError
-from dealcoach.playbook.models import Id, Playbook, RoleCatalog
+from dealcoach.playbook.models import Id, NeedTypeId, Playbook, RoleCatalog
+
+NEED_TYPES = get_args(NeedTypeId)
 
 UNKNOWN_STEP = "unknown"
 
@@ -143,6 +146,29 @@ def increment_answers(current: dict[str, str], given: list[str], playbook: Playb
         else:
             answers.pop(question, None)
     return answers
+
+
+def pain_kinds(deal: Deal, given: list[str]) -> list:
+    """The deal's pains with need types typed as `PAIN=TYPE` (`交货不及时=基本型`): the pain by its text
+    or an unambiguous part of it, the type by its id or its name in any language; `PAIN=` clears it."""
+    from dealcoach import parse
+
+    pains = list(deal.pains)
+    for item in given:
+        text, separator, kind = item.partition("=")
+        known = ", ".join(p.text for p in pains) or "none recorded"
+        if not separator:
+            raise DealcoachError(f"--pain-kind {item!r}: write PAIN=TYPE, e.g. 交货不及时=基本型 (pains: {known})")
+        text = text.strip()
+        found = [i for i, p in enumerate(pains) if p.text == text] or \
+            [i for i, p in enumerate(pains) if text and text in p.text]
+        if len(found) != 1:
+            problem = "matches several pains" if found else "is not a pain of this deal"
+            raise DealcoachError(f"--pain-kind: {text!r} {problem} (pains: {known})")
+        value = parse.resolve_choice(kind, parse.message_choices("need", NEED_TYPES), "--pain-kind") \
+            if kind.strip() else None
+        pains[found[0]] = pains[found[0]].model_copy(update={"kind": value})
+    return pains
 
 
 def _with_increment(fields: dict, current: dict[str, str], playbook: Playbook) -> dict:

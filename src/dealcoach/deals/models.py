@@ -15,7 +15,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConst
 
 from dealcoach import parse
 from dealcoach.playbook.models import (ActivityKind, ActivityOutcome, Attitude, BossTrust, CircleId, Contact,
-                                       FollowsBoss, GradeId, Id, Influence, Level, PersonalNeedId)
+                                       FollowsBoss, GradeId, Id, Influence, Level, NeedTypeId, PersonalNeedId)
 from dealcoach.safetext import multi_line_input, one_line_input
 
 # Typed or imported text loses control characters first (safetext.py): a name cannot carry a terminal
@@ -260,6 +260,12 @@ class Pain(DealModel):
     confirmed: bool = False
     since: ShortText | None = None
     tried: ShortText | None = None
+    kind: NeedTypeId | None = Field(default=None, description="the need type (客户需求的分类: 基本型, 期望型...)")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object, info: ValidationInfo) -> object:
+        return _choice(value, get_args(NeedTypeId), "need") if _typed(info) else value
 
 
 class HistoryEntry(BaseModel):
