@@ -125,6 +125,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "need.exciting": ("兴奋型需求", "exciting need"),
     "need.indifferent": ("无差异需求", "indifferent need"),
     "need.reverse": ("反向型需求", "reverse need"),
+    "needs.errors": ("别犯这些需求认知的错误：{errors}", "Avoid these errors in reading needs: {errors}"),
     "needs.kinds": ("（{kinds}）", " ({kinds})"),
     "value.safety": ("安全需求", "safety"),
     "value.belonging": ("归属需求", "belonging"),

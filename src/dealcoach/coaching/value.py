@@ -55,6 +55,7 @@ class NeedsSummary(BaseModel):
     confirmed_pains: int
     need_types: dict[str, list[str]] = Field(default={}, description="need type id -> the pains of that type")
     need_type_advice: list[str] = Field(default=[], description="how to treat each need type the pains have")
+    reminders: list[str] = Field(default=[], description="the pressure points, and the errors of need cognition to avoid")
     line: str = Field(description="the summary as one line in the reader's language")
 
 
@@ -107,6 +108,9 @@ def needs_summary(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: La
         kpi_owners=[p.name for p in owners], increment_answered=len(first.answered) if first else 0,
         increment_total=total, to_ask=[q.name for q in first.to_ask] if first else [], personal_needs=personal,
         pains=len(deal.pains), confirmed_pains=confirmed, need_types=kinds,
+        reminders=([playbook.value.pressure_points.get(lang)] if playbook.value and playbook.value.pressure_points else [])
+        + ([message("needs.errors", lang, errors=("" if lang != "en" else " ").join(e.get(lang) for e in playbook.value.errors))]
+           if playbook.value and playbook.value.errors else []),
         need_type_advice=[f"{types[k].name.get(lang)}{'：' if lang != 'en' else ': '}{types[k].text.get(lang)}"
                           for k in kinds if k in types],
         line=("；" if lang != "en" else "; ").join(parts),
