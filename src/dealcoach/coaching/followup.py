@@ -150,7 +150,10 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
 def persistence_text(guide: FollowUpGuide, touch: int, contact: str | None, lang: Lang) -> str | None:
     """What the playbook says about this touch number (the last step at or below it); from the second
     touch on, with the reminder not to show eagerness (不要流露强烈的渴望)."""
-    step = next((s for s in sorted(guide.persistence, key=lambda s: -s.touch) if s.touch <= touch), None)
+    step = None
+    for candidate in guide.persistence:  # the last step at or below this touch, whatever their order
+        if candidate.touch <= touch and (step is None or candidate.touch > step.touch):
+            step = candidate
     if step is None:
         return None
     text = fill(step.text.get(lang), {"touch": touch, "contact": contact or message("people.them", lang)})
