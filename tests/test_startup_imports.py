@@ -34,11 +34,16 @@ def test_main_freezes_the_collector(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["dealcoach", "path", "--json"])
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")  # main() sets it: undone after the test
     gc.unfreeze()
+    threshold = gc.get_threshold()
     try:
         cli.main()
     except SystemExit:
         pass
-    assert gc.get_freeze_count() > 0
+    finally:
+        raised = gc.get_threshold()
+        gc.set_threshold(*threshold)
+    assert gc.get_freeze_count() > 0 and gc.isenabled()
+    assert raised[0] >= cli.START_UP_GC_THRESHOLD and raised[1:] == threshold[1:]
     gc.unfreeze()
 
 
@@ -53,7 +58,7 @@ def test_a_command_s_help_builds_nothing_a_run_needs():
 
 def test_a_stage_run_skips_what_a_checked_playbook_does_not_need(tmp_path):
     """The second run of a command finds the playbook checked in the cache: no checks.py, no typeset,
-    no importlib.resources; and only the opportunity analysis of coaching.grading."""
+    no importlib.resources; of coaching.grading only the comparison with competitors, no result models."""
     env = {**os.environ, "DEALCOACH_HOME": str(tmp_path)}
     args = ["stage", "--example", "ningxia-industrial-oil", "--json"]
     first = subprocess.run([sys.executable, "-m", "dealcoach", *args], env=env, capture_output=True, timeout=120)
@@ -63,5 +68,6 @@ def test_a_stage_run_skips_what_a_checked_playbook_does_not_need(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert "dealcoach.coaching.diagnosis" in imported  # the run really happened
     for module in ("dealcoach.playbook.checks", "dealcoach.typeset", "importlib.resources",
-                   "dealcoach.coaching.grading.grade", "dealcoach.coaching.grading.table"):
+                   "dealcoach.coaching.grading.grade", "dealcoach.coaching.grading.table",
+                   "dealcoach.coaching.grading.results"):
         assert module not in imported, module

@@ -57,13 +57,13 @@ def competitive_position(situation: Situation, analysis: OpportunityAnalysis | N
 
 
 def _versus(deal: Deal, analysis: OpportunityAnalysis | None, lang: Lang, separator: str) -> list[Versus]:
-    from dealcoach.coaching.grading import analyse_opportunity
+    from dealcoach.coaching.grading.opportunity import competitor_margins
 
     dims = {item.id: _short(item.text.get(lang)) for item in analysis.comparison_dimensions} if analysis else {}
     scored = {c.competitor: c for c in (deal.opportunity.comparisons if deal.opportunity else [])}
     margins = {}
     if analysis is not None and deal.opportunity is not None:
-        margins = {c.competitor: c.margin for c in analyse_opportunity(deal.opportunity, analysis, lang).competitors}
+        margins = {competitor: margin for competitor, _, margin in competitor_margins(deal.opportunity, analysis)}
     found = []
     for competitor in deal.competitors:
         comparison = scored.get(competitor.name)

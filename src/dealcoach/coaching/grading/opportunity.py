@@ -3,10 +3,14 @@ the chance to win, the profit room and where to break through."""
 
 from __future__ import annotations
 
-from dealcoach.coaching.grading.results import CompetitorResult, InformationResult, OpportunityResult
+from typing import TYPE_CHECKING
+
 from dealcoach.deals.models import OpportunityAnswers
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import OpportunityAnalysis
+
+if TYPE_CHECKING:
+    from dealcoach.coaching.grading.results import OpportunityResult
 
 COMPETITIVE_POSITION = "competitive-position"
 PROFIT_ROOM = "profit-room"
@@ -17,6 +21,8 @@ PROFIT_LEVELS = ("none", "thin", "reasonable", "healthy")
 def analyse_opportunity(answers: OpportunityAnswers, analysis: OpportunityAnalysis, lang: Lang,
                         profit_room_score: int | None = None) -> OpportunityResult:
     """Score the information collected, compare with each competitor, and say where to break through."""
+    from dealcoach.coaching.grading.results import CompetitorResult, InformationResult, OpportunityResult
+
     info_names = {item.id: item.text.get(lang) for item in analysis.information}
     dim_names = {item.id: item.text.get(lang).split("：")[0].split(",")[0] for item in analysis.comparison_dimensions}
     information = [InformationResult(id=i, name=n, score=answers.information.get(i)) for i, n in info_names.items()]
@@ -25,14 +31,10 @@ def analyse_opportunity(answers: OpportunityAnswers, analysis: OpportunityAnalys
     gaps = [i.id for i in information if i.score is None or i.score <= 1]
 
     competitors = []
-    for comparison in answers.comparisons:
-        scores = {d: s for d, s in comparison.scores.items() if d in dim_names}
-        if not scores:
-            continue
-        margin = sum(scores.values())
+    for competitor, scores, margin in competitor_margins(answers, analysis):
         share = (margin + 2 * len(scores)) / (4 * len(scores))
         competitors.append(CompetitorResult(
-            competitor=comparison.competitor, margin=margin, dimensions=len(scores),
+            competitor=competitor, margin=margin, dimensions=len(scores),
             head_to_head=round(share, 3),
             ahead=[d for d, s in scores.items() if s > 0], behind=[d for d, s in scores.items() if s < 0]))
 
@@ -50,6 +52,19 @@ def analyse_opportunity(answers: OpportunityAnswers, analysis: OpportunityAnalys
         information_score=info_score, information=information, gaps=gaps, competitors=competitors,
         chance_to_win=chance, competitive_position=position, profit_room=room,
         profit_room_text=message(f"grade.profit_{room}", lang), breakthrough_points=points)
+
+
+def competitor_margins(answers: OpportunityAnswers,
+                       analysis: OpportunityAnalysis) -> list[tuple[str, dict[str, int], int]]:
+    """(competitor, its scores on the playbook's dimensions, their sum) for each competitor compared
+    on at least one of them: the comparison without the result models (stage needs only this)."""
+    dimensions = {item.id for item in analysis.comparison_dimensions}
+    found = []
+    for comparison in answers.comparisons:
+        scores = {d: s for d, s in comparison.scores.items() if d in dimensions}
+        if scores:
+            found.append((comparison.competitor, scores, sum(scores.values())))
+    return found
 
 
 def _profit_room(answers: OpportunityAnswers, dim_names: dict[str, str], scored: int | None) -> str:
