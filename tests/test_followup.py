@@ -86,6 +86,7 @@ def test_log_add_interactively_with_nobody_as_contact(run, keys):
     keys.send_text("\r")                  # kind: call (the default)
     keys.send_text("\x1b[B\r")            # outcome: connected (the second)
     keys.send_text("\x1b[A\r")            # contact: up from the first person wraps to "nobody / unknown"
+    keys.send_text("\r")                  # when: now
     keys.send_text("回电\r")               # note
     result = run("log", "add", "1")
     assert result.exit_code == 0, result.output

@@ -72,6 +72,7 @@ def test_people_add_interactively(run, keys):
     run("people", "add", "甲项目", "--name", "王总")
     keys.send_text("涂主任" + ENTER)      # name
     keys.send_text("技术部主任" + ENTER)  # title
+    keys.send_text("技术部" + ENTER)      # department
     keys.send_text(ENTER)                # level: middle (default)
     keys.send_text(DOWN + SPACE + ENTER)  # roles: the second role of the catalog
     keys.send_text(ENTER)                # attitude: unknown (default)
@@ -82,6 +83,7 @@ def test_people_add_interactively(run, keys):
     assert result.exit_code == 0, result.output
     person = json.loads(run("people", "list", "甲项目", "--json").stdout)[1]
     assert person["name"] == "涂主任" and person["title"] == "技术部主任" and person["level"] == "middle"
+    assert person["department"] == "技术部"
     assert person["roles"] == ["technical-supporter"] and person["reports_to"] is None
 
 

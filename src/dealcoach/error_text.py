@@ -58,6 +58,9 @@ PHRASES_ZH: list[tuple[str, str]] = [
     (rf"^no (deal|person|prospect|playbook|example) matches ({_QUOTED})", lambda m: f"没有与 {m[2]} 匹配的{NOUNS_ZH[m[1]]}"),
     (rf"^({_QUOTED}) matches (\d+) (deals|people|prospects)", lambda m: f"{m[1]} 匹配到 {m[2]} 个{NOUNS_ZH[m[3]]}"),
     (rf"^no (playbook|example) ({_QUOTED})", lambda m: f"没有{NOUNS_ZH[m[1]]} {m[2]}"),
+    # before the general " on deal X" below, which would take their deal's name
+    (rf"({_QUOTED}) is not a person on deal (.+?)(?= \(|$)", r"\1 不是商机 \2 中的人"),
+    (rf"({_QUOTED}) is already on deal (.+?); use `(.+?)`", r"\1 已在商机 \2 中；请用 \3"),
     (r" on deal (.+?)(?= \(|;|$)", r"（商机 \1）"),
     (r" \(did you mean (.+?)\?\)", lambda m: f"（是不是 {m[1].replace(' or ', ' 或 ')}？）"),
     (r"; did you mean (.+?)\?", lambda m: f"；是不是 {m[1].replace(' or ', ' 或 ')}？"),
@@ -94,8 +97,6 @@ PHRASES_ZH: list[tuple[str, str]] = [
     (r"(\d+) characters is too long for a value", r"\1 个字符，太长了"),
     # the deal and its people (deals/*)
     (rf"({_QUOTED}) is not a person on this deal", r"\1 不是这个商机中的人"),
-    (rf"({_QUOTED}) is not a person on deal (.+?)(?= \(|$)", r"\1 不是商机 \2 中的人"),
-    (rf"({_QUOTED}) is already on deal (.+?); use `(.+?)`", r"\1 已在商机 \2 中；请用 \3"),
     (rf"unknown customer step ({_QUOTED}) for playbook ([\w-]+)", r"剧本 \2 中没有客户采购步骤 \1"),
     (rf"unknown work item, exit criterion or key milestone ({_QUOTED}) for playbook ([\w-]+)",
      r"剧本 \2 中没有工作项、完成标准或关键节点 \1"),

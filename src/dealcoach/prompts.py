@@ -101,61 +101,97 @@ def ask_customer_step(playbook: Playbook, current: str | None, lang: Lang) -> st
     return ask_select(message("prompt.customer_step", lang), options, default=current)
 
 
+def _model_check(model_name: str, field: str) -> Callable[[str], str | None]:
+    """A prompt's check of one answer by the model's own validation of that field (deals/edit.py)."""
+    from dealcoach.deals import models
+    from dealcoach.deals.edit import field_problem
+
+    model = getattr(models, model_name)
+    return lambda text: field_problem(model, field, text)
+
+
+PERSON_CHOICES = (("attitude", ("supporter", "neutral", "opponent", "unknown"), "unknown"),
+                  ("influence", ("high", "medium", "low", "unknown"), "unknown"),
+                  ("contact", ("none", "brief", "regular", "deep"), "none"))
+
+
 def ask_person(deal, catalog, lang: Lang) -> dict:
-    """The fields of a new person on the deal, asked one by one from the role catalog."""
-    name = ask_text(message("prompt.person_name", lang), required=True)
-    title = ask_text(message("prompt.person_title", lang))
-    level = ask_select(message("prompt.person_level", lang),
-                       [(message(f"value.{v}", lang), v) for v in ("senior", "middle", "staff")], default="middle")
-    roles = ask_roles(catalog, lang)
-    values = {}
-    for field, options in (("attitude", ("supporter", "neutral", "opponent", "unknown")),
-                           ("influence", ("high", "medium", "low", "unknown")),
-                           ("contact", ("none", "brief", "regular", "deep"))):
-        values[field] = ask_select(message(f"prompt.person_{field}", lang),
-                                   [(message(f"value.{v}", lang), v) for v in options], default=options[-1] if
-                                   field != "contact" else "none")
-    bosses: list[tuple[str, str | None]] = [(p.name, p.name) for p in deal.people]
-    bosses.append((message("prompt.nobody", lang), None))
-    reports_to = ask_select(message("prompt.person_reports_to", lang), bosses, default=None) if deal.people else None
-    return {"name": name, "title": title or None, "level": level, "roles": roles, **values, "reports_to": reports_to}
+    """The fields of a new person on the deal, one by one, each checked as it is typed (a name already
+    on the deal is refused there); Ctrl-C keeps a draft of the answers."""
+    from dealcoach.deals.edit import person_name_problem
+
+    with Form(f"person-{deal.id}", lang) as form:
+        name = form.text("name", message("prompt.person_name", lang), required=True,
+                         check=lambda text: person_name_problem(deal, text))
+        title = form.text("title", message("prompt.person_title", lang), check=_model_check("Person", "title"))
+        department = form.text("department", message("prompt.person_department", lang),
+                               check=_model_check("Person", "department"))
+        level = form.select("level", message("prompt.person_level", lang),
+                            [(message(f"value.{v}", lang), v) for v in ("senior", "middle", "staff")], default="middle")
+        roles = form.roles("roles", catalog)
+        values = {field: form.select(field, message(f"prompt.person_{field}", lang),
+                                     [(message(f"value.{v}", lang), v) for v in options], default=default)
+                  for field, options, default in PERSON_CHOICES}
+        reports_to = None
+        if deal.people:
+            bosses: list[tuple[str, str | None]] = [(p.name, p.name) for p in deal.people]
+            bosses.append((message("prompt.nobody", lang), None))
+            reports_to = form.select("reports_to", message("prompt.person_reports_to", lang), bosses, default=None)
+    return {"name": name, "title": title or None, "department": department or None, "level": level, "roles": roles,
+            **values, "reports_to": reports_to}
+
+
+def activity_draft(deal) -> str:
+    """The draft of what is being logged on `deal` (one per deal: resuming never mixes two deals)."""
+    return f"log-{deal.id}"
 
 
 def ask_activity(deal, summary_form, kind: str | None, outcome: str | None, lang: Lang) -> dict:
-    """Kind, outcome, contact and note of an activity; for a visit, the summary form field by field."""
+    """Kind, outcome, contact, when, and the note of an activity; for a visit, the summary form field
+    by field. Each typed answer is checked as it is typed; Ctrl-C keeps a draft of them all."""
     from dealcoach.deals.models import OUTCOMES_BY_KIND
 
-    if kind is None:
-        kind = ask_select(message("prompt.activity_kind", lang),
-                          [(message(f"kind.{k}", lang), k) for k in OUTCOMES_BY_KIND], default="call")
-    if outcome is None:
-        outcome = ask_select(message("prompt.activity_outcome", lang),
-                             [(message(f"outcome.{o}", lang), o) for o in OUTCOMES_BY_KIND[kind]])
-    contact = None
-    if deal.people:
-        contact = ask_select(message("prompt.activity_contact", lang),
-                             [(p.name, p.name) for p in deal.people] + [(message("prompt.nobody", lang), None)],
-                             default=deal.people[0].name)
-    form = ask_visit_form(summary_form, lang) if kind == "visit" and outcome == "held" and summary_form else {}
-    note = ask_text(message("prompt.activity_note", lang))
-    return {"kind": kind, "outcome": outcome, "contact": contact, "note": note or None, "form": form}
+    with Form(activity_draft(deal), lang) as form:
+        if kind is None:
+            kind = form.select("kind", message("prompt.activity_kind", lang),
+                               [(message(f"kind.{k}", lang), k) for k in OUTCOMES_BY_KIND], default="call")
+        if outcome is None:
+            outcome = form.select("outcome", message("prompt.activity_outcome", lang),
+                                  [(message(f"outcome.{o}", lang), o) for o in OUTCOMES_BY_KIND[kind]])
+        contact = None
+        if deal.people:
+            contact = form.select("contact", message("prompt.activity_contact", lang),
+                                  [(p.name, p.name) for p in deal.people] + [(message("prompt.nobody", lang), None)],
+                                  default=deal.people[0].name)
+        when = form.text("date", message("prompt.activity_when", lang), check=_model_check("Activity", "date"))
+        visit = _visit_answers(form, summary_form, lang) if kind == "visit" and outcome == "held" and summary_form \
+            else {}
+        note = form.text("note", message("prompt.activity_note", lang), check=_model_check("Activity", "note"))
+    return {"kind": kind, "outcome": outcome, "contact": contact, "date": when or None, "note": note or None,
+            "form": visit}
 
 
 DATED_FORM_FIELDS = frozenset({"next-step-when"})
 
 
-def ask_visit_form(summary_form, lang: Lang, draft: str = "visit") -> dict[str, str]:
+def ask_visit_form(summary_form, deal, lang: Lang) -> dict[str, str]:
     """The visit summary form (上门拜访总结报告表), field by field; empty answers are skipped. A long
     form: Ctrl-C keeps a draft that the next run offers to resume."""
+    with Form(activity_draft(deal), lang) as form:
+        return _visit_answers(form, summary_form, lang)
+
+
+def _visit_answers(form: Form, summary_form, lang: Lang) -> dict[str, str]:
     from dealcoach.deals.edit import moment_problem
     from dealcoach.typeset import parenthesised
 
-    with Form(draft, lang) as form:
-        for field in summary_form.fields:
-            label = field.label.get(lang) + (parenthesised(field.hint.get(lang), lang) if field.hint else "")
-            # a time the rep types must read as one: asked again until it does
-            form.text(field.id, colon_end(label, lang), check=moment_problem if field.id in DATED_FORM_FIELDS else None)
-        return {key: str(value) for key, value in form.answers.items() if value}
+    answers = {}
+    for field in summary_form.fields:
+        label = field.label.get(lang) + (parenthesised(field.hint.get(lang), lang) if field.hint else "")
+        # a time the rep types must read as one: asked again until it does
+        answers[field.id] = form.text(f"form.{field.id}", colon_end(label, lang),
+                                      check=moment_problem if field.id in DATED_FORM_FIELDS else None)
+    return {key: value for key, value in answers.items() if value}
 
 
 def colon_end(label: str, lang: Lang) -> str:
@@ -173,8 +209,9 @@ def ask_roles(catalog, lang: Lang, checked: set[str] | None = None) -> list[str]
     choices = [Choice(title=role.name.get(lang), value=role.id, checked=role.id in checked)
                for role in catalog.roles if role.model == first_model]
     choices.append(Choice(title=message("prompt.more_roles", lang), value=more))
-    picked = list(questionary.checkbox(message("prompt.person_roles", lang), choices=choices,
-                                       instruction=_hint("checkbox")).unsafe_ask())
+    picked = list(_filter_typed_text(questionary.checkbox(
+        message("prompt.person_roles", lang), choices=choices, use_search_filter=True, use_jk_keys=False,
+        instruction=_hint("checkbox_filter"))).unsafe_ask())
     if more in picked:
         picked.remove(more)
         short = {m.id: _short_name(m.name.get(lang)) for m in catalog.models}
@@ -193,23 +230,48 @@ def _short_name(name: str) -> str:
     return name.strip()
 
 
-def ask_new_deal(playbooks: list[tuple[str, str]], lang: Lang) -> dict:
-    """A new deal's fields, each checked as it is typed by the one parser of typed values."""
-    from dealcoach import parse
+# a deal's fields as a form asks them: (field, question) in order; each answer is checked by the
+# Deal model's own validation of that field as it is typed
+DEAL_TEXT_FIELDS = (("amount", "prompt.amount"), ("currency", "prompt.currency"), ("expected_close", "prompt.close"),
+                    ("probability", "prompt.probability"))
 
+
+def ask_new_deal(playbooks: list[tuple[str, str]], lang: Lang) -> dict:
+    """A new deal's fields, each checked as it is typed by the Deal model (which reads them through the
+    one parser of typed values); Ctrl-C keeps a draft."""
     with Form("new-deal", lang) as form:
         answers = {
-            "name": form.text("name", message("prompt.deal_name", lang), required=True),
-            "account": form.text("account", message("prompt.account", lang)),
+            "name": form.text("name", message("prompt.deal_name", lang), required=True, check=_model_check("Deal", "name")),
+            "account": form.text("account", message("prompt.account", lang), check=_model_check("Deal", "account")),
             "playbook": form.select("playbook", message("prompt.playbook", lang), playbooks, default="six-step"),
-            "amount": form.text("amount", message("prompt.amount", lang), check=parse.parse_money),
-            "currency": form.text("currency", message("prompt.currency", lang), default="CNY",
-                                  check=lambda text: parse.parse_currency(text) and None),  # raises if bad
-            "expected_close": form.text("expected_close", message("prompt.close", lang), check=parse.parse_date),
-            "probability": form.text("probability", message("prompt.probability", lang),
-                                     check=parse.parse_probability),
         }
+        for field, question in DEAL_TEXT_FIELDS:
+            default = (_named_currency(answers.get("amount", "")) or "CNY") if field == "currency" else ""
+            answers[field] = form.text(field, message(question, lang), default=default,
+                                       check=_model_check("Deal", field))
     return {key: value for key, value in answers.items() if value not in ("", None)}
+
+
+def ask_deal_edits(deal, lang: Lang) -> dict:
+    """A deal's main fields, each pre-filled with what is stored and checked as it is typed; an emptied
+    field is cleared (the name is kept)."""
+    questions = (("name", "prompt.deal_name"), ("account", "prompt.account"), *DEAL_TEXT_FIELDS)
+    answers = {}
+    for field, question in questions:
+        value = getattr(deal, field)
+        answers[field] = ask_text(message(question, lang), default="" if value is None else str(value),
+                                  required=field == "name", check=_model_check("Deal", field))
+    return {key: (value if value != "" else None) for key, value in answers.items()}
+
+
+def _named_currency(amount: str) -> str | None:
+    """The currency an amount names (`EUR 5,000`, `80万元`), to offer as the deal's currency."""
+    from dealcoach import parse
+
+    try:
+        return parse.parse_money(amount, None).currency if amount else None
+    except parse.InputError:
+        return None
 
 
 # --- call script and profile ---------------------------------------------------------------------
@@ -264,31 +326,28 @@ def _checked(check: Callable[[str], object] | None, required: bool):
     return validate
 
 
+MAX_DRAFT_BYTES = 1_000_000
+
+
 class Form:
-    """A long form (a new deal, a visit summary): each answer is checked as it is typed and only that
-    field is asked again, with the reason; on Ctrl-C the answers so far are kept as a draft, and the
-    next run offers to resume it. Drafts live in DEALCOACH_HOME/drafts, readable by the user only."""
+    """A long form (a new deal, a person, an activity and its visit summary): each answer is checked
+    as it is typed and only that field is asked again, with the reason; on Ctrl-C the answers so far
+    are kept as a draft (settings.drafts_dir(), readable by the user only, written atomically), and
+    the next run offers to resume it: every answer comes back as the default of its question."""
 
     def __init__(self, name: str, lang: Lang) -> None:
         from dealcoach import settings
 
         self.lang = lang
-        self.path = settings.private_dir(settings.home() / "drafts") / f"{name}.json"
+        self.path = settings.drafts_dir() / f"{name}.json"
         self.answers: dict[str, object] = {}
 
     def __enter__(self) -> Form:
-        import json
-
-        if self.path.exists():
-            try:
-                draft = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                draft = None
-            if isinstance(draft, dict) and draft and ask_confirm(
-                    message("form.resume", self.lang, count=len(draft)), default=True):
-                self.answers = draft
-            else:
-                self.path.unlink(missing_ok=True)
+        draft = _read_draft(self.path)
+        if draft and ask_confirm(message("form.resume", self.lang, count=len(draft)), default=True):
+            self.answers = draft
+        else:
+            self.path.unlink(missing_ok=True)
         return self
 
     def __exit__(self, kind, exc, traceback) -> None:
@@ -304,8 +363,9 @@ class Form:
 
     def text(self, key: str, question: str, *, default: str = "", required: bool = False,
              check: Callable[[str], object] | None = None) -> str:
-        answer = questionary.text(question, default=str(self.answers.get(key, default)),
-                                  validate=_checked(check, required)).unsafe_ask().strip()
+        kept = self.answers.get(key)
+        answer = ask_text(question, default=kept if isinstance(kept, str) else default, required=required,
+                          check=check)
         self.answers[key] = answer
         return answer
 
@@ -313,6 +373,32 @@ class Form:
         answer = ask_select(question, options, default=self.answers.get(key, default))  # type: ignore[arg-type]
         self.answers[key] = answer
         return answer
+
+    def roles(self, key: str, catalog) -> list[str]:
+        kept = self.answers.get(key)
+        answer = ask_roles(catalog, self.lang, checked=set(kept) if isinstance(kept, list) else None)
+        self.answers[key] = answer
+        return answer
+
+
+def _read_draft(path) -> dict[str, object]:
+    """A draft's answers, or nothing when there is none or it is not one this module wrote."""
+    import json
+
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_DRAFT_BYTES:
+            return {}
+        draft = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(draft, dict):
+        return {}
+
+    def answer(value: object) -> bool:
+        return value is None or isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(item, str) for item in value))
+
+    return {key: value for key, value in draft.items() if isinstance(key, str) and answer(value)}
 
 
 def _filter_typed_text(question):

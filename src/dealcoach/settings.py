@@ -62,6 +62,11 @@ def cache_dir() -> Path:
     return home() / "cache"
 
 
+def drafts_dir() -> Path:
+    """Answers of a long form interrupted by Ctrl-C, offered back the next time (prompts.Form)."""
+    return home() / "drafts"
+
+
 def user_playbook_dir() -> Path:
     return home() / "playbooks"
 

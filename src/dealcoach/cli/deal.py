@@ -171,8 +171,8 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
         if not changes:
             from dealcoach import prompts
 
-            prompts.require_terminal("nothing to change: give --name, --account, --amount, --close, --probability, ...")
-            changes = _ask_edits(deal, lang_)
+            prompts.require_terminal(message("hint.edit_no_tty", lang_))
+            changes = prompts.ask_deal_edits(deal, lang_)
         saved = update_deal(store, deal, changes, settings.current_user())
     if json:
         emit_json(saved.model_dump(mode="json"))
@@ -180,24 +180,6 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
         typer.echo(message("deal.unchanged", lang_, id=saved.id))
     else:
         typer.echo(message("deal.saved", lang_, id=saved.id, name=saved.name))
-
-
-def _ask_edits(deal, lang) -> dict:
-    from dealcoach import prompts
-    from dealcoach.i18n import message
-
-    def text(key, value):
-        return prompts.ask_text(message(key, lang), default="" if value is None else str(value))
-
-    answers = {
-        "name": text("prompt.deal_name", deal.name),
-        "account": text("prompt.account", deal.account),
-        "amount": text("prompt.amount", deal.amount),
-        "currency": text("prompt.currency", deal.currency),
-        "expected_close": text("prompt.close", deal.expected_close),
-        "probability": text("prompt.probability", deal.probability),
-    }
-    return {key: (value if value != "" else None) for key, value in answers.items() if key != "name" or value}
 
 
 @app.command("rm")

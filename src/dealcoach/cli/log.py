@@ -96,13 +96,14 @@ def add(
             asked = prompts.ask_activity(deal, summary_form, kind, outcome, lang_)
             kind, outcome = asked["kind"], asked["outcome"]
             contact = contact or asked.get("contact")
+            date = date or asked.get("date")
             note = note or asked.get("note")
             answers = {**asked.get("form", {}), **answers}
         elif kind == "visit" and outcome == "held" and not answers and summary_form is not None:
             from dealcoach import prompts
 
             if prompts.interactive_available():
-                answers = prompts.ask_visit_form(summary_form, lang_)
+                answers = prompts.ask_visit_form(summary_form, deal, lang_)
         if answers:
             known = {field.id for field in summary_form.fields} if summary_form else set()
             unknown = sorted(set(answers) - known)

@@ -112,8 +112,38 @@ def validated(model, fields: dict, what: str):
             field = ".".join(str(part) for part in err["loc"]) or what
             given = err.get("input")
             shown = f" (got {given!r})" if "input" in err and not isinstance(given, dict) else ""
-            lines.append(f"{field}: {err['msg'].removeprefix('Value error, ')}{shown}")
+            lines.append(f"{field}: {_reason(err)}{shown}")
         raise DealcoachError(lines[0] if len(lines) == 1 else f"{len(lines)} problems", details=lines) from None
+
+
+def _reason(err) -> str:
+    return err["msg"].removeprefix("Value error, ")
+
+
+# what a model needs besides the field being checked: its required fields, set to values that pass
+_REQUIRED = {"Deal": {"name": "-"}, "Person": {"name": "-"},
+             "Activity": {"date": "2000-01-01", "kind": "other", "outcome": "done"}}
+
+
+def field_problem(model, field: str, value: object) -> str | None:
+    """For a prompt, one answer at a time: why `value` is not a good `field` of `model` (the model's
+    own validation, which reads typed values through parse.py: `80万`, `下周二`, `三成`, `高`), or None.
+    The reason only: the prompt that asked names the field and shows what was typed."""
+    try:
+        model.model_validate({**_REQUIRED.get(model.__name__, {}), field: value})
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            if err["loc"][:1] == (field,):
+                return _reason(err)
+    return None
+
+
+def person_name_problem(deal: Deal, name: str) -> str | None:
+    """Why `name` cannot be a new person on `deal` (not a name, or someone of that name is on it)."""
+    problem = field_problem(Person, "name", name)
+    if problem is None and deal.person(name.strip()) is not None:
+        return f"{name.strip()!r} is already on deal {deal.name}; use `dealcoach people edit`"
+    return problem
 
 
 def with_fields(deal: Deal | None, changes: dict) -> Deal:
@@ -180,8 +210,9 @@ def _with_increment(fields: dict, current: dict[str, str], playbook: Playbook) -
 
 def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalog) -> Deal:
     person = _validated_person(_with_increment(fields, {}, playbook))
-    if deal.person(person.name) is not None:
-        raise DealcoachError(f"{person.name!r} is already on deal {deal.name}; use `dealcoach people edit`")
+    taken = person_name_problem(deal, person.name)
+    if taken:
+        raise DealcoachError(taken)
     updated = deal.model_copy(update={"people": [*deal.people, person]})
     ensure_valid(updated, playbook, catalog)
     return updated
