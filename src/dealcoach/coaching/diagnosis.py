@@ -329,20 +329,28 @@ def _skipped_text(situation: Situation, lang: Lang) -> str:
     return " → ".join(parts)
 
 
-def _fields(situation: Situation, people: list[str], lang: Lang) -> dict[str, str]:
+def _fields(situation: Situation, people: list[str], lang: Lang, template: str | None = None) -> dict[str, str]:
+    """The placeholders' values; with a template, only those it uses (a pipeline fills thousands)."""
+    from dealcoach.textfill import placeholders
+
     playbook = situation.playbook
     stage = playbook.stages[situation.stage_index]
-    step = playbook.customer_steps[situation.customer_index]
     separator = "、" if lang != "en" else ", "
-    insiders = sorted(people_holding(["insider"], situation), key=lambda p: not p.met)
-    return {
-        "people": separator.join(people) if people else message("people.nobody_known", lang),
-        "stage": stage.name.get(lang),
-        "customer_step": step.name.get(lang),
-        "later_work": separator.join(later_stage_work(situation)) or message("people.nobody_known", lang),
-        "insiders": separator.join(p.name for p in insiders) if insiders else message("insider.fallback", lang),
-        "skipped": _skipped_text(situation, lang) or stage.name.get(lang),
+    wanted = placeholders(template) if template is not None else None
+
+    def insiders() -> str:
+        found = sorted(people_holding(["insider"], situation), key=lambda p: not p.met)
+        return separator.join(p.name for p in found) if found else message("insider.fallback", lang)
+
+    makers = {
+        "people": lambda: separator.join(people) if people else message("people.nobody_known", lang),
+        "stage": lambda: stage.name.get(lang),
+        "customer_step": lambda: playbook.customer_steps[situation.customer_index].name.get(lang),
+        "later_work": lambda: separator.join(later_stage_work(situation)) or message("people.nobody_known", lang),
+        "insiders": insiders,
+        "skipped": lambda: _skipped_text(situation, lang) or stage.name.get(lang),
     }
+    return {key: make() for key, make in makers.items() if wanted is None or key in wanted}
 
 
 def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
@@ -350,11 +358,13 @@ def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
     for rule in situation.playbook.rules:
         if not holds(rule.when, situation):
             continue
-        people = [p.name for p in situation.deal.people
-                  if any(p in people_matching(where, situation) for where in rule.names)]
+        # by identity: comparing people field by field costs more than the whole rule
+        named = {id(p) for where in rule.names for p in people_matching(where, situation)}
+        people = [p.name for p in situation.deal.people if id(p) in named]
+        template = rule.message.get(lang)
         fired.append(Warning(
             id=rule.id, severity=rule.severity, rule=rule.id, condition=describe(rule.when), people=people,
-            message=fill(rule.message.get(lang), _fields(situation, people, lang)), source=rule.source,
+            message=fill(template, _fields(situation, people, lang, template)), source=rule.source,
         ))
     return sorted(fired, key=lambda w: SEVERITY_ORDER[w.severity])
 
@@ -376,7 +386,7 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
         how = _how_for(named, lang)
         who = warning.people + [name for name in _insider_names(situation) if "{insiders}" in template
                                 and name not in warning.people]
-        actions.append(NextAction(text=fill(template, _fields(situation, warning.people, lang)), how=how, who=who,
+        actions.append(NextAction(text=fill(template, _fields(situation, warning.people, lang, template)), how=how, who=who,
                                   why=message("why.rule", lang, source=source_title(rule.source, lang)),
                                   rank={"high": 0, "medium": 1, "low": 2}[rule.severity], source=f"rule:{rule.id}"))
     if not completed:
