@@ -226,6 +226,7 @@ def test_walk_picks_a_stored_deal_or_a_new_one_and_not_sure_clears_the_step(run,
     keys.send_text("丙项目" + ENTER)   # name
     keys.send_text(ENTER)             # account
     keys.send_text(ENTER)             # playbook: six-step
+    keys.send_text(ENTER * 4)         # amount, currency, close, probability: the new-deal form's rest
     keys.send_text(ENTER)             # develop checklist: nothing done
     keys.send_text(ENTER)             # customer step: "not sure" is pre-selected for a new deal
     keys.send_text(ENTER)             # not sure: which signals were seen? none
@@ -246,13 +247,15 @@ def test_walk_without_deal_can_start_a_new_one(run, keys):
     keys.send_text("乙项目" + ENTER)   # name (no deals yet: straight to a new one)
     keys.send_text("某公司" + ENTER)   # account
     keys.send_text(ENTER)             # playbook: six-step is the default
+    keys.send_text("80万" + ENTER)     # amount: the same form as `deal new`, checked as typed
+    keys.send_text(ENTER * 3)         # currency, close, probability
     keys.send_text(ENTER)             # develop checklist: nothing done
     keys.send_text(ENTER)             # customer step: "not sure" is pre-selected for a new deal
     keys.send_text(ENTER)             # not sure: no signals seen
     result = run("stage")
     assert result.exit_code == 0, result.output
     listed = json.loads(run("deal", "list", "--json").stdout)
-    assert [d["name"] for d in listed] == ["乙项目"]
+    assert [(d["name"], d["amount"]) for d in listed] == [("乙项目", 800000.0)]
 
 
 # --- end to end in a real pseudo-terminal ---------------------------------------------------------

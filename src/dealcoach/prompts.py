@@ -236,9 +236,13 @@ DEAL_TEXT_FIELDS = (("amount", "prompt.amount"), ("currency", "prompt.currency")
                     ("probability", "prompt.probability"))
 
 
-def ask_new_deal(playbooks: list[tuple[str, str]], lang: Lang) -> dict:
-    """A new deal's fields, each checked as it is typed by the Deal model (which reads them through the
-    one parser of typed values); Ctrl-C keeps a draft."""
+def ask_new_deal(lang: Lang) -> dict:
+    """A new deal's fields (`deal new`, and a new deal started in the stage walk), each checked as it
+    is typed by the Deal model (which reads them through the one parser of typed values); Ctrl-C
+    keeps a draft."""
+    from dealcoach.playbook.loader import load_playbook, playbook_ids
+
+    playbooks: list[tuple[str, str | None]] = [(load_playbook(i).name.get(lang), i) for i in playbook_ids()]
     with Form("new-deal", lang) as form:
         answers = {
             "name": form.text("name", message("prompt.deal_name", lang), required=True, check=_model_check("Deal", "name")),

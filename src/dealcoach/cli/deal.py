@@ -53,7 +53,9 @@ def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt 
         from dealcoach.prompts import require_terminal
 
         require_terminal(message("hint.new_no_tty", lang_))
-        changes = {**_ask_deal_fields(lang_), **changes}
+        from dealcoach.prompts import ask_new_deal
+
+        changes = {**ask_new_deal(lang_), **changes}
     deal = new_deal(changes)
     with open_store() as store:
         stored = store.add(deal, settings.current_user())
@@ -61,14 +63,6 @@ def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt 
         emit_json(stored.model_dump(mode="json"))
     else:
         typer.echo(message("deal.created", lang_, id=stored.id, name=stored.name))
-
-
-def _ask_deal_fields(lang) -> dict:
-    from dealcoach import prompts
-    from dealcoach.i18n import message
-    from dealcoach.playbook.loader import load_playbook, playbook_ids
-
-    return prompts.ask_new_deal([(load_playbook(i).name.get(lang), i) for i in playbook_ids()], lang)
 
 
 @app.command("list")

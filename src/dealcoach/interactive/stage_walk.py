@@ -61,13 +61,7 @@ def stage_walk(store: DealStore, deal_ref: str | None, catalog: RoleCatalog, lan
 
 
 def ask_new_deal(lang: Lang) -> Deal:
+    """A deal started in the walk: the same form as `deal new` (checked as typed, a draft on Ctrl-C)."""
     from dealcoach import prompts
-    from dealcoach.i18n import message
-    from dealcoach.playbook.loader import playbook_ids
 
-    name = prompts.ask_text(message("prompt.deal_name", lang), required=True)
-    account = prompts.ask_text(message("prompt.account", lang))
-    playbook_id = prompts.ask_select(message("prompt.playbook", lang),
-                                     [(load_playbook(i).name.get(lang), i) for i in playbook_ids()],
-                                     default="six-step")
-    return with_fields(None, {"name": name, "account": account or None, "playbook": playbook_id})
+    return with_fields(None, prompts.ask_new_deal(lang))
