@@ -190,3 +190,23 @@ def test_file_json_is_written_row_by_row_as_it_was_printed_whole(run, tmp_path):
         "bad_rows": graded.bad_rows, "problems": [vars(p) for p in graded.problems],
         "problem_count": graded.problem_count}, ensure_ascii=False, indent=2, default=str) + "\n"
     assert "5e-05" in old and result.stdout == old
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(tmp_path):
+    """`dealcoach grade FILE --json | head -2`: the pipe closes while the prospects are written; the
+    command stops quietly (exit 0), no "internal error"."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "many.csv"
+    path.write_text("name,close,probability\n" + "".join(f"客户 {i},2026-08-01,0.5\n" for i in range(400)),
+                    encoding="utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "dealcoach", "grade", str(path), "--json", "--today",
+                              DAY.isoformat()], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "DEALCOACH_LANG": "en"})
+    assert child.stdout.read(20).startswith(b"{")
+    child.stdout.close()  # ~2 MB of JSON still to come: far more than a pipe holds
+    error = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 0, error
+    assert "internal error" not in error and "Broken pipe" not in error

@@ -27,6 +27,12 @@ class _Boundary(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
+        except BrokenPipeError:
+            # the reader stopped reading (`dealcoach grade --deals --json | head`): not an error;
+            # what was to be saved is saved before anything is printed. Nothing more goes to the
+            # closed pipe, not even Python's last flush.
+            _silence_stdout()
+            raise typer.Exit(0) from None
         except BaseException as exc:  # not only Exception: a Rust library's panic derives from BaseException
             # Typer's own usage errors pass through (exit 2); anything else is our bug: one line,
             # no traceback and no local variables (they hold deal data) unless asked for
@@ -38,6 +44,14 @@ class _Boundary(TyperGroup):
             typer.echo(f"internal error: {type(exc).__name__}: {first}; "
                        "please report it, with the output of the same command run as `dealcoach --debug ...`", err=True)
             raise typer.Exit(1) from None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
 
 
 LANGUAGE_KEY = "dealcoach.language"  # ctx.meta: the language read from the command line
