@@ -124,7 +124,7 @@ def test_help_of_every_command_reads_in_chinese(run, lang):
 
 @pytest.mark.parametrize(("args", "zh_line"), [
     (["log", "add", "宁夏", "--meeting", "x"], "错误：没有 --meeting 这个选项"),
-    (["log", "add"], "错误：缺少参数 DEAL。"),
+    (["log", "add"], "错误：缺少参数 商机。"),
     (["deal", "new", "--amount"], "错误：选项 --amount 后面要跟一个值。"),
     (["stagee"], "错误：没有 stagee 这个命令。"),
 ])
@@ -234,7 +234,7 @@ def test_sources_are_named_by_their_titles(run):
 def test_errors_read_in_chinese(run):
     assert run("deal", "new", "--name", "宁夏新工程项目工业油", "--amount", "80万").exit_code == 0
     cases = [
-        (("deal", "show", "宁厦"), "错误：没有与 “宁厦” 匹配的商机（已有：宁夏新工程项目工业油）；用 dealcoach deal list 查看"),
+        (("deal", "show", "宁厦"), "错误：没有与 “宁厦” 匹配的商机（是不是 宁夏新工程项目工业油？）；用 dealcoach deal list 查看"),
         (("deal", "new", "--name", "x", "--amount", "abc"), "错误：金额：“abc” 不是金额（如 800000、800,000、80万"),
         (("deal", "new", "--name", "x", "--close", "32/13/2027"), "错误：预计成交日期：“32/13/2027” 不是日历上存在的日期\n"),
         (("people", "add", "1", "--name", "李", "--reports-to", "项目经理"),

@@ -41,9 +41,9 @@ def test_no_person_suggests_the_closest_name():
 
 def test_no_person_and_nothing_close_lists_a_short_list_whole():
     with pytest.raises(NotFoundError) as caught:
-        find_person(_deal("王总", "李经理"), "nobody", hint="add them with `dealcoach people add`")
+        find_person(_deal("王总", "李经理"), "nobody", hint=("lookup.hint_add_person", {"deal": 1}))
     assert caught.value.message == ("no person matches 'nobody' on deal 甲项目 (known: 王总, 李经理); "
-                                    "add them with `dealcoach people add`")
+                                    "add them with `dealcoach people add 1 --name ...`, or leave out --contact")
 
 
 def test_no_person_on_a_deal_without_people():
@@ -58,7 +58,7 @@ def test_a_long_list_is_not_listed_whole_and_ambiguity_lists_at_most_ten():
         find_one("xyz", names, str, noun="deal", nouns="deals")
     assert missing.value.message == "no deal matches 'xyz'"
     with pytest.raises(AmbiguousError) as caught:
-        find_one("deal", names, str, noun="deal", nouns="deals", fix="use the id")
+        find_one("deal", names, str, noun="deal", nouns="deals", fix="lookup.fix_id")
     assert caught.value.message.startswith("'deal' matches 12 deals (deal 00; deal 01;")
     assert caught.value.message.endswith("deal 09; ...); use the id")
 

@@ -166,8 +166,8 @@ def test_filters(store, run):
 
 
 @pytest.mark.parametrize(("args", "error"), [
-    (("--status", "closed"), "--status: 'closed' is not a status; use open, won, lost or all"),
-    (("--sort", "size"), "--sort: 'size' is not a sort order"),
+    (("--status", "closed"), "--status: unknown value 'closed'; did you mean lost? (use one of: open, won, lost, all)"),
+    (("--sort", "size"), "--sort: unknown value 'size' (use one of: risk, amount, close, stale, grade, owner, name, id)"),
     (("--grade", "E"), "--grade: 'E' is not a grade"),
     (("--stage", "nowhere"), "--stage: 'nowhere' is not a sales stage"),
     (("--since", "last week"), "--since: 'last week' is not a date: use YYYY-MM-DD, or 7d / 2w back from today"),

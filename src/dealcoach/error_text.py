@@ -95,6 +95,14 @@ PHRASES_ZH: list[tuple[str, str]] = [
     (r"\(at most 10\^15\)", "（最多 10^15）"),
     (r" \(got (.*?)\)$", r"（输入的是 \1）"),
     (r"(\d+) characters is too long for a value", r"\1 个字符，太长了"),
+    # a CRM cell that does not read (gradeio/score.py: the reason of a bad row)
+    (r"^unparseable date ('.*')$", r"\1 不是日期"),
+    (r"^not a probability ('.*')$", r"\1 不是成交可能性"),
+    (r"^not an amount ('.*')$", r"\1 不是金额"),
+    (r"^not a grade A-D ('.*')$", r"\1 不是 A 到 D 的等级"),
+    (r"^missing name$", "缺少名称"),
+    (r"^a year outside (\d+)\.\.(\d+): ('.*')$", r"\3 的年份不在 \1 到 \2 之间"),
+    (r"^probability out of range \(use 0-1, 0-100 or 35%\): ('.*')$", r"\1 超出范围（用 0 到 1、0 到 100 或 35%）"),
     # the deal and its people (deals/*)
     (rf"({_QUOTED}) is not a person on this deal", r"\1 不是这个商机中的人"),
     (rf"unknown customer step ({_QUOTED}) for playbook ([\w-]+)", r"剧本 \2 中没有客户采购步骤 \1"),
@@ -155,8 +163,79 @@ def field_name(path: str, lang: Lang) -> str:
     return localize(" › ".join(parts), lang)
 
 
-def localize_error(line: str, lang: Lang) -> str:
-    """One line of an error message in `lang` (English as the core wrote it)."""
+def keyed_error(cls, key: str, **params):
+    """An error of class `cls` said from the catalogue: `message` is the English, and the boundary
+    says it in the reader's language from the same key and values (`say`). Values by name: `field`
+    (a field path, named in the reader's language and put first), `value` (what was typed, quoted),
+    `choices` / `suggestions` (ids with their labels: `Choice`s or (id, labels) pairs, shown by
+    label in Chinese and by id in English), lists (joined per language), anything else as text."""
+    return cls(say(key, params, "en"), key=key, params=params)
+
+
+def say(key: str, params: dict, lang: Lang) -> str:
+    """The catalogue message `key` in `lang`, its values shown as the reader reads them."""
+    from dealcoach.i18n import message
+
+    shown = {name: _shown_value(name, value, lang) for name, value in params.items() if name != "field"}
+    text = message(key, lang, **shown)
+    field = params.get("field")
+    if field:
+        text = (field_name(field, lang) + ("：" if lang != "en" else ": ")) + text
+    return text
+
+
+def _shown_value(name: str, value: object, lang: Lang) -> str:
+    from dealcoach.typeset import join
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], dict):
+        return say(value[0], value[1], lang)  # a part said from its own key (a hint, a list)
+    if name in _SAID_PARTS and isinstance(value, str):
+        return say(value, {}, lang)
+    if name in ("noun", "nouns"):
+        return localize(NOUNS_ZH.get(str(value), str(value)), lang) if lang != "en" else str(value)
+    if name == "matches":
+        return ("; " if lang == "en" else "；").join(localize(str(item), lang) for item in value)  # type: ignore[union-attr]
+    if name in ("value", "ref"):
+        return repr(value) if lang == "en" else f"“{localize(str(value), lang)}”"
+    if name == "readings":  # the readings of an ambiguous value: `id (中文/English)` / the labels
+        if lang == "en":
+            return "; ".join(f"{c.id} ({'/'.join(c.labels[:2]) if c.labels else c.id})" for c in value)  # type: ignore[union-attr]
+        return join([choice_label(c, lang) for c in value], lang)  # type: ignore[union-attr]
+    if name in ("choices", "suggestions"):
+        labels = [choice_label(choice, lang) for choice in value]  # type: ignore[union-attr]
+        if name == "suggestions":
+            return (" or " if lang == "en" else " 或 ").join(labels)
+        return join(labels[:12], lang) + (("、…" if lang != "en" else ", …") if len(labels) > 12 else "")
+    if isinstance(value, (list, tuple)):
+        return join([localize(str(item), lang) for item in value], lang)
+    return localize(str(value), lang) if lang != "en" else str(value)
+
+
+# values that are themselves messages: a key (or a key and its values)
+_SAID_PARTS = frozenset({"listing", "hint", "fix", "what"})
+
+
+def choice_label(choice, lang: Lang) -> str:
+    """An enum value as a reader types it: its Chinese label for Chinese readers, its id in English."""
+    choice_id, labels = (choice.id, choice.labels) if hasattr(choice, "id") else choice
+    if lang == "en":
+        return choice_id
+    chinese = next((label for label in labels if not label.isascii()), None)
+    return localize(chinese or choice_id, lang)
+
+
+def localize_error(line, lang: Lang) -> str:
+    """One line of an error message in `lang`: a keyed error from the catalogue, else the English
+    the core wrote, translated phrase by phrase. `line` is a DealcoachError or its text."""
+    from dealcoach.errors import DealcoachError
+    from dealcoach.safetext import one_line
+
+    if isinstance(line, DealcoachError):
+        if line.key:
+            return one_line(say(line.key, line.params, lang))
+        line = one_line(line.message)
     if lang == "en" or not line:
         return line
     match = _LINE.match(line)

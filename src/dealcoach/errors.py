@@ -12,11 +12,18 @@ class DealcoachError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, details: list[str] | None = None) -> None:
+    def __init__(self, message: str, *, details: list | None = None, key: str | None = None,
+                 params: dict | None = None) -> None:
         super().__init__(message)
         self.message = message
-        # Further lines (e.g. every validation error of a file), printed after the message.
+        # Further lines (e.g. every validation error of a file), printed after the message: text, or
+        # errors of their own (a keyed one is said in the reader's language).
         self.details = details or []
+        # A message from the catalogue (error_text.keyed_error): said in the reader's language from
+        # its key and values; `message` is its English. Without a key, the boundary translates the
+        # English by phrases (error_text.PHRASES_ZH).
+        self.key = key
+        self.params = params or {}
 
 
 class UsageError(DealcoachError):

@@ -80,7 +80,11 @@ def _error(what: str | None, problem: str) -> InputError:
 
 
 def _shown(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:40] + "…")
+    return repr(_clipped(text))
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
@@ -630,9 +634,11 @@ def _variants(label: str) -> list[str]:
 
 def resolve_choice(value: object, choices: Sequence[Choice], what: str | None) -> str:
     """The id of the choice `value` names; see the module docstring for how."""
+    from dealcoach.error_text import keyed_error
+
     text = _text_of(value, what)
     if not text:
-        raise _error(what, f"empty; use one of: {_listing(choices)}")
+        raise keyed_error(InputError, "input.empty_choice", field=what, choices=choices)
     key = _key(text)
     found = _exact(key, choices, traditional=False)
     if not found and not text.isascii():
@@ -644,13 +650,16 @@ def resolve_choice(value: object, choices: Sequence[Choice], what: str | None) -
     if len(found) == 1:
         return found[0].id
     if found:
-        readings = "; ".join(f"{c.id} ({_label(c)})" for c in found[:10])
-        raise _error(what, f"{_shown(text)} could be {len(found)} things: {readings}; type more of it or the id")
-    names = {_key(v): c.id for c in choices for v in [c.id, *_all_variants(c, True)]}
+        # Chinese readers see the labels they can type, English ones the ids (error_text.choice_label)
+        raise keyed_error(InputError, "input.ambiguous_choice", field=what, value=_clipped(text), count=len(found),
+                          readings=found[:10])
+    names = {_key(v): c for c in choices for v in [c.id, *_all_variants(c, True)]}
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
-    suggestion = sorted(dict.fromkeys(names[k] for k in close))
-    hint = f"; did you mean {' or '.join(suggestion)}?" if suggestion else ""
-    raise _error(what, f"unknown value {_shown(text)}{hint} (use one of: {_listing(choices)})")
+    suggestion = sorted({names[k].id: names[k] for k in close}.values(), key=lambda c: c.id)
+    if suggestion:
+        raise keyed_error(InputError, "input.unknown_choice_suggest", field=what, value=_clipped(text),
+                          suggestions=suggestion, choices=choices)
+    raise keyed_error(InputError, "input.unknown_choice", field=what, value=_clipped(text), choices=choices)
 
 
 def _exact(key: str, choices: Sequence[Choice], traditional: bool) -> list[Choice]:
@@ -664,15 +673,6 @@ def _all_variants(choice: Choice, traditional: bool) -> list[str]:
 
         variants += [to_traditional(v) for v in variants if not v.isascii()]
     return variants
-
-
-def _label(choice: Choice) -> str:
-    return "/".join(choice.labels[:2]) if choice.labels else choice.id
-
-
-def _listing(choices: Sequence[Choice]) -> str:
-    listed = ", ".join(choice.id for choice in choices[:12])
-    return listed + (", …" if len(choices) > 12 else "")
 
 
 def message_choices(prefix: str, ids: Iterable[str]) -> list[Choice]:

@@ -322,8 +322,8 @@ def _checked(check: Callable[[str], object] | None, required: bool):
             try:
                 problem = check(text.strip())
             except DealcoachError as exc:
-                return localize_error(exc.message, active_language())
-            if isinstance(problem, str) and problem:
+                return localize_error(exc, active_language())
+            if isinstance(problem, (str, DealcoachError)) and problem:  # an error: said from its key
                 return localize_error(problem, active_language())
         return True
 

@@ -62,9 +62,10 @@ def report_error(exc: DealcoachError, lang: str = "en") -> None:
     from dealcoach.safetext import one_line
 
     # one line per error, whatever the file or the deal held (an ESC, a CR, a newline in a name)
-    lines = [error_prefix(lang) + localize_error(one_line(exc.message), lang)]  # type: ignore[arg-type]
+    lines = [error_prefix(lang) + localize_error(exc, lang)]  # type: ignore[arg-type]
     # a summary line ("file: 3 errors") is followed by each error on its own line
-    lines += [f"  {localize_error(one_line(line), lang)}" for line in exc.details if line != exc.message]  # type: ignore[arg-type]
+    lines += [f"  {localize_error(line if isinstance(line, DealcoachError) else one_line(line), lang)}"  # type: ignore[arg-type]
+              for line in exc.details if str(line) != exc.message]
     typer.echo("\n".join(lines), err=True)
 
 

@@ -279,7 +279,9 @@ def close(deal_ref: DealArg,
 
     lang_ = language(lang)
     if won is None:
-        raise UsageError("say how it closed: --won or --lost")
+        from dealcoach.error_text import keyed_error
+
+        raise keyed_error(UsageError, "error.won_or_lost")
     from dealcoach.cli.options import typed_date
 
     on = typed_date(date, "--date")

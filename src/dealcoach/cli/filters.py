@@ -35,12 +35,12 @@ def make_filters(owner: str | None = None, stage: str | None = None, grades: lis
                  status: str = "open", at_risk: bool = False, stale: int | None = None,
                  sort: str = "risk", stage_ids: set[str] | None = None) -> PipelineFilters:
     """The filters from flags, each bad value refused with what is accepted."""
+    from dealcoach.cli.options import flag_choice
     from dealcoach.coaching.pipeline import SORTS, PipelineFilters
 
-    if status not in ("open", "won", "lost", "all"):
-        raise UsageError(f"--status: {status!r} is not a status; use open, won, lost or all")
-    if sort not in SORTS:
-        raise UsageError(f"--sort: {sort!r} is not a sort order; use one of {', '.join(SORTS)}")
+    # by id or label (--status 已赢单, --sort 金额), as every enum is read
+    status = flag_choice(status, [f"status.{s}" for s in ("open", "won", "lost", "all")], "--status")
+    sort = flag_choice(sort, [f"sort.{s}" for s in SORTS], "--sort")
     wanted = []
     for item in grades or []:
         for grade in re.split(r"[,\s]+", item.strip().upper()):

@@ -179,6 +179,7 @@ def _series(values):
 
 
 def _report_reading(graded, lang) -> None:
+    from dealcoach.error_text import localize_error
     from dealcoach.i18n import message
 
     lines = []
@@ -194,7 +195,7 @@ def _report_reading(graded, lang) -> None:
     lines += graded.notes
     for problem in graded.problems[:MAX_BAD_ROWS_SHOWN]:
         lines.append(message("grade.bad_row", lang, file=problem.file, row=problem.row, column=problem.column,
-                             reason=problem.reason))
+                             reason=localize_error(problem.reason, lang)))
     if graded.problem_count > MAX_BAD_ROWS_SHOWN:
         lines.append(message("grade.bad_more", lang, count=graded.problem_count - MAX_BAD_ROWS_SHOWN))
     if graded.bad_rows:
@@ -305,7 +306,7 @@ def _grade_deals(on, lang, top, explain, json, no_color, set_options, reason, as
         by_id = [i for i, (deal_id, _) in enumerate(names) if str(deal_id) == wanted]
         chosen = by_id[0] if len(by_id) == 1 else find_one(
             explain, range(len(names)), lambda i: names[i][1], noun="deal", nouns="deals",
-            label=lambda i: f"{names[i][0]}: {names[i][1]}", fix="use the id")
+            label=lambda i: f"{names[i][0]}: {names[i][1]}", fix="lookup.fix_id")
         _show_explain(regrade.result(chosen), lang, json, no_color)
         return
     if json:
@@ -376,7 +377,9 @@ def _parse_set(option: str) -> tuple[str, str | None]:
     if grade.lower() in CLEAR:
         return ref.strip(), None
     if grade not in ("A", "B", "C", "D"):
-        raise UsageError(f"--set {option!r}: the grade must be A, B, C or D (or none to clear)")
+        from dealcoach.error_text import keyed_error
+
+        raise keyed_error(UsageError, "error.grade_value", field="--set", value=option)
     return ref.strip(), grade
 
 

@@ -54,7 +54,7 @@ HELP_ZH: dict[str, str] = {
     "Write the rows to a .csv or .xlsx file.": "把各行写入 .csv 或 .xlsx 文件。",
     "Show this many deals (--json and -o carry all).": "显示多少个商机（--json 和 -o 包含全部）。",
     "Show every deal.": "显示全部商机。",
-    "Review as of this date (YYYY-MM-DD).": "按这一天的情况分析（YYYY-MM-DD）。",
+    "Review as of this date (YYYY-MM-DD).": "按这一天的情况分析（如 2027-03-15）。",
     # report
     "A deal brief or the pipeline review as one self-contained page (HTML or PDF).":
         "把商机简报或商机分析会做成一个独立的页面（HTML 或 PDF）。",
@@ -65,7 +65,7 @@ HELP_ZH: dict[str, str] = {
     "html, or pdf (printed by a headless Chromium).": "格式：html/pdf（PDF 由无界面浏览器打印）。",
     "With --pipeline: only this rep's deals.": "配合 --pipeline：只看这位销售代表的商机。",
     "With --pipeline: also what changed since then.": "配合 --pipeline：同时显示从那时起的变化。",
-    "As of this date (YYYY-MM-DD).": "按这一天的情况（YYYY-MM-DD）。",
+    "As of this date (YYYY-MM-DD).": "按这一天的情况（如 2027-03-15）。",
     # deal
     "Your deals: create, list, show, edit, remove, import and export.": "你的商机：新建、列表、查看、修改、删除、导入和导出。",
     "Create a deal, by flags or (without --name, on a terminal) by answering a few questions.":
@@ -118,13 +118,13 @@ HELP_ZH: dict[str, str] = {
     "Name (or how you call them, e.g. 涂主任).": "姓名或称呼，如 涂主任。",
     "Job title.": "职务。",
     "Department.": "部门。",
-    "senior, middle or staff.": "层级：高层、中层或基层（senior、middle、staff）。",
+    "senior, middle or staff.": "层级：高层、中层或基层。",
     "A buying role id, e.g. decision-maker, insider (repeat).": "采购角色，如 核心决策者、内线（可重复）。",
     "supporter, neutral, opponent or unknown.": "态度：支持、中立、反对或未知。",
     "high, medium, low or unknown.": "影响力：高、中、低或未知。",
     "none, brief, regular or deep.": "接触程度：未接触、见过、常联系或深交。",
     "Their boss on this deal ('' for nobody).": "此人在这个商机中的上级（填 '' 表示没有）。",
-    "inner, edge or outer (around their boss).": "与上级的圈子：核心圈、边缘或圈外（inner、edge、outer）。",
+    "inner, edge or outer (around their boss).": "与上级的圈子：内圈、边圈或外圈。",
     "The camp (派系) they belong to, as you name it.": "此人所属的派系（按你的叫法）。",
     "Does their boss trust them: trusted, doubted or nominal (上司认可/怀疑/名义上的中层).":
         "上司是否认可此人：上司认可、上司怀疑其能力，或名义上的中层。",
@@ -207,7 +207,7 @@ HELP_ZH: dict[str, str] = {
     "The activity log: calls, visits, emails, meetings.": "跟进记录：电话、拜访、邮件、会议。",
     "`dealcoach log DEAL` shows it; `dealcoach log add DEAL` adds to it.":
         "dealcoach log DEAL 查看；dealcoach log add DEAL 添加。",
-    "The activity's number as `dealcoach log DEAL` lists it (or its id).": "这条记录在 dealcoach log 商机 列表里的序号（或它的 id）。",
+    "The activity's number as `dealcoach log DEAL` lists it (or its id).": "这条记录在 dealcoach log 商机 列表里的序号（或它的编号）。",
     "The corrected outcome, e.g. connected.": "更正后的结果，如已接通。",
     "When, e.g. 2027-03-15 14:30.": "时间，如 2027-03-15 14:30。",
     "Correct one logged activity (recorded in the deal's history).": "更正一条跟进记录（写入商机的变更记录）。",
@@ -309,6 +309,8 @@ def name_values(command) -> None:
     for param in command.params:
         if param.param_type_name == "argument":
             param.display_type_rich = lambda ctx=None: None
+            if param.metavar is None:
+                param.metavar = param.name.upper()
         elif not (param.is_flag or param.count) and param.metavar is None:
             param.metavar = metavar_for(param.opts[0])
     for sub in getattr(command, "commands", {}).values():
@@ -445,6 +447,8 @@ def _show_usage_error(lang: str):
             if self.ctx.command.get_help_option(self.ctx) is not None:
                 hint = _localize(f"运行 {self.ctx.command_path} {self.ctx.help_option_names[0]} 查看帮助。", lang) + "\n"
             echo(f"{self.ctx.get_usage()}\n{hint}", file=file, color=color)
-        echo(error_prefix(lang) + localize_error(self.format_message(), lang), file=file, color=color)
+        # "Missing argument 'DEAL'": the argument by the name its help gives it (商机)
+        echo(error_prefix(lang) + translate_metavars(localize_error(self.format_message(), lang), lang), file=file,
+             color=color)
 
     return show

@@ -86,6 +86,20 @@ def write_or_echo(output, data: str | bytes, written_message: str) -> None:
     typer.echo(written_message, err=True)
 
 
+def flag_choice(text: str, keys: list[str], flag: str) -> str:
+    """An enum flag by its id or any label (`keys`: the messages `PREFIX.ID` labelling each id), as
+    the one parser reads enums; a usage error that lists what is accepted, in the reader's language."""
+    from dealcoach import parse
+    from dealcoach.errors import UsageError
+    from dealcoach.messages import MESSAGES
+
+    choices = [parse.Choice(key.split(".", 1)[1], MESSAGES[key]) for key in keys]
+    try:
+        return parse.resolve_choice(text, choices, flag)
+    except parse.InputError as error:
+        raise UsageError(error.message, key=error.key, params=error.params) from None
+
+
 def typed_date(text: str | None, flag: str):
     """A date flag as people type it (2027/3/15, 明天, 下周二, 月底): the one parser, a usage error."""
     if text is None:

@@ -61,8 +61,10 @@ def show(
     lang_ = language(lang)
     playbook = load_playbook(playbook_id)
     if stage is not None and stage not in {s.id for s in playbook.stages}:
-        known = ", ".join(s.id for s in playbook.stages)
-        raise NotFoundError(f"playbook {playbook.id} has no stage {stage!r} (stages: {known})")
+        from dealcoach.error_text import keyed_error
+
+        raise keyed_error(NotFoundError, "error.no_stage", playbook=playbook.id, value=stage,
+                          choices=[(s.id, (s.name.zh,)) for s in playbook.stages])
     if json:
         data = playbook.model_dump(mode="json", by_alias=True)
         emit_json(next(s for s in data["stages"] if s["id"] == stage) if stage else data)

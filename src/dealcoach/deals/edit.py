@@ -16,6 +16,7 @@ from dealcoach.deals.checks import check_deal
 from dealcoach.deals.history import ACTIVITY_FIELDS, activity_corrected, activity_removed, contact_raised
 from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
+from dealcoach.error_text import keyed_error
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, NeedTypeId, Playbook, RoleCatalog
 
@@ -107,13 +108,19 @@ def validated(model, fields: dict, what: str):
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        lines = []
+        lines: list = []
         for err in exc.errors(include_url=False):
             field = ".".join(str(part) for part in err["loc"]) or what
+            cause = (err.get("ctx") or {}).get("error")
+            if isinstance(cause, DealcoachError) and cause.key:  # said from its key: the field joins its values
+                lines.append(keyed_error(type(cause), cause.key, **{**cause.params, "field": field}))
+                continue
             given = err.get("input")
             shown = f" (got {given!r})" if "input" in err and not isinstance(given, dict) else ""
             lines.append(f"{field}: {_reason(err)}{shown}")
-        raise DealcoachError(lines[0] if len(lines) == 1 else f"{len(lines)} problems", details=lines) from None
+        if len(lines) == 1 and isinstance(lines[0], DealcoachError):
+            raise lines[0] from None
+        raise DealcoachError(str(lines[0]) if len(lines) == 1 else f"{len(lines)} problems", details=lines) from None
 
 
 def _reason(err) -> str:
@@ -125,7 +132,7 @@ _REQUIRED = {"Deal": {"name": "-"}, "Person": {"name": "-"},
              "Activity": {"date": "2000-01-01", "kind": "other", "outcome": "done"}}
 
 
-def field_problem(model, field: str, value: object) -> str | None:
+def field_problem(model, field: str, value: object) -> str | DealcoachError | None:
     """For a prompt, one answer at a time: why `value` is not a good `field` of `model` (the model's
     own validation, which reads typed values through parse.py: `80万`, `下周二`, `三成`, `高`), or None.
     The reason only: the prompt that asked names the field and shows what was typed."""
@@ -134,15 +141,17 @@ def field_problem(model, field: str, value: object) -> str | None:
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             if err["loc"][:1] == (field,):
-                return _reason(err)
+                cause = (err.get("ctx") or {}).get("error")
+                # a keyed error is said in the reader's language from its key (enum values by label)
+                return cause if isinstance(cause, DealcoachError) and cause.key else _reason(err)
     return None
 
 
-def person_name_problem(deal: Deal, name: str) -> str | None:
+def person_name_problem(deal: Deal, name: str) -> str | DealcoachError | None:
     """Why `name` cannot be a new person on `deal` (not a name, or someone of that name is on it)."""
     problem = field_problem(Person, "name", name)
     if problem is None and deal.person(name.strip()) is not None:
-        return f"{name.strip()!r} is already on deal {deal.name}; use `dealcoach people edit`"
+        return keyed_error(DealcoachError, "error.person_exists", value=name.strip(), deal=deal.name)
     return problem
 
 
@@ -212,7 +221,7 @@ def add_person(deal: Deal, fields: dict, playbook: Playbook, catalog: RoleCatalo
     person = _validated_person(_with_increment(fields, {}, playbook))
     taken = person_name_problem(deal, person.name)
     if taken:
-        raise DealcoachError(taken)
+        raise taken if isinstance(taken, DealcoachError) else DealcoachError(taken)
     updated = deal.model_copy(update={"people": [*deal.people, person]})
     ensure_valid(updated, playbook, catalog)
     return updated
@@ -274,9 +283,9 @@ def find_activity(deal: Deal, ref: str) -> int:
     if text.isdigit():
         if 1 <= int(text) <= count:
             return int(text) - 1
-        raise DealcoachError(f"activity {text}: deal {deal.name} has {count} logged activities; "
-                             f"give a number from 1 to {count} as `dealcoach log` lists them" if count
-                             else f"activity {text}: nothing is logged on deal {deal.name} yet")
+        if count:
+            raise keyed_error(DealcoachError, "error.activity_number", number=text, deal=deal.name, count=count)
+        raise keyed_error(DealcoachError, "error.nothing_logged", number=text, deal=deal.name)
     matches = [i for i, activity in enumerate(deal.activities)
                if activity.id == text or (len(text) >= 4 and activity.id.startswith(text))]
     if len(matches) == 1:
@@ -375,7 +384,7 @@ def close_deal(deal: Deal, won: bool, reason: str | None, on: dt.date | None = N
 def mark_vip(deal: Deal, vip: bool = True, loyal: bool | None = None) -> Deal:
     """A won customer becomes VIP, and later loyal (a repeat purchase): the funnel's last two rates."""
     if deal.status != "won":
-        raise DealcoachError(f"deal {deal.name} is not won; close it first: dealcoach deal close {deal.id} --won")
+        raise keyed_error(DealcoachError, "error.not_won", deal=deal.name, id=deal.id)
     changes: dict = {"vip": vip}
     if loyal is not None:
         if loyal and not vip:

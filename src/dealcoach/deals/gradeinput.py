@@ -28,8 +28,10 @@ def with_assessment(deal: Deal, scores: dict[str, int], playbook: Playbook) -> D
     for factor_id, score in scores.items():
         factor = factors.get(factor_id)
         if factor is None:
-            raise DealcoachError(f"assessment factor {factor_id}: unknown assessment factor for playbook {playbook.id} "
-                                 f"(known: {', '.join(factors)})")
+            from dealcoach.error_text import keyed_error
+
+            raise keyed_error(DealcoachError, "error.unknown_factor", factor=factor_id, playbook=playbook.id,
+                              choices=[(f.id, (f.name.zh,)) for f in factors.values()])
         allowed = [level.score for level in factor.scale]
         if score not in allowed:
             raise DealcoachError(f"assessment factor {factor_id}={score}: not on the scale ({', '.join(map(str, allowed))})")

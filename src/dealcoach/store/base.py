@@ -338,7 +338,7 @@ class DealStore:
         if not rows:  # the one lookup rule (deals/lookup.py) over every name; the exact match above is its fast path
             rows = sorted(self._execute("SELECT id, name FROM deals").fetchall())  # read from the name index
         row = find_one(ref, rows, lambda row: row[1], noun="deal", nouns="deals", label=lambda row: f"{row[0]}: {row[1]}",
-                       hint="see `dealcoach deal list`", fix="use the id")
+                       hint="lookup.hint_deal_list", fix="lookup.fix_id")
         return self.get(row[0])
 
     def history(self, deal_id: int) -> list[HistoryEntry]:

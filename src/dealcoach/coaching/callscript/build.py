@@ -57,8 +57,7 @@ MAX_PAIN_TOPICS = 2
 
 
 def find_contact(deal: Deal, name: str) -> Person:
-    return find_person(deal, name, hint=f"add them with `dealcoach people add {deal.id or deal.name} --name ...`, "
-                                        "or leave out --contact")
+    return find_person(deal, name, hint=("lookup.hint_add_person", {"deal": deal.id or deal.name}))
 
 
 def default_contact(deal: Deal, stage: Stage, catalog: RoleCatalog) -> Person | None:
