@@ -114,3 +114,16 @@ def test_followup_cli_shows_persistence_milestone_and_borrow(run):
     assert run("deal", "edit", "甲项目", "--milestone-date", "不是日期").exit_code == 1
     cleared = run("deal", "edit", "甲项目", "--milestone-date", "", "--json")
     assert json.loads(cleared.stdout)["milestone_on"] is None
+
+
+def test_people_show_counts_the_touches_with_that_person(run):
+    run("deal", "new", "--name", "甲项目")
+    run("people", "add", "甲项目", "--name", "王总")
+    run("people", "add", "甲项目", "--name", "李工")
+    for contact in ("王总", "王总", "李工"):
+        run("log", "add", "甲项目", "--kind", "call", "--outcome", "connected", "--contact", contact)
+    run("log", "add", "甲项目", "--kind", "email", "--outcome", "sent")  # names no one: nobody's touch here
+    boss = json.loads(run("people", "show", "甲项目", "王总", "--json").stdout)
+    assert boss["touches"] == 2 and boss["persistence"].startswith("Touch 3 with 王总")
+    assert json.loads(run("people", "show", "甲项目", "李工", "--json").stdout)["touches"] == 1
+    assert "跟进（已记录 2 次）" in run("people", "show", "甲项目", "王总", "--lang", "zh").stdout

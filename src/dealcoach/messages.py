@@ -720,6 +720,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "people.to_ask": ("还要问他的增量问题", "Increment questions still to ask"),
     "people.objection": ("他可能提出的异议", "The objection to expect from them"),
     "people.politics": ("上下级与派系", "Boss, circle and faction"),
+    "people.follow_up": ("跟进（已记录 {touches} 次）", "Follow-up ({touches} touches logged)"),
     "people.boss_of": ("上司 {boss}：{what}", "boss {boss}: {what}"),
     "people.faction": ("派系：{faction}", "faction: {faction}"),
     "label.more_actions_all": ("……另有 {count} 条，用 --all 查看全部", "…{count} more; see them all with --all"),

@@ -144,9 +144,13 @@ def milestone_due(due: dt.date, phase: str | None, milestone: dt.date | None, la
     return min(due, eve)
 
 
-def touches_with(deal: Deal, contact: str | None) -> int:
-    """Touches logged with this contact; one that names no one counts as one with them (as for pretexts)."""
-    return sum(1 for a in deal.activities if contact is None or a.contact in (contact, None))
+def touches_with(deal: Deal, contact: str | None, unnamed_count: bool = True) -> int:
+    """Touches logged with this contact. For the deal's main contact, one that names no one counts as
+    one with them (as for pretexts); `unnamed_count=False` for any other person."""
+    if contact is None:
+        return len(deal.activities)
+    named = (contact, None) if unnamed_count else (contact,)
+    return sum(1 for a in deal.activities if a.contact in named)
 
 
 @dataclass(frozen=True)

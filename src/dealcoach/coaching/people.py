@@ -9,6 +9,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from dealcoach.coaching.diagnosis import Warning, diagnose
+from dealcoach.coaching.cadence import touches_with
+from dealcoach.coaching.followup import persistence_text
 from dealcoach.coaching.objections import ObjectionAhead, objection_for, predict_objections
 from dealcoach.coaching.value import PersonValue, person_value
 from dealcoach.deals.models import Deal, Person
@@ -60,6 +62,8 @@ class PersonCoaching(BaseModel):
     politics: list[str] = Field(default=[], description="what is recorded of their boss, circle and faction")
     value: PersonValue | None = None
     objection: ObjectionAhead | None = None
+    touches: int = Field(default=0, description="touches logged with them (coaching/cadence.py touches_with)")
+    persistence: str | None = Field(default=None, description="what the playbook says about the next touch with them")
 
 
 class MapNode(BaseModel):
@@ -141,6 +145,8 @@ def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog
         politics=_politics(person, lang),
         value=person_value(person, playbook, catalog, lang) if playbook.value is not None else None,
         objection=objection,
+        touches=(touches := touches_with(deal, person.name, unnamed_count=False)),
+        persistence=persistence_text(playbook.follow_up, touches + 1, person.name, lang) if playbook.follow_up else None,
     )
 
 

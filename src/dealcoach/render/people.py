@@ -125,6 +125,8 @@ def _value_sections(coaching: PersonCoaching, lang: Lang, section) -> None:
                 ("" if lang != "en" else " ").join(q.details), lang) if q.details else "") for q in value.to_ask]))
     if coaching.objection is not None:
         section(message("people.objection", lang), Text(coaching.objection.line))
+    if coaching.persistence:
+        section(message("people.follow_up", lang, touches=coaching.touches), Text(coaching.persistence))
 
 
 def _add(tree: Tree, node: MapNode, lang: Lang) -> None:
