@@ -71,3 +71,21 @@ def test_a_stage_run_skips_what_a_checked_playbook_does_not_need(tmp_path):
                    "dealcoach.coaching.grading.grade", "dealcoach.coaching.grading.table",
                    "dealcoach.coaching.grading.results"):
         assert module not in imported, module
+
+
+def test_a_call_script_without_a_saved_profile_does_not_import_yaml(tmp_path):
+    from conftest import EXAMPLES
+
+    env = {**os.environ, "DEALCOACH_HOME": str(tmp_path)}
+    stored = subprocess.run([sys.executable, "-m", "dealcoach", "deal", "import", str(EXAMPLES / "ningxia-industrial-oil.yaml")],
+                            env=env, capture_output=True, timeout=120)
+    assert stored.returncode == 0, stored.stderr
+    args = ["call-script", "1", "--json"]
+    first = subprocess.run([sys.executable, "-m", "dealcoach", *args], env=env, capture_output=True, timeout=120)
+    assert first.returncode == 0, first.stderr  # the playbook cache is written: YAML is parsed once
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dealcoach", *args], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "dealcoach.coaching.callscript" in imported or any(m.startswith("dealcoach.coaching.callscript") for m in imported)
+    assert "yaml" not in imported and "dealcoach.yamlfile" not in imported

@@ -41,12 +41,12 @@ class Profile(BaseModel):
 
 
 def load_profile(path: Path | None = None) -> Profile:
-    """The saved profile; an empty one when none was saved yet."""
-    from dealcoach.yamlfile import load_model
-
+    """The saved profile; an empty one when none was saved yet (then YAML is not even imported)."""
     path = path or settings.profile_path()
     if not path.exists():
         return Profile()
+    from dealcoach.yamlfile import load_model
+
     return load_model(path, Profile, ProfileError, "a profile is a mapping (name:, company:, offer:, phone:)")
 
 
