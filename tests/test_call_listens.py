@@ -61,6 +61,7 @@ def test_live_meeting_is_proposed_on_the_pains_just_heard(run, stored, keys):
     keys.send_text(ENTER)                 # they feel the urgency: propose the meeting
     keys.send_text(DOWN + DOWN + ENTER)   # no meeting, but we stay in touch
     keys.send_text(ENTER)                 # no note
+    keys.close()                          # a walk that asks more than this ends, it does not wait
     result = run("call-script", stored, "--live", "--contact", "负责人A", "--lang", "zh")
     assert result.exit_code == 0, result.output
     out = flat(result.stdout)
@@ -312,6 +313,7 @@ def test_no_answer_belongs_to_getting_through_not_to_the_first_question(run, sto
 
     keys.send_text(DOWN + ENTER)  # did not get through
     keys.send_text(ENTER)         # no note
+    keys.close()
     result = run("call-script", stored, "--live", "--contact", "负责人A", "--lang", "zh")
     assert result.exit_code == 0, result.output
     assert "第1步" not in result.stdout  # no step is shown for a call nobody answered
