@@ -177,8 +177,7 @@ def increment_answers(current: dict[str, str], given: list[str], playbook: Playb
     for item in given:
         key, separator, answer = item.partition("=")
         if not separator:
-            raise DealcoachError(f"--increment {item!r}: write QUESTION=ANSWER, e.g. gain=每年省80万 "
-                                 f"(questions: {', '.join(q.id for q in questions) or 'none in this playbook'})")
+            raise keyed_error(DealcoachError, "error.increment_form", field="--increment", value=item, choices=choices)
         question = parse.resolve_choice(key, choices, "--increment")
         if answer.strip():
             answers[question] = answer.strip()
@@ -195,15 +194,15 @@ def pain_kinds(deal: Deal, given: list[str]) -> list:
     pains = list(deal.pains)
     for item in given:
         text, separator, kind = item.partition("=")
-        known = ", ".join(p.text for p in pains) or "none recorded"
+        known = [p.text for p in pains]
         if not separator:
-            raise DealcoachError(f"--pain-kind {item!r}: write PAIN=TYPE, e.g. 交货不及时=基本型 (pains: {known})")
+            raise keyed_error(DealcoachError, "error.pain_kind_form", field="--pain-kind", value=item, pains=known)
         text = text.strip()
         found = [i for i, p in enumerate(pains) if p.text == text] or \
             [i for i, p in enumerate(pains) if text and text in p.text]
         if len(found) != 1:
-            problem = "matches several pains" if found else "is not a pain of this deal"
-            raise DealcoachError(f"--pain-kind: {text!r} {problem} (pains: {known})")
+            raise keyed_error(DealcoachError, "error.pain_several" if found else "error.pain_unknown",
+                              field="--pain-kind", value=text, pains=known)
         value = parse.resolve_choice(kind, parse.message_choices("need", NEED_TYPES), "--pain-kind") \
             if kind.strip() else None
         pains[found[0]] = pains[found[0]].model_copy(update={"kind": value})
