@@ -16,7 +16,6 @@ from dealcoach.deals.checks import check_deal
 from dealcoach.deals.history import ACTIVITY_FIELDS, activity_corrected, activity_removed, contact_raised
 from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
-from dealcoach.error_text import keyed_error
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, NeedTypeId, Playbook, RoleCatalog
 
@@ -113,6 +112,8 @@ def validated(model, fields: dict, what: str):
             field = ".".join(str(part) for part in err["loc"]) or what
             cause = (err.get("ctx") or {}).get("error")
             if isinstance(cause, DealcoachError) and cause.key:  # said from its key: the field joins its values
+                from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
+
                 lines.append(keyed_error(type(cause), cause.key, **{**cause.params, "field": field}))
                 continue
             given = err.get("input")
@@ -151,6 +152,8 @@ def person_name_problem(deal: Deal, name: str) -> str | DealcoachError | None:
     """Why `name` cannot be a new person on `deal` (not a name, or someone of that name is on it)."""
     problem = field_problem(Person, "name", name)
     if problem is None and deal.person(name.strip()) is not None:
+        from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
+
         return keyed_error(DealcoachError, "error.person_exists", value=name.strip(), deal=deal.name)
     return problem
 
@@ -283,7 +286,11 @@ def find_activity(deal: Deal, ref: str) -> int:
         if 1 <= int(text) <= count:
             return int(text) - 1
         if count:
+            from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
+
             raise keyed_error(DealcoachError, "error.activity_number", number=text, deal=deal.name, count=count)
+        from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
+
         raise keyed_error(DealcoachError, "error.nothing_logged", number=text, deal=deal.name)
     matches = [i for i, activity in enumerate(deal.activities)
                if activity.id == text or (len(text) >= 4 and activity.id.startswith(text))]
@@ -383,6 +390,8 @@ def close_deal(deal: Deal, won: bool, reason: str | None, on: dt.date | None = N
 def mark_vip(deal: Deal, vip: bool = True, loyal: bool | None = None) -> Deal:
     """A won customer becomes VIP, and later loyal (a repeat purchase): the funnel's last two rates."""
     if deal.status != "won":
+        from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
+
         raise keyed_error(DealcoachError, "error.not_won", deal=deal.name, id=deal.id)
     changes: dict = {"vip": vip}
     if loyal is not None:
