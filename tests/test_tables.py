@@ -51,7 +51,9 @@ def _commands(crm) -> list[tuple[str, ...]]:
             ("people", "list", "1"), ("log", "1"), ("followup", "--today", "2026-12-01"),
             ("funnel",), ("pipeline",), ("grade", "--deals", "--today", "2026-12-01"),
             ("grade", str(crm), "--today", "2026-01-15"), ("playbook", "list"), ("playbook", "show", "six-step"),
-            ("map", "1"), ("stage", "1"), ("stage", "2", "--all")]
+            ("map", "1"), ("stage", "1"), ("stage", "2", "--all"),
+            ("grade", "--deals", "--explain", "宁夏新工程项目工业油第二期", "--today", "2026-12-01"),
+            ("people", "show", "1", "采购副总"), ("call-script", "1"), ("objections", "1")]
 
 
 def _numeric_tokens(text: str) -> set[str]:
@@ -67,7 +69,8 @@ def _problems(output: str, wide: str, columns: int) -> list[str]:
             problems.append(f"wider than {columns}: {line}")
         for cell in CELL_EDGES.split(line):
             text = cell.strip(BOX)
-            if text and text[0] in NOT_A_LINE_START and text != "%":  # the funnel's "%" header
+            # the funnel's "%" header and the call script's "? " before a question are marks, not breaks
+            if text and text[0] in NOT_A_LINE_START and text != "%" and not text.startswith("? "):
                 problems.append(f"starts with {text[0]!r}: {line}")
             if text and text[-1] in OPENING:
                 problems.append(f"ends with {text[-1]!r}: {line}")
