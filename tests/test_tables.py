@@ -1,4 +1,4 @@
-"""Every table at 80 and 100 columns, in zh and en, read line by line (render/console.py `Fitted`):
+"""Every table at 80 and 100 columns, in zh, zh-Hant and en, read line by line (render/console.py `Fitted`):
 no number, date, amount or id split over lines or cut short, no line of a cell starting with closing
 punctuation or ending with opening punctuation, nothing wider than the terminal, and the columns
 left out named in one line."""
@@ -79,7 +79,7 @@ def _problems(output: str, wide: str, columns: int) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant", "en"])
 @pytest.mark.parametrize("columns", [80, 100])
 def test_every_table_fits_without_splitting_a_number(run, deals, lang, columns):
     for args in _commands(deals):
