@@ -185,6 +185,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Saved your {count} answers as a draft; the next run offers to resume it."),
     "table.dropped": ("（窗口太窄，未显示：{columns}；加宽窗口或用 --json 查看全部）",
                       "(too narrow to show: {columns}; widen the window or use --json)"),
+    "table.dropped_short": ("（窗口太窄，未显示：{columns}）", "(too narrow to show: {columns})"),
+    "table.dropped_some": ("（窗口太窄，未显示 {count} 列：{columns}等）", "(too narrow to show {count} columns: {columns}...)"),
     "history.created": ("创建", "created"),
     "history.imported": ("导入", "imported"),
     "history.updated": ("已更新", "updated"),

@@ -149,13 +149,31 @@ class Fitted:
     def __rich_console__(self, console, options):
         from rich.text import Text
 
-        from dealcoach.i18n import message
-        from dealcoach.typeset import join
-
-        table, dropped = fitted_table(self.columns, self.rows, options.max_width, self.lang, **self.table_options)
+        width = options.max_width
+        table, dropped = fitted_table(self.columns, self.rows, width, self.lang, **self.table_options)
         yield table
         if dropped:
-            yield Text(message("table.dropped", self.lang, columns=join(dropped, self.lang)), style="dim")
+            yield Text(_dropped_note(dropped, width, self.lang), style="dim")
+
+
+def _dropped_note(dropped: list[str], width: int, lang: str) -> str:
+    """The one line naming the columns left out, most important first: the whole sentence when it
+    fits, else without its advice, else as many names as fit and how many there are."""
+    from rich.cells import cell_len
+
+    from dealcoach.i18n import message
+    from dealcoach.typeset import join
+
+    names = dropped[::-1]
+    for key in ("table.dropped", "table.dropped_short"):
+        note = message(key, lang, columns=join(names, lang))  # type: ignore[arg-type]
+        if cell_len(note) <= width:
+            return note
+    for shown in range(len(names) - 1, 0, -1):
+        note = message("table.dropped_some", lang, count=len(names), columns=join(names[:shown], lang))  # type: ignore[arg-type]
+        if cell_len(note) <= width:
+            return note
+    return note
 
 
 def _frame_width(count: int, table_options: dict) -> int:
