@@ -231,7 +231,7 @@ def _help_words(text: str) -> list[str]:
     return english_words(text, set(TYPED_IN_HELP) | _IDS_TO_TYPE | {"festival-greeting"})
 
 
-@pytest.mark.parametrize("lang", ["zh", "zh-Hant"])
+@pytest.mark.parametrize("lang", ["zh", "zh-Hant", "zh-HK"])
 def test_every_command_reads_in_chinese(run, tmp_path, lang):
     """Every command and subcommand on the bundled examples and a small store, its errors and its
     --help, read in Chinese: no English word but names, ids the reader types, numbers and units."""
@@ -333,3 +333,14 @@ def test_frequent_errors_read_in_the_readers_language(run, args, zh, en):
     assert not english_words(chinese.stderr.splitlines()[-1], _typed(args) | _IDS_TO_TYPE)
     english = run(*args)
     assert english.exit_code == chinese.exit_code and en in english.stderr, english.stderr
+
+
+def test_a_deal_file_names_the_line_the_field_and_the_labels(run, tmp_path):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text("name: 测试\npeople:\n  - name: 张三\n    influence: 极高\n", encoding="utf-8")
+    chinese = run("deal", "import", str(deal), env={"DEALCOACH_LANG": "zh"})
+    assert chinese.exit_code == 1
+    assert chinese.stderr == f"错误：{deal}:4:5：客户方的人（第 1 项） › 影响力：无法识别 “极高”；是不是 高？（可用：高、中、低、未知）\n"
+    english = run("deal", "import", str(deal))
+    assert english.stderr == (f"error: {deal}:4:5: people.0.influence: unknown value '极高'; did you mean high? "
+                              "(use one of: high, medium, low, unknown)\n")

@@ -166,7 +166,7 @@ def field_name(path: str, lang: Lang) -> str:
 def keyed_error(cls, key: str, **params):
     """An error of class `cls` said from the catalogue: `message` is the English, and the boundary
     says it in the reader's language from the same key and values (`say`). Values by name: `field`
-    (a field path, named in the reader's language and put first), `value` (what was typed, quoted),
+    (a field path, named in the reader's language and put first; `where` before it: a file position), `value` (what was typed, quoted),
     `choices` / `suggestions` (ids with their labels: `Choice`s or (id, labels) pairs, shown by
     label in Chinese and by id in English), lists (joined per language), anything else as text."""
     return cls(say(key, params, "en"), key=key, params=params)
@@ -176,11 +176,14 @@ def say(key: str, params: dict, lang: Lang) -> str:
     """The catalogue message `key` in `lang`, its values shown as the reader reads them."""
     from dealcoach.i18n import message
 
-    shown = {name: _shown_value(name, value, lang) for name, value in params.items() if name != "field"}
+    shown = {name: _shown_value(name, value, lang) for name, value in params.items() if name not in ("field", "where")}
     text = message(key, lang, **shown)
+    separator = "：" if lang != "en" else ": "
     field = params.get("field")
     if field:
-        text = (field_name(field, lang) + ("：" if lang != "en" else ": ")) + text
+        text = field_name(field, lang) + separator + text
+    if params.get("where"):  # a position in a file (deal.yaml:3:5), before the field
+        text = params["where"] + separator + text
     return text
 
 

@@ -247,12 +247,22 @@ def _at(origin: str, mark) -> str:
     return f"{origin}:{mark.line + 1}:{mark.column + 1}"
 
 
-def validation_messages(exc: ValidationError, located: LocatedData) -> list[str]:
-    """One `file:line:col: dotted.path: message` line per Pydantic error."""
-    lines = []
+def validation_messages(exc: ValidationError, located: LocatedData) -> list:
+    """One `file:line:col: dotted.path: message` line per Pydantic error. A value our parser refused
+    with a keyed error (an enum label, an amount) stays an error of its own, its position and field
+    added, so the boundary says it from its key in the reader's language (error_text.say)."""
+    from dealcoach.errors import DealcoachError
+
+    lines: list = []
     for err in exc.errors(include_url=False):
         loc = _data_loc(err["loc"])
         dotted = ".".join(_shown_key(part) for part in loc) or "(top level)"
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, DealcoachError) and cause.key:
+            where = located.where(loc)
+            lines.append(type(cause)(f"{where}: {dotted}: {cause.message}", key=cause.key,
+                                     params={**cause.params, "where": where, "field": dotted}))
+            continue
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown key"
@@ -260,6 +270,15 @@ def validation_messages(exc: ValidationError, located: LocatedData) -> list[str]
             message = message[len("Value error, "):]
         lines.append(f"{located.where(loc)}: {dotted}: {message}")
     return lines
+
+
+def validation_error(error: type, lines: list, summary: str):
+    """The error for these lines: the line itself when there is one (a keyed one keeps its key),
+    else `summary` followed by every line."""
+    if len(lines) == 1:
+        line = lines[0]
+        return error(line.message, key=line.key, params=line.params) if hasattr(line, "key") else error(line)
+    return error(summary, details=lines)
 
 
 def _shown_key(part: object) -> str:
@@ -294,5 +313,4 @@ def load_model(path: Path, model: type, error: type[Exception], shape: str):
         return model.model_validate(located.data)
     except ValidationError as exc:
         lines = validation_messages(exc, located)
-        raise error(lines[0] if len(lines) == 1 else f"{path}: {len(lines)} errors",
-                    details=lines if len(lines) > 1 else []) from None
+        raise validation_error(error, lines, f"{path}: {len(lines)} errors") from None

@@ -12,7 +12,7 @@ from dealcoach.deals.models import Deal
 from dealcoach.errors import DealFileError, PlaybookError
 from dealcoach.playbook.loader import load_catalog, load_playbook
 from dealcoach.playbook.models import Playbook
-from dealcoach.yamlfile import LocatedData, parse, read_text, validation_messages
+from dealcoach.yamlfile import LocatedData, parse, read_text, validation_error, validation_messages
 
 # Keys that belong to the store, not to a file someone writes by hand. An exported file carries the
 # deal's `id` and `owner` so that importing it back updates that deal and keeps its owner.
@@ -39,8 +39,7 @@ def deal_from_data(located: LocatedData) -> tuple[Deal, Playbook]:
         deal = Deal.model_validate(data)
     except ValidationError as exc:
         lines = validation_messages(exc, located)
-        raise DealFileError(lines[0] if len(lines) == 1 else f"{located.origin}: {len(lines)} errors",
-                            details=lines if len(lines) > 1 else []) from None
+        raise validation_error(DealFileError, lines, f"{located.origin}: {len(lines)} errors") from None
     try:
         playbook = load_playbook(deal.playbook)
     except PlaybookError:

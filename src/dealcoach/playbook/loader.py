@@ -94,7 +94,7 @@ def _located(path: Path) -> LocatedData:
 
 def _summary(path: Path, lines: list[str]) -> str:
     if len(lines) == 1:
-        return lines[0]
+        return str(lines[0])
     return f"{path}: {len(lines)} errors"
 
 

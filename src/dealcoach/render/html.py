@@ -29,7 +29,7 @@ from dealcoach.errors import DealcoachError
 from dealcoach.i18n import Lang, message
 from dealcoach.render.powermap import ATTITUDE_FILL, ATTITUDE_STROKE, INFLUENCE_WIDTH
 
-HTML_LANG = {"zh": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en"}
+HTML_LANG = {"zh": "zh-Hans", "zh-Hant": "zh-Hant", "zh-HK": "zh-Hant-HK", "en": "en"}
 SEVERITY_COLOR = {"high": "#c62828", "medium": "#ef6c00", "low": "#757575"}
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
