@@ -242,3 +242,13 @@ def test_without_a_terminal_each_form_names_its_flags_in_the_users_language(run)
         result = run(*args, "--lang", "zh")
         assert result.exit_code == 2, args
         assert "没有终端" in result.stderr and flag in result.stderr, (args, result.stderr)
+
+
+def test_ctrl_d_cancels_like_ctrl_c_and_keeps_the_draft(run, keys, isolated_home):
+    run("deal", "new", "--name", "甲项目")
+    keys.send_text("涂主任" + ENTER + "技术部主任" + ENTER + "\x04")   # Ctrl-D at the third question
+    result = run("people", "add", "甲项目")
+    assert result.exit_code == 130, result.stderr
+    assert "internal error" not in result.stderr and "Aborted" not in result.stderr
+    draft = isolated_home / "drafts" / "person-1.json"
+    assert json.loads(draft.read_text(encoding="utf-8")) == {"name": "涂主任", "title": "技术部主任"}

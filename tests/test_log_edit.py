@@ -74,3 +74,15 @@ def test_add_confirms_what_it_stored_when_typed_in_chinese(run, ningxia):
     added = json.loads(run("log", "add", ningxia, "--kind", "email", "--outcome", "sent",
                            "--date", "2026-10-01T09:00", "--json").stdout)  # backdated: not the last entry
     assert added["kind"] == "email" and added["date"].startswith("2026-10-01")
+
+
+def test_an_id_that_starts_with_digits_is_found_by_its_start():
+    from datetime import date
+
+    from dealcoach.deals.edit import find_activity
+    from dealcoach.deals.models import Activity, Deal
+
+    deal = Deal(name="甲项目", activities=[Activity(id="12345678" + "a" * 24, date=date(2026, 11, 1), kind="call", outcome="connected"),
+                                           Activity(id="b" * 32, date=date(2026, 11, 2), kind="call", outcome="connected")])
+    assert find_activity(deal, "12345678") == 0      # out of the rows' range: read as an id's start
+    assert find_activity(deal, "2") == 1             # in range: the row number

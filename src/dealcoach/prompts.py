@@ -357,7 +357,7 @@ class Form:
     def __exit__(self, kind, exc, traceback) -> None:
         if kind is None:
             self.path.unlink(missing_ok=True)
-        elif issubclass(kind, KeyboardInterrupt) and self.answers:
+        elif issubclass(kind, (KeyboardInterrupt, EOFError)) and self.answers:  # Ctrl-C or Ctrl-D
             import json
 
             from dealcoach.files import write_atomic

@@ -27,6 +27,10 @@ class _Boundary(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
+        except EOFError:
+            # Ctrl-D at a prompt (or its input closed) cancels as Ctrl-C does: exit 130, a form's
+            # draft kept; Typer alone would print an English "Aborted!" and exit 1
+            raise KeyboardInterrupt from None
         except BrokenPipeError:
             # the reader stopped reading (`dealcoach grade --deals --json | head`): not an error;
             # what was to be saved is saved before anything is printed. Nothing more goes to the

@@ -282,7 +282,10 @@ def find_activity(deal: Deal, ref: str) -> int:
     its id (or a unique start of it, four characters at least)."""
     text = ref.strip()
     count = len(deal.activities)
-    if text.isdigit():
+    # an id may begin with digits only ("20261120…"): a number out of range is tried as an id's start
+    prefixed = [i for i, activity in enumerate(deal.activities)
+                if activity.id == text or (len(text) >= 4 and activity.id.startswith(text))]
+    if text.isdigit() and not (len(prefixed) == 1 and not 1 <= int(text) <= count):
         if 1 <= int(text) <= count:
             return int(text) - 1
         if count:
@@ -292,8 +295,7 @@ def find_activity(deal: Deal, ref: str) -> int:
         from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
 
         raise keyed_error(DealcoachError, "error.nothing_logged", number=text, deal=deal.name)
-    matches = [i for i, activity in enumerate(deal.activities)
-               if activity.id == text or (len(text) >= 4 and activity.id.startswith(text))]
+    matches = prefixed
     if len(matches) == 1:
         return matches[0]
     raise DealcoachError(f"activity {text!r}: {'matches several activities' if matches else 'no such activity'} "
