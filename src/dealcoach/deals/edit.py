@@ -173,6 +173,7 @@ def increment_answers(current: dict[str, str], given: list[str], playbook: Playb
     """`current` with answers typed as `QUESTION=ANSWER` (`获益=每年省80万`, `gain=...`): the question by
     its id or its name in any language; an empty answer removes it."""
     from dealcoach import parse
+    from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
 
     questions = playbook.value.increment if playbook.value else []
     choices = [parse.Choice(q.id, (q.name.zh, q.name.en)) for q in questions]
@@ -193,6 +194,7 @@ def pain_kinds(deal: Deal, given: list[str]) -> list:
     """The deal's pains with need types typed as `PAIN=TYPE` (`交货不及时=基本型`): the pain by its text
     or an unambiguous part of it, the type by its id or its name in any language; `PAIN=` clears it."""
     from dealcoach import parse
+    from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
 
     pains = list(deal.pains)
     for item in given:
