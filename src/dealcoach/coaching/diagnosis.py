@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from functools import partial
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -148,21 +150,28 @@ def customer_position(deal: Deal, playbook: Playbook, stage_index: int) -> tuple
     return stage_index, "assumed", []
 
 
-def evidenced_items(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> dict[str, list[str]]:
+def evidenced_items(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, *, facts: bool = True,
+                    memo: dict | None = None) -> dict[str, list[str]]:
     """Items the rep has not ticked but the recorded facts evidence: id -> the facts, in the user's
-    language. Ticks stay the rep's; an item the rep overruled is never evidenced."""
+    language. Ticks stay the rep's; an item the rep overruled is never evidenced. `facts=False`:
+    which items only (the facts are left empty), for a diagnosis that never shows them."""
     # evidence conditions are about facts, not positions (the loader rejects stage/step conditions
     # in them), so the position given here does not matter
-    situation = Situation(deal, playbook, catalog, 0, 0, frozenset(deal.done_ids()))
+    situation = Situation(deal, playbook, catalog, 0, 0, frozenset(deal.done_ids()),
+                          memo if memo is not None else {})
     ticked, overruled = deal.done_ids(), set(deal.overruled)
     found: dict[str, list[str]] = {}
     for stage in playbook.stages:
         for item in [*stage.work_items, stage.key_milestone, *stage.exit_criteria]:
             if item.evidence is None or item.id in ticked or item.id in overruled:
                 continue
-            facts = evidence_for(item.evidence, situation, lang)
-            if facts is not None:
-                found[item.id] = facts
+            if not facts:
+                if holds(item.evidence, situation):
+                    found[item.id] = []
+                continue
+            shown = evidence_for(item.evidence, situation, lang)
+            if shown is not None:
+                found[item.id] = shown
     return found
 
 
@@ -181,13 +190,15 @@ class DiagnosisBrief(BaseModel):
     next_actions: list[NextAction] = Field(description="the first next action only (or none)")
 
 
-def _standing(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang):
+def _standing(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, facts: bool = True):
     """What both diagnoses start from: the evidenced items, what is done, both positions."""
-    evidence = evidenced_items(deal, playbook, catalog, lang)
+    # the memo holds answers about the deal's people only (never about positions): shared by both
+    memo: dict = {}
+    evidence = evidenced_items(deal, playbook, catalog, lang, facts=facts, memo=memo)
     done = deal.done_ids() | set(evidence)
     stage_index, completed = current_stage_index(playbook, done)
     customer_index, customer_source, signals_seen = customer_position(deal, playbook, stage_index)
-    situation = Situation(deal, playbook, catalog, stage_index, customer_index, frozenset(done))
+    situation = Situation(deal, playbook, catalog, stage_index, customer_index, frozenset(done), memo)
     return evidence, done, stage_index, completed, customer_index, customer_source, signals_seen, situation
 
 
@@ -195,17 +206,18 @@ def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: L
     """`diagnose` for many deals at once (the pipeline review): only what a review line reads, so
     no process rows, evidenced items, competitive position or advice are built."""
     _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
-        _standing(deal, playbook, catalog, lang)
+        _standing(deal, playbook, catalog, lang, facts=False)
     stage = playbook.stages[stage_index]
-    missing = _missing(playbook, done, stage_index, customer_index, lang) if not completed else []
+    # the next actions read the current stage's missing items only (a brief shows no missing list)
+    missing = _missing_in(stage, done, lang) if not completed else []
     warnings = _warnings(situation, lang)
-    actions = _next_actions(situation, stage, missing, warnings, completed, lang)
+    actions = _next_actions(situation, stage, missing, warnings, completed, lang, first_only=True)
     return DiagnosisBrief(
         sales_stage=SalesStageRef(**_ref(stage, stage_index, lang).model_dump(), completed=completed),
         customer_step=CustomerStepRef(**_ref(playbook.customer_steps[customer_index], customer_index, lang).model_dump(),
                                       source=customer_source, signals=signals_seen),
         warnings=warnings,
-        next_actions=actions[:1],
+        next_actions=actions,
     )
 
 
@@ -279,17 +291,21 @@ def _missing(playbook: Playbook, done: set[str], stage_index: int, customer_inde
     owner = playbook.checkable_ids()
     furthest_done = max((playbook.stage_index(owner[i]) for i in done if i in owner), default=stage_index)
     last = max(stage_index, min(customer_index, len(playbook.stages) - 1), furthest_done)
+    return [item for stage in playbook.stages[stage_index:last + 1] for item in _missing_in(stage, done, lang)]
+
+
+def _missing_in(stage: Stage, done: set[str], lang: Lang) -> list[MissingItem]:
+    """The unmet gate items of one stage."""
     missing = []
-    for stage in playbook.stages[stage_index:last + 1]:
-        if stage.key_milestone.id not in done:
-            missing.append(MissingItem(id=stage.key_milestone.id, kind="key_milestone", stage=stage.id,
-                                       stage_name=stage.name.get(lang), text=stage.key_milestone.text.get(lang),
-                                       verify=stage.key_milestone.verify.get(lang)))
-        for criterion in stage.exit_criteria:
-            if criterion.id not in done:
-                missing.append(MissingItem(id=criterion.id, kind="exit_criterion", stage=stage.id,
-                                           stage_name=stage.name.get(lang), text=criterion.text.get(lang),
-                                           verify=criterion.verify.get(lang) if criterion.verify else None))
+    if stage.key_milestone.id not in done:
+        missing.append(MissingItem(id=stage.key_milestone.id, kind="key_milestone", stage=stage.id,
+                                   stage_name=stage.name.get(lang), text=stage.key_milestone.text.get(lang),
+                                   verify=stage.key_milestone.verify.get(lang)))
+    for criterion in stage.exit_criteria:
+        if criterion.id not in done:
+            missing.append(MissingItem(id=criterion.id, kind="exit_criterion", stage=stage.id,
+                                       stage_name=stage.name.get(lang), text=criterion.text.get(lang),
+                                       verify=criterion.verify.get(lang) if criterion.verify else None))
     return missing
 
 
@@ -369,10 +385,20 @@ def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
     return sorted(fired, key=lambda w: SEVERITY_ORDER[w.severity])
 
 
+class _Pending(NamedTuple):
+    """A next action before its texts are filled: enough to rank it (`rank_actions`' first keys)."""
+
+    rank: int
+    who: list[str]
+    build: Callable[[], NextAction]
+    role: str = ""  # the role a people action is about (a rule's `covers` may replace it)
+
+
 def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem], warnings: list[Warning],
-                  completed: bool, lang: Lang) -> list[NextAction]:
+                  completed: bool, lang: Lang, first_only: bool = False) -> list[NextAction]:
+    """The ranked next actions; `first_only`: the first of them alone, the others never filled in."""
     rules = {r.id: r for r in situation.playbook.rules}
-    actions: list[NextAction] = []
+    pending: list[_Pending] = []
     covered: set[str] = set()
     for warning in warnings:
         rule = rules[warning.rule]
@@ -382,29 +408,48 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
         covered |= set(rule.covers)
         if "{skipped}" in template:  # the catch-up names the open milestones: they need no line of their own
             covered |= {item for _, items in skipped_stages(situation) for item in items}
-        named = [situation.deal.person(name) for name in warning.people]
-        how = _how_for(named, lang)
         who = warning.people + [name for name in _insider_names(situation) if "{insiders}" in template
                                 and name not in warning.people]
-        actions.append(NextAction(text=fill(template, _fields(situation, warning.people, lang, template)), how=how, who=who,
-                                  why=message("why.rule", lang, source=source_title(rule.source, lang)),
-                                  rank={"high": 0, "medium": 1, "low": 2}[rule.severity], source=f"rule:{rule.id}"))
+        pending.append(_Pending({"high": 0, "medium": 1, "low": 2}[rule.severity], who,
+                                partial(_rule_action, situation, rule, template, warning.people, who, lang)))
     if not completed:
         for item in missing:
             if item.stage != stage.id or item.id in covered:
                 continue
-            milestone = item.kind == "key_milestone"
-            label = "action.reach_milestone" if milestone else "action.meet_criterion"
-            why = "why.milestone_gates" if milestone else "why.criterion_gates"
-            actions.append(NextAction(text=message(label, lang, text=item.text), how=item.verify, rank=0 if milestone else 1,
-                                      why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}"))
+            pending.append(_Pending(0 if item.kind == "key_milestone" else 1, [],
+                                    partial(_gate_action, item, stage, lang)))
         for work in stage.work_items:
             if work.id not in situation.done and work.id not in covered:
-                actions.append(NextAction(text=work.text.get(lang), how=work.how_to.get(lang), rank=2,
-                                          why=message("why.work_item", lang, stage=stage.name.get(lang)),
-                                          source=f"work_item:{work.id}"))
-        actions += [a for a in _people_actions(situation, stage, lang) if a.source.removeprefix("role:") not in covered]
-    return rank_actions(actions)
+                pending.append(_Pending(2, [], partial(_work_action, work, stage, lang)))
+        pending += [p for p in _people_actions(situation, stage, lang) if p.role not in covered]
+    if first_only:
+        if not pending:
+            return []
+        # rank_actions orders by (rank, naming nobody, place) and always keeps its first
+        best = min(range(len(pending)), key=lambda n: (pending[n].rank, not pending[n].who, n))
+        return [pending[best].build()]
+    return rank_actions([p.build() for p in pending])
+
+
+def _rule_action(situation: Situation, rule, template: str, people: list[str], who: list[str],
+                 lang: Lang) -> NextAction:
+    named = [situation.deal.person(name) for name in people]
+    return NextAction(text=fill(template, _fields(situation, people, lang, template)), how=_how_for(named, lang),
+                      who=who, why=message("why.rule", lang, source=source_title(rule.source, lang)),
+                      rank={"high": 0, "medium": 1, "low": 2}[rule.severity], source=f"rule:{rule.id}")
+
+
+def _gate_action(item: MissingItem, stage: Stage, lang: Lang) -> NextAction:
+    milestone = item.kind == "key_milestone"
+    label = "action.reach_milestone" if milestone else "action.meet_criterion"
+    why = "why.milestone_gates" if milestone else "why.criterion_gates"
+    return NextAction(text=message(label, lang, text=item.text), how=item.verify, rank=0 if milestone else 1,
+                      why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}")
+
+
+def _work_action(work, stage: Stage, lang: Lang) -> NextAction:
+    return NextAction(text=work.text.get(lang), how=work.how_to.get(lang), rank=2,
+                      why=message("why.work_item", lang, stage=stage.name.get(lang)), source=f"work_item:{work.id}")
 
 
 def rank_actions(actions: list[NextAction]) -> list[NextAction]:
@@ -439,21 +484,29 @@ def _how_for(people: list, lang: Lang) -> str | None:
     return separator.join(lines) or None
 
 
-def _people_actions(situation: Situation, stage: Stage, lang: Lang) -> list[NextAction]:
+def _people_actions(situation: Situation, stage: Stage, lang: Lang) -> list[_Pending]:
     """The roles this stage needs, naming the people who hold them, or asking to find them."""
     actions = []
     for focus in stage.key_roles:
         holders = people_holding([focus.role], situation)
-        name = role_name(situation.catalog, focus.role, lang)
         if not holders:
-            actions.append(NextAction(text=message("action.find_role", lang, role=name), rank=2,
-                                      why=focus.why.get(lang), source=f"role:{focus.role}"))
+            actions.append(_Pending(2, [], partial(_find_role_action, situation, focus, lang), focus.role))
             continue
         unmet = [p for p in holders if not p.met or p.contact == "brief"]
         if unmet:
-            names = [f"{p.name} ({name})" for p in unmet]
-            fields = _fields(situation, names, lang)
-            actions.append(NextAction(text=fill(focus.action.get(lang), fields), why=focus.why.get(lang), rank=1,
-                                      who=[p.name for p in unmet], how=_how_for(unmet, lang),
-                                      source=f"role:{focus.role}"))
+            actions.append(_Pending(1, [p.name for p in unmet], partial(_meet_role_action, situation, focus, unmet, lang),
+                                    focus.role))
     return actions
+
+
+def _find_role_action(situation: Situation, focus, lang: Lang) -> NextAction:
+    name = role_name(situation.catalog, focus.role, lang)
+    return NextAction(text=message("action.find_role", lang, role=name), rank=2, why=focus.why.get(lang),
+                      source=f"role:{focus.role}")
+
+
+def _meet_role_action(situation: Situation, focus, unmet: list, lang: Lang) -> NextAction:
+    name = role_name(situation.catalog, focus.role, lang)
+    names = [f"{p.name} ({name})" for p in unmet]
+    return NextAction(text=fill(focus.action.get(lang), _fields(situation, names, lang)), why=focus.why.get(lang),
+                      rank=1, who=[p.name for p in unmet], how=_how_for(unmet, lang), source=f"role:{focus.role}")

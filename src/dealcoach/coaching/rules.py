@@ -4,10 +4,16 @@ A rule's `when` is a typed Condition (playbook/models.py); this module is the on
 it. Conditions see the deal's position (our stage, the customer's step), what is done, and the
 people on the buying side with their roles expanded across role models (decision-maker =
 decides = economic-buyer, ...).
+
+Each condition and people filter is turned into a Python function the first time it is evaluated,
+and that function is kept for as long as the playbook holding it lives (`compiled`): a pipeline
+review evaluates the same few hundred conditions for every one of 100,000 deals, and working out
+which key a condition sets, then dispatching on it, was most of the rules' time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dealcoach.deals.models import Activity, Deal, Person
@@ -29,24 +35,36 @@ class Situation:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def roles_of(self, person: Person) -> set[str]:
-        key = ("roles_of", id(person))
-        found = self.memo.get(key)
+        return set(self.expanded_roles(person))
+
+    def expanded_roles(self, person: Person) -> frozenset[str]:
+        """`roles_of` without the copy, for the rules' inner loops."""
+        table = self.memo.get("roles_of")
+        if table is None:  # every person's at once: the rules ask about each of them many times
+            table = self.memo["roles_of"] = {id(p): (p, self._expand(p.roles)) for p in self.deal.people}
+        found = table.get(id(person))
         if found is None or found[0] is not person:
-            expanded: set[str] = set()
-            for role in person.roles:
-                expanded |= self.catalog.equivalent(role)
-            found = self.memo[key] = (person, frozenset(expanded))
-        return set(found[1])
+            found = table[id(person)] = (person, self._expand(person.roles))
+        return found[1]
+
+    def _expand(self, roles: list[str]) -> frozenset[str]:
+        expanded: set[str] = set()
+        for role in roles:
+            expanded |= self.catalog.equivalent(role)
+        return frozenset(expanded)
 
     def wanted_roles(self, roles: list[str]) -> set[str]:
-        key = ("wanted", tuple(roles))
+        return set(self.expanded_wanted(tuple(roles)))
+
+    def expanded_wanted(self, roles: tuple[str, ...]) -> frozenset[str]:
+        key = ("wanted", roles)
         found = self.memo.get(key)
         if found is None:
             wanted: set[str] = set()
             for role in roles:
                 wanted |= self.catalog.equivalent(role)
             found = self.memo[key] = frozenset(wanted)
-        return set(found)
+        return found
 
     def bosses(self, person: Person) -> list[Person]:
         chain, seen = [], {person.name}
@@ -62,26 +80,91 @@ class Situation:
 
 
 def matches(person: Person, where: PersonFilter, situation: Situation) -> bool:
-    if where.roles and not (situation.roles_of(person) & situation.wanted_roles(where.roles)):
-        return False
-    for field, allowed in where.value_checks:
-        if getattr(person, field) not in allowed:
-            return False
-    if where.level_recorded is not None and (person.level is not None) != where.level_recorded:
-        return False
+    return compiled(where)(person, situation)
+
+
+PersonTest = Callable[[Person, Situation], bool]
+Test = Callable[[Situation], bool]
+
+# id(condition or filter) -> (it, its function, the key of what it says): the entry keeps the object
+# alive, so an id is never reused for another while its entry exists; playbooks are few and cached
+_COMPILED: dict[int, tuple[object, Callable, str]] = {}
+_MAX_COMPILED = 5_000  # a playbook has a few hundred; filters built on the fly (position.py) must not pile up
+
+
+def compiled(node: Condition | PersonFilter) -> Callable:
+    """The function a condition (situation -> bool) or a people filter ((person, situation) -> bool)
+    compiles to, built once per object."""
+    return _compiled_entry(node)[1]
+
+
+def _compiled_entry(node: Condition | PersonFilter) -> tuple[object, Callable, str]:
+    entry = _COMPILED.get(id(node))
+    if entry is None or entry[0] is not node:
+        if len(_COMPILED) >= _MAX_COMPILED:  # many playbooks built and dropped (tests): start afresh
+            _COMPILED.clear()
+        if isinstance(node, PersonFilter):
+            # the same filter written in several rules is one question per deal: keyed by what it says
+            entry = (node, _compile_filter(node), node.model_dump_json())
+        else:
+            entry = (node, _compile_condition(node), "")
+        _COMPILED[id(node)] = entry
+    return entry
+
+
+def _compile_filter(where: PersonFilter) -> PersonTest:
+    checks: list[PersonTest] = []
+    # the cheap checks first: most people fail one of them before their roles are looked at
+    for name, allowed in where.value_checks:
+        checks.append(lambda p, s, name=name, allowed=allowed: getattr(p, name) in allowed)
+    if where.roles:
+        roles = tuple(where.roles)
+        wanted_by_catalog: dict[int, tuple[RoleCatalog, frozenset[str]]] = {}
+
+        def holds_a_role(p: Person, s: Situation) -> bool:
+            wanted = wanted_by_catalog.get(id(s.catalog))
+            if wanted is None or wanted[0] is not s.catalog:
+                wanted = wanted_by_catalog[id(s.catalog)] = (s.catalog, s.expanded_wanted(roles))
+            return not s.expanded_roles(p).isdisjoint(wanted[1])
+
+        checks.append(holds_a_role)
+    if where.level_recorded is not None:
+        recorded = where.level_recorded
+        checks.append(lambda p, s: (p.level is not None) == recorded)
     if where.reports_to is not None:
-        boss = situation.deal.person(person.reports_to) if person.reports_to else None
-        if boss is None or not matches(boss, where.reports_to, situation):
-            return False
-    if where.new is not None and person.new != where.new:
-        return False
-    if where.has_plan is not None and bool(person.plan) != where.has_plan:
-        return False
-    if where.linked_to is not None and not _linked(person, where.linked_to, situation):
-        return False
-    if where.not_linked_to is not None and _linked(person, where.not_linked_to, situation):
-        return False
-    return not where.asks_politics or _matches_politics(person, where, situation)
+        boss_filter = where.reports_to
+
+        def boss_matches(p: Person, s: Situation) -> bool:
+            boss = s.deal.person(p.reports_to) if p.reports_to else None
+            return boss is not None and compiled(boss_filter)(boss, s)
+
+        checks.append(boss_matches)
+    if where.new is not None:
+        new = where.new
+        checks.append(lambda p, s: p.new == new)
+    if where.has_plan is not None:
+        has_plan = where.has_plan
+        checks.append(lambda p, s: bool(p.plan) == has_plan)
+    if where.linked_to is not None:
+        linked_to = where.linked_to
+        checks.append(lambda p, s: _linked(p, linked_to, s))
+    if where.not_linked_to is not None:
+        not_linked_to = where.not_linked_to
+        checks.append(lambda p, s: not _linked(p, not_linked_to, s))
+    if where.asks_politics:
+        checks.append(lambda p, s: _matches_politics(p, where, s))
+    if not checks:
+        return lambda p, s: True
+    if len(checks) == 1:
+        return checks[0]
+
+    def every(p: Person, s: Situation) -> bool:
+        for check in checks:
+            if not check(p, s):
+                return False
+        return True
+
+    return every
 
 
 def _matches_politics(person: Person, where: PersonFilter, situation: Situation) -> bool:
@@ -121,19 +204,20 @@ def increment_open(person: Person, playbook: Playbook) -> list[str]:
 
 def _linked(person: Person, role: str, situation: Situation) -> bool:
     """Someone up this person's reporting line (or the person's direct report) holds the role."""
-    wanted = situation.wanted_roles([role])
-    if any(situation.roles_of(boss) & wanted for boss in situation.bosses(person)):
+    wanted = situation.expanded_wanted((role,))
+    if any(not situation.expanded_roles(boss).isdisjoint(wanted) for boss in situation.bosses(person)):
         return True
-    return any(p.reports_to == person.name and situation.roles_of(p) & wanted for p in situation.deal.people)
+    return any(p.reports_to == person.name and not situation.expanded_roles(p).isdisjoint(wanted)
+               for p in situation.deal.people)
 
 
 def people_matching(where: PersonFilter, situation: Situation) -> list[Person]:
-    # keyed by the filter object, kept alive in the entry so its id is never reused for another
-    key = ("people", id(where))
+    _, test, said = _compiled_entry(where)
+    key = ("people", said)  # equal filters of different rules share the answer
     found = situation.memo.get(key)
-    if found is None or found[0] is not where:
-        found = situation.memo[key] = (where, [p for p in situation.deal.people if matches(p, where, situation)])
-    return list(found[1])
+    if found is None:
+        found = situation.memo[key] = [p for p in situation.deal.people if test(p, situation)]
+    return list(found)
 
 
 def people_holding(roles: list[str], situation: Situation) -> list[Person]:
@@ -142,8 +226,9 @@ def people_holding(roles: list[str], situation: Situation) -> list[Person]:
     key = ("holding", tuple(roles))
     found = situation.memo.get(key)
     if found is None:
-        wanted = situation.wanted_roles(roles)
-        found = situation.memo[key] = [p for p in situation.deal.people if situation.roles_of(p) & wanted]
+        wanted = situation.expanded_wanted(tuple(roles))
+        found = situation.memo[key] = [p for p in situation.deal.people
+                                       if not situation.expanded_roles(p).isdisjoint(wanted)]
     return list(found)
 
 
@@ -179,45 +264,61 @@ def customer_process_started(situation: Situation) -> bool:
 
 
 def holds(condition: Condition, situation: Situation) -> bool:
+    return compiled(condition)(situation)
+
+
+def _compile_condition(condition: Condition) -> Test:
     kind = condition.kind()
     value = getattr(condition, kind)
-    playbook = situation.playbook
-    if kind == "all":
-        return all(holds(child, situation) for child in value)
-    if kind == "any":
-        return any(holds(child, situation) for child in value)
+    if kind in ("all", "any"):
+        tests = [compiled(child) for child in value]
+        if kind == "all":
+            def every(s: Situation) -> bool:
+                for test in tests:
+                    if not test(s):
+                        return False
+                return True
+            return every
+
+        def some(s: Situation) -> bool:
+            for test in tests:
+                if test(s):
+                    return True
+            return False
+        return some
     if kind == "not_":
-        return not holds(value, situation)
+        inner = compiled(value)
+        return lambda s: not inner(s)
     if kind == "customer_ahead":
-        return (situation.customer_index > situation.stage_index) == value
+        return lambda s: (s.customer_index > s.stage_index) == value
     if kind == "customer_at_or_after":
-        return situation.customer_index >= playbook.step_index(value)
+        return lambda s: s.customer_index >= s.playbook.step_index(value)
     if kind == "stage_at_or_after":
-        return situation.stage_index >= playbook.stage_index(value)
+        return lambda s: s.stage_index >= s.playbook.stage_index(value)
     if kind == "stage_before":
-        return situation.stage_index < playbook.stage_index(value)
+        return lambda s: s.stage_index < s.playbook.stage_index(value)
     if kind == "done":
-        return value in situation.done
+        return lambda s: value in s.done
     if kind == "not_done":
-        return value not in situation.done
+        return lambda s: value not in s.done
     if kind == "later_stage_work_done":
-        return bool(later_stage_work(situation)) == value
+        return lambda s: bool(later_stage_work(s)) == value
     if kind == "exists":
-        return bool(people_matching(value, situation))
+        return lambda s: bool(people_matching(value, s))
     if kind == "none":
-        return not people_matching(value, situation)
+        return lambda s: not people_matching(value, s)
     if kind == "count_at_most":
-        return len(people_matching(value.where, situation)) <= value.n
+        return lambda s: len(people_matching(value.where, s)) <= value.n
     if kind == "count_at_least":
-        return len(people_matching(value.where, situation)) >= value.n
+        return lambda s: len(people_matching(value.where, s)) >= value.n
     if kind == "customer_process_started":
-        return customer_process_started(situation) == value
+        return lambda s: customer_process_started(s) == value
     if kind == "activity":
-        return len(activities_matching(value, situation)) >= value.at_least
+        return lambda s: len(activities_matching(value, s)) >= value.at_least
     if kind == "competitors_recorded":
-        return bool(situation.deal.competitors) == value
+        return lambda s: bool(s.deal.competitors) == value
     if kind == "known":
-        return all(fact_recorded(fact, situation.deal) for fact in value)
+        return lambda s: all(fact_recorded(fact, s.deal) for fact in value)
     raise AssertionError(f"unhandled condition {kind}")  # the model admits no other kind
 
 
@@ -229,8 +330,21 @@ def later_stage_work(situation: Situation) -> list[str]:
                   if item in owner and situation.playbook.stage_index(owner[item]) > situation.stage_index)
 
 
+_DESCRIBED: dict[int, tuple[Condition, str]] = {}
+
+
 def describe(condition: Condition) -> str:
-    """The condition as a compact expression, shown as 'the rule that fired'."""
+    """The condition as a compact expression, shown as 'the rule that fired' (worked out once per
+    condition: a rule fires for thousands of deals)."""
+    entry = _DESCRIBED.get(id(condition))
+    if entry is None or entry[0] is not condition:
+        if len(_DESCRIBED) >= _MAX_COMPILED:
+            _DESCRIBED.clear()
+        entry = _DESCRIBED[id(condition)] = (condition, _describe(condition))
+    return entry[1]
+
+
+def _describe(condition: Condition) -> str:
     kind = condition.kind()
     value = getattr(condition, kind)
     if kind in ("all", "any"):
