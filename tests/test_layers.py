@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("playbook", ("dealcoach.playbook",)),
     ("base", ("dealcoach", "dealcoach.errors", "dealcoach.settings", "dealcoach.language", "dealcoach.textfill",
               "dealcoach.typeset", "dealcoach.safetext", "dealcoach.files", "dealcoach.yamlfile",
-              "dealcoach.jsonfile")),
+              "dealcoach.jsonfile", "dealcoach.jsonout")),
 ]
 # The layers that are the core: no terminal libraries, and no command-line syntax (a UsageError
 # names a flag, so it is raised where flags are parsed: cli/).

@@ -34,18 +34,16 @@ def followup(
 
     Example: dealcoach followup --days 7 --ics followups.ics
     """
-    from dealcoach.coaching.followup import PLAN_FIELDS, plan_follow_ups, to_ics
+    from dealcoach.coaching.followup import to_ics
     from dealcoach.i18n import message
     from dealcoach.store import open_store
-    from dealcoach.usecases.reading import PlaybooksById, read_deals
+    from dealcoach.usecases.reading import PlaybooksById, follow_up_plan
 
     lang_ = language(lang)
     day = _date(today, "--today") or dt.date.today()
     with open_store() as store:
-        # one streamed query of the fields planning reads; no deal is kept once planned
-        deals = read_deals(store, owner=owner, status="open", fields=PLAN_FIELDS)
         playbooks = PlaybooksById()
-        plan = plan_follow_ups(deals, playbooks, day, days, lang_)
+        plan = follow_up_plan(store, owner, day, days, lang_, playbooks)
         from dealcoach.usecases.followup import add_borrow_strength
 
         # whom to borrow strength from: for the rows the table shows (every row with --all)
@@ -84,19 +82,14 @@ def funnel(
 
     Example: dealcoach funnel --since 2026-01-01 --owner amy
     """
-    from dealcoach.coaching.funnel import FUNNEL_FIELDS, compute_funnel
     from dealcoach.playbook.loader import load_playbook
     from dealcoach.store import open_store
-    from dealcoach.usecases.reading import read_deals
+    from dealcoach.usecases.reading import funnel_report
 
     lang_ = language(lang)
     start, end = _date(since, "--since"), _date(until, "--until")
     with open_store() as store:
-        # the fields the funnel and the stage flow read: one streamed query, no whole deals
-        deals = list(read_deals(store, owner=owner, fields=FUNNEL_FIELDS))
-        counts = store.activity_counts(owner=owner, since=start, until=end, per_deal=True)
-    result = compute_funnel(deals, load_playbook(playbook), lang_, since=start, until=end, owner=owner,
-                            activity_counts=counts)
+        result = funnel_report(store, load_playbook(playbook), lang_, since=start, until=end, owner=owner)
     if json:
         data = result.model_dump(mode="json")
         data.update({rate["id"]: rate for rate in data["rates"]})  # the documented top-level keys

@@ -24,10 +24,10 @@ def language(flag: str | None):
 
 
 def emit_json(data: object) -> None:
-    """JSON goes to stdout, uncoloured, stable: for scripts."""
-    import json
+    """JSON goes to stdout, uncoloured, stable: for scripts (`json.dumps(indent=2)`'s text, faster)."""
+    from dealcoach.jsonout import indented_json
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    typer.echo(indented_json(data))
 
 
 def emit_json_list(head: dict, key: str, items) -> None:

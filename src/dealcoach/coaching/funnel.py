@@ -130,21 +130,62 @@ def _tally(groups: list[ActivityCount]) -> tuple[dict[str, int], set[int]]:
 # The deal fields the funnel and the stage flow read: `funnel` reads only these from the store. A test
 # computes the funnel from whole deals and from these alone: add here what the funnel starts to read.
 FUNNEL_FIELDS = frozenset({"status", "closed_on", "vip", "loyal", "done", "activities", "playbook"})
+# ... and as the store's values (`DealStore.deal_values`): the activities' dates only
+FUNNEL_VALUES = ("closed_on", "vip", "loyal", "done", "activities.date")
 
 
-def compute_funnel(deals: list[Deal], playbook: Playbook, lang: Lang, since: dt.date | None = None,
-                   until: dt.date | None = None, owner: str | None = None,
+class FunnelFacts(NamedTuple):
+    """What the funnel and the stage flow read of one deal: a few facts, cheap to keep for 100,000."""
+
+    key: int  # the deal id (deals not stored: a negative number)
+    owner: str | None
+    playbook: str
+    status: str
+    closed_on: dt.date | None
+    vip: bool
+    loyal: bool
+    done: tuple[tuple[str, dt.date | None], ...]  # (item id, the date it was met)
+    first_date: dt.date | None  # the first recorded date: a done mark's or an activity's (local) day
+
+
+def funnel_facts(deal: Deal, key: int | None = None) -> FunnelFacts:
+    """The facts of a deal in memory (`key`: its id when it has none)."""
+    return FunnelFacts(deal.id if deal.id is not None else key if key is not None else -1, deal.owner, deal.playbook,
+                       deal.status, deal.closed_on, deal.vip, deal.loyal,
+                       tuple((mark.id, mark.date) for mark in deal.done), _first_date(deal))
+
+
+def stored_funnel_facts(values: tuple) -> FunnelFacts:
+    """The facts from a row of `DealStore.deal_values(FUNNEL_VALUES)`: values as stored (ISO dates)."""
+    deal_id, owner, status, playbook, closed_on, vip, loyal, done, dates = values
+    day = dt.date.fromisoformat
+    marks = tuple((mark["id"], day(mark["date"]) if mark.get("date") else None) for mark in done or ())
+    days = [mark_day for _, mark_day in marks if mark_day]
+    days += [local_date(dt.datetime.fromisoformat(moment)) for moment in dates or () if moment]
+    return FunnelFacts(deal_id, owner, playbook, status, day(closed_on) if closed_on else None, bool(vip),
+                       bool(loyal), marks, min(days) if days else None)
+
+
+def compute_funnel(deals: list[Deal] | list[FunnelFacts], playbook: Playbook, lang: Lang,
+                   since: dt.date | None = None, until: dt.date | None = None, owner: str | None = None,
                    activity_counts: list[tuple] | None = None) -> Funnel:
-    """The funnel of `deals` (those of `owner` when given). `activity_counts` are the store's GROUP
-    BY of the same deals and window, (deal id, status, kind, outcome, count) rows of
-    `activity_counts(per_deal=True)`; without it the activities of `deals` are grouped here."""
+    """The funnel of `deals` (those of `owner` when given): whole deals, or their `FunnelFacts`.
+    `activity_counts` are the store's GROUP BY of the same deals and window, (deal id, status,
+    kind, outcome, count) rows of `activity_counts(per_deal=True)`; without it the activities of
+    `deals` (whole deals then) are grouped here."""
     chosen = [d for d in deals if owner is None or d.owner == owner]
-    keyed = [(deal.id if deal.id is not None else -1 - index, deal) for index, deal in enumerate(chosen)]
     if activity_counts is None:
-        activity_counts = group_activities(keyed, since, until)
+        if not all(isinstance(d, Deal) for d in chosen):
+            raise ValueError("compute_funnel: without activity_counts, give whole deals (their activities)")
+        activity_counts = group_activities(
+            [(deal.id if deal.id is not None else -1 - index, deal) for index, deal in enumerate(chosen)],  # type: ignore[union-attr]
+            since, until)
     else:
-        wanted = {key for key, _ in keyed}
-        activity_counts = [ActivityCount(row[0], row[2], row[3], row[4]) for row in activity_counts if row[0] in wanted]
+        activity_counts = [ActivityCount(row[0], row[2], row[3], row[4]) for row in activity_counts]
+    facts = [d if isinstance(d, FunnelFacts) else funnel_facts(d, -1 - index) for index, d in enumerate(chosen)]
+    keyed = [(fact.key, fact) for fact in facts]
+    wanted = {key for key, _ in keyed}
+    activity_counts = [group for group in activity_counts if group.deal in wanted]
     tally, with_meeting = _tally(activity_counts)
     windowed = since is not None or until is not None
     won = {key for key, d in keyed if d.status == "won" and (not windowed or _in_window(d.closed_on, since, until))}
@@ -174,7 +215,7 @@ def compute_funnel(deals: list[Deal], playbook: Playbook, lang: Lang, since: dt.
     return Funnel(since=since, until=until, owner=owner, deals=len(chosen), rates=rates, weakest=weakest,
                   diagnosis=step.diagnosis.get(lang) if step else None, work_on=step.work_on.get(lang) if step else None,
                   too_few=None if weakest else _too_few(rates, lang),
-                  stages=stage_flow(chosen, playbook, lang))
+                  stages=stage_flow(facts, playbook, lang))
 
 
 def _weakest(rates: list[Rate]) -> str | None:
@@ -196,26 +237,26 @@ def _too_few(rates: list[Rate], lang: Lang) -> str | None:
     return message("funnel.too_few", lang, min=MIN_SAMPLE, needs=needs)
 
 
-def stage_flow(deals: list[Deal], playbook: Playbook, lang: Lang) -> list[StageFlow]:
+def stage_flow(deals: list[Deal] | list[FunnelFacts], playbook: Playbook, lang: Lang) -> list[StageFlow]:
     """Per sales stage: how many deals reached it, how many met its gate, median days spent in it.
 
     A stage is entered when the previous stage's gate was met (the first stage: at the deal's first
     recorded date: a done mark or an activity) and left when its own gate was met; dates come from
     the done marks.
     """
+    facts = [d if isinstance(d, FunnelFacts) else funnel_facts(d) for d in deals if d.playbook == playbook.id]
+    dated = [(dict(fact.done), fact.first_date) for fact in facts]
+    gates = [stage.gate_ids() for stage in playbook.stages]
     flows = []
     for index, stage in enumerate(playbook.stages):
         reached = completed = 0
         durations = []
-        for deal in deals:
-            if deal.playbook != playbook.id:
-                continue
-            dates = {mark.id: mark.date for mark in deal.done}
-            entered = _gate_met(dates, playbook.stages[index - 1].gate_ids()) if index else _first_date(deal)
+        for dates, first_date in dated:
+            entered = _gate_met(dates, gates[index - 1]) if index else first_date
             if index and entered is None:
                 continue
             reached += 1
-            left = _gate_met(dates, stage.gate_ids())
+            left = _gate_met(dates, gates[index])
             if left is not None:
                 completed += 1
                 if entered is not None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from pydantic import BaseModel
@@ -40,7 +40,7 @@ from dealcoach.coaching.diagnosis import (
     diagnose_brief,
 )
 from dealcoach.coaching.followup import follow_up_for
-from dealcoach.coaching.funnel import Funnel, compute_funnel
+from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts, group_activities
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog
@@ -226,19 +226,20 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
     )
 
 
-def deal_lines(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog: RoleCatalog, today: dt.date,
+def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,
                lang: Lang, filters: PipelineFilters) -> tuple[list[PipelineRow], str | None]:
     """`deal list`: the light lines of the deals the filters keep (warnings only run for --at-risk),
-    in id order unless a sort is asked; with the sentence to show when none is kept."""
-    rows, seen = [], []
+    in id order unless a sort is asked; with the sentence to show when none is kept. `deals` is read
+    once and no deal is kept (a stream from the store works)."""
+    rows, statuses = [], []
     for deal in deals:
-        seen.append(deal)
+        statuses.append(deal.status)
         row = pipeline_row(deal, playbooks[deal.playbook], catalog, today, lang, light=not filters.at_risk)
         if keep(row, filters):
             rows.append(row)
     if filters.sort != "id":
         rows = rank_rows(rows, filters.sort)
-    return rows, None if rows else _empty_sentence(filters, seen, lang)
+    return rows, None if rows else _empty_sentence(filters, statuses, lang)
 
 
 def score_risk(row: PipelineRow, largest: dict[str, float]) -> Risk:
@@ -313,7 +314,7 @@ def totals(key: str, name: str, rows: Iterable[PipelineRow]) -> Totals:
                   without_amount=without_amount, without_probability=without_probability)
 
 
-def _by_stage(rows: list[PipelineRow], playbooks: dict[str, Playbook], lang: Lang) -> list[Totals]:
+def _by_stage(rows: list[PipelineRow], lang: Lang) -> list[Totals]:
     groups: dict[str, list[PipelineRow]] = {}
     names: dict[str, str] = {}
     order: dict[str, tuple] = {}
@@ -345,16 +346,16 @@ def _forecast(rows: list[PipelineRow], today: dt.date, lang: Lang) -> tuple[list
     return forecasts, past, missing
 
 
-def _reps(rows: list[PipelineRow], deals_by_owner: dict[str | None, list[Deal]], funnel_playbook: Playbook,
-          lang: Lang, activity_counts: list | None) -> list[RepRow]:
+def _reps(rows: list[PipelineRow], facts_by_owner: dict[str | None, list[FunnelFacts]], funnel_playbook: Playbook,
+          lang: Lang, counts_by_owner: dict[str | None, list[tuple]]) -> list[RepRow]:
     groups: dict[str | None, list[PipelineRow]] = {}
     for row in rows:
         groups.setdefault(row.owner, []).append(row)
     reps = []
     for owner in sorted(groups, key=lambda o: o or ""):
         mine = groups[owner]
-        funnel = compute_funnel(deals_by_owner.get(owner, []), funnel_playbook, lang, owner=owner,
-                                activity_counts=activity_counts)
+        funnel = compute_funnel(facts_by_owner.get(owner, []), funnel_playbook, lang, owner=owner,
+                                activity_counts=counts_by_owner.get(owner, []))
         weakest = next((r.name for r in funnel.rates if r.id == funnel.weakest), None)
         base = totals(owner or "", owner or message("pipeline.no_owner", lang), mine)
         reps.append(RepRow(**base.model_dump(), at_risk=sum(r.at_risk for r in mine),
@@ -454,19 +455,29 @@ def compare(before: Deal | None, now: Deal, playbook: Playbook, catalog: RoleCat
 # --- the review ----------------------------------------------------------------------------------
 
 
-def build_review(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog: RoleCatalog, today: dt.date,
+def build_review(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,
                  lang: Lang, filters: PipelineFilters | None = None, funnel_playbook: Playbook | None = None,
                  activity_counts: list | None = None, since: dt.date | None = None,
                  history: dict[int, list[PastChange]] | None = None) -> PipelineReview:
     """The review of `deals` (every deal the filters may pick from; the funnel per rep needs the
-    closed ones too). `history`: per deal id, the parsed history lines after `since`."""
+    closed ones too). `deals` is read once and only the lines and each deal's funnel facts are kept:
+    a stream from the store works. `activity_counts`: the store's GROUP BY of the deals' activities
+    (`activity_counts(per_deal=True)`); without it they are counted here from the deals read.
+    `history`: per deal id, the parsed history lines after `since`."""
     filters = filters or PipelineFilters()
     rows: list[PipelineRow] = []
-    deals_by_owner: dict[str | None, list[Deal]] = {}
+    facts_by_owner: dict[str | None, list[FunnelFacts]] = {}
+    owners: dict[int, str | None] = {}
+    counted: list[tuple] = []
     changes: list[DealChanges] = []
     any_history = False
-    for deal in deals:
-        deals_by_owner.setdefault(deal.owner, []).append(deal)
+    for index, deal in enumerate(deals):
+        facts = funnel_facts(deal, -1 - index)
+        facts_by_owner.setdefault(deal.owner, []).append(facts)
+        owners[facts.key] = deal.owner
+        if activity_counts is None:
+            counted += [(group.deal, deal.status, group.kind, group.outcome, group.count)
+                        for group in group_activities([(facts.key, deal)])]
         if filters.status != "all" and deal.status != filters.status:
             continue  # kept for the funnel; never diagnosed (the rules are most of the cost)
         playbook = playbooks[deal.playbook]
@@ -482,35 +493,40 @@ def build_review(deals: Iterable[Deal], playbooks: dict[str, Playbook], catalog:
                 found = compare(deal_as_of(deal, later), deal, playbook, catalog, lang, diagnosis)
                 if found:
                     changes.append(DealChanges(deal_id=deal.id, name=deal.name, owner=deal.owner, changes=found))
+    counts = counted if activity_counts is None else activity_counts
+    counts_by_owner: dict[str | None, list[tuple]] = {}
+    for count in counts:
+        if count[0] in owners:
+            counts_by_owner.setdefault(owners[count[0]], []).append(count)
     ranked = rank_rows(rows, filters.sort)
     forecasts, past, missing = _forecast(ranked, today, lang)
     order = {row.deal_id: index for index, row in enumerate(ranked)}
     changes.sort(key=lambda c: order.get(c.deal_id, 0))
-    all_deals = [d for group in deals_by_owner.values() for d in group]
+    all_facts = [fact for group in facts_by_owner.values() for fact in group]
     funnel_book = funnel_playbook or (next(iter(playbooks.values())) if playbooks else None)
     history_note = None
     if since is not None and not any_history:
         history_note = message("pipeline.no_history", lang, since=since.isoformat())
     return PipelineReview(
-        today=today, filters=filters, rows=ranked, by_stage=_by_stage(ranked, playbooks, lang),
+        today=today, filters=filters, rows=ranked, by_stage=_by_stage(ranked, lang),
         by_grade=_by_grade(ranked, lang), forecast=forecasts, past_close=past, without_close=missing,
-        reps=_reps(ranked, deals_by_owner, funnel_book, lang, activity_counts) if ranked and funnel_book else [],
-        funnel=compute_funnel(all_deals, funnel_book, lang, activity_counts=activity_counts)
-        if all_deals and funnel_book else None,
+        reps=_reps(ranked, facts_by_owner, funnel_book, lang, counts_by_owner) if ranked and funnel_book else [],
+        funnel=compute_funnel(all_facts, funnel_book, lang, activity_counts=counts)
+        if all_facts and funnel_book else None,
         since=since, changes=changes if since is not None else None, history_note=history_note,
-        empty=None if ranked else _empty_sentence(filters, all_deals, lang),
+        empty=None if ranked else _empty_sentence(filters, [fact.status for fact in all_facts], lang),
     )
 
 
-def _empty_sentence(filters: PipelineFilters, deals: list[Deal], lang: Lang) -> str:
-    """A clear sentence instead of an empty table: why nothing is shown."""
-    if not deals:
+def _empty_sentence(filters: PipelineFilters, statuses: list[str], lang: Lang) -> str:
+    """A clear sentence instead of an empty table: why nothing is shown (`statuses`: of every deal read)."""
+    if not statuses:
         if filters.owner is not None:
             return message("pipeline.no_deals_owner", lang, owner=filters.owner)
         return message("deal.none", lang)
-    if filters.status == "open" and all(d.status != "open" for d in deals):
-        return message("pipeline.all_closed", lang, total=len(deals))
-    return message("pipeline.none_match", lang, total=len(deals))
+    if filters.status == "open" and all(status != "open" for status in statuses):
+        return message("pipeline.all_closed", lang, total=len(statuses))
+    return message("pipeline.none_match", lang, total=len(statuses))
 
 
 def to_jsonable(review: PipelineReview) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -64,11 +64,12 @@ def _filters(owner: str | None, status: str | Collection[str] | None) -> tuple[l
 
 
 @contextmanager
-def _bulk_collection() -> Iterator[None]:
-    """While deals stream: what was alive before (modules, playbooks) is frozen out of the collector's
-    walks, and it runs less often. A deal makes hundreds of small objects and no cycles; at the
-    default threshold (700) the collector ran thousands of times over a growing heap, more than half
-    of `followup`'s time at 10,000 deals."""
+def bulk_collection() -> Iterator[None]:
+    """While deals stream and a bulk command works on them: what was alive before (modules,
+    playbooks) is frozen out of the collector's walks, and it runs less often. A deal makes hundreds
+    of small objects and no cycles; at the default threshold (700) the collector ran thousands of
+    times over a growing heap, more than half of `followup`'s time at 10,000 deals. Nested uses
+    join the outer one."""
     import gc
 
     before = gc.get_threshold()
@@ -248,7 +249,7 @@ class DealStore:
         query += " ORDER BY id" + (self.lock_clause if for_update else "")
         validate = Deal.model_validate_json if fields is None else partial_deal_class().model_validate_json
         dumps = json.dumps
-        with _bulk_collection():
+        with bulk_collection():
             for row in self._stream(query, params, batch):
                 if fields is None:
                     deal_id, version, owner_, data = row
@@ -261,9 +262,46 @@ class DealStore:
                     text = "{" + ",".join(parts) + "}"
                 yield validate(text, context=STORED)
 
+    def deal_values(self, fields: Sequence[str], *, owner: str | None = None,
+                    status: str | Collection[str] | None = None, batch: int = 500) -> Iterator[tuple]:
+        """(id, owner, status, playbook, *values) of every deal matching the filters, in id order: ONE
+        streamed query, no model built. Each of `fields` is a Deal field, read as its JSON value
+        (None when absent), or `activities.FIELD`: the list of that field of every activity.
+
+        For bulk commands that read a few facts of each deal (the funnel: `status`, `done`,
+        `activities.date`...): SQL picks them out of the documents, Python parses only those.
+        The values are as stored (validated when they were written): dates are ISO text.
+
+        Example:
+            for deal_id, owner, status, playbook, done, dates in store.deal_values(["done", "activities.date"]):
+                ...
+        """
+        from dealcoach.deals.models import Activity
+
+        columns = []
+        for name in fields:
+            head, _, item = name.partition(".")
+            if (head not in Deal.model_fields or head in _ROW_FIELDS) if not item else \
+                    (head != "activities" or item not in Activity.model_fields):
+                raise ValueError(f"store.deal_values(): no deal value {name}")
+            columns.append(self._activities_values(item) if item else self._json_field(name))
+        where, params = _filters(owner, status)
+        query = f"SELECT id, owner, status, playbook, {', '.join(columns)} FROM {self._deals_source(parsed=True)}"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        loads = json.loads
+        with bulk_collection():
+            for row in self._stream(query + " ORDER BY id", params, batch):
+                yield (*row[:4], *(None if value is None else loads(value) for value in row[4:]))
+
     def _json_field(self, name: str) -> str:
         """SQL giving one top-level field of the deal document as JSON text (NULL when absent)."""
         return f"data -> '$.{name}'"
+
+    def _activities_values(self, name: str) -> str:
+        """SQL giving one field of every activity of the deal, as a JSON array."""
+        return (f"(SELECT json_group_array(activity.value -> '$.{name}') "
+                "FROM json_each(deals.data, '$.activities') AS activity)")
 
     def _deals_source(self, parsed: bool) -> str:
         return "deals"

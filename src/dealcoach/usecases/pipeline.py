@@ -7,7 +7,8 @@ import datetime as dt
 from dealcoach.coaching.pipeline import PastChange, PipelineFilters, PipelineReview, build_review
 from dealcoach.i18n import Lang
 from dealcoach.store import DealStore
-from dealcoach.usecases.reading import read_deals
+from dealcoach.usecases.reading import PlaybooksById, read_deals
+
 
 def past_changes(store: DealStore, since: dt.date, owner: str | None) -> dict[int, list[PastChange]]:
     """The history lines from local midnight of `since` on, parsed (the format is the store's)."""
@@ -29,16 +30,15 @@ def past_changes(store: DealStore, since: dt.date, owner: str | None) -> dict[in
 
 def pipeline_review(store: DealStore, lang: Lang, today: dt.date, filters: PipelineFilters,
                     since: dt.date | None = None, funnel_playbook: str = "six-step") -> PipelineReview:
+    """One streamed read of every deal of the owner: each is diagnosed as it arrives and dropped,
+    only its line and its funnel facts are kept; the activities are counted from the same read."""
     from dealcoach.playbook.loader import load_catalog, load_playbook
+    from dealcoach.store.base import bulk_collection
 
-    deals = list(read_deals(store, owner=filters.owner))
-    playbooks = {playbook_id: load_playbook(playbook_id)
-                 for playbook_id in {d.playbook for d in deals} | {funnel_playbook}}
-    counts = store.activity_counts(owner=filters.owner, per_deal=True)
     history = past_changes(store, since, filters.owner) if since is not None else None
-    return build_review(deals, playbooks, load_catalog(), today, lang, filters,
-                        funnel_playbook=playbooks[funnel_playbook], activity_counts=counts,
-                        since=since, history=history)
+    with bulk_collection():
+        return build_review(read_deals(store, owner=filters.owner), PlaybooksById(), load_catalog(), today, lang,
+                            filters, funnel_playbook=load_playbook(funnel_playbook), since=since, history=history)
 
 
 def stage_ids(playbook_ids: set[str] | None = None) -> set[str]:
@@ -54,18 +54,13 @@ def deal_list(store: DealStore, lang: Lang, today: dt.date, filters: PipelineFil
     """`deal list`: (lines, the same as JSON records, the sentence when there is none). The JSON
     keeps every field `deal list --json` always had and adds status, stage, grade and next follow-up."""
     from dealcoach.coaching.pipeline import deal_lines
-    from dealcoach.playbook.loader import load_catalog, load_playbook
+    from dealcoach.playbook.loader import load_catalog
+    from dealcoach.store.base import bulk_collection
 
-    playbooks: dict = {}
-
-    def playbook_of(deal):
-        if deal.playbook not in playbooks:
-            playbooks[deal.playbook] = load_playbook(deal.playbook)
-        return deal
-
-    deals = [playbook_of(deal) for deal in read_deals(store, owner=filters.owner)]
-    rows, empty = deal_lines(deals, playbooks, load_catalog(), today, lang, filters)
-    summaries = {s.id: s for s in store.list_deals(owner=filters.owner)}
+    with bulk_collection():
+        rows, empty = deal_lines(read_deals(store, owner=filters.owner), PlaybooksById(), load_catalog(), today, lang,
+                                 filters)
+        summaries = {s.id: s for s in store.list_deals(owner=filters.owner)}
     records = []
     for row in rows:
         summary = summaries.get(row.deal_id)  # type: ignore[arg-type]

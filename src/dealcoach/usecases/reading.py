@@ -16,6 +16,29 @@ def read_deals(store: DealStore, owner: str | None = None, status: str | None = 
     return store.deals(owner=owner, status=status, fields=fields)
 
 
+def follow_up_plan(store: DealStore, owner: str | None, today, days: int, lang, playbooks=None):
+    """`followup`: one streamed query of the open deals' fields that planning reads; no deal is
+    kept once planned. `playbooks`: by id (default: loaded as the deals ask)."""
+    from dealcoach.coaching.followup import PLAN_FIELDS, plan_follow_ups
+    from dealcoach.store.base import bulk_collection
+
+    with bulk_collection():
+        deals = read_deals(store, owner=owner, status="open", fields=PLAN_FIELDS)
+        return plan_follow_ups(deals, playbooks if playbooks is not None else PlaybooksById(), today, days, lang)
+
+
+def funnel_report(store: DealStore, playbook, lang, since=None, until=None, owner: str | None = None):
+    """`funnel`: the counts of activities are a GROUP BY in SQL; of each deal only the few values
+    the stage flow reads come back (`FUNNEL_VALUES`: no deal model is built)."""
+    from dealcoach.coaching.funnel import FUNNEL_VALUES, compute_funnel, stored_funnel_facts
+    from dealcoach.store.base import bulk_collection
+
+    with bulk_collection():
+        facts = [stored_funnel_facts(values) for values in store.deal_values(FUNNEL_VALUES, owner=owner)]
+        counts = store.activity_counts(owner=owner, since=since, until=until, per_deal=True)
+        return compute_funnel(facts, playbook, lang, since=since, until=until, owner=owner, activity_counts=counts)
+
+
 class PlaybooksById(dict):
     """Playbooks by id, each loaded the first time a deal asks for it: a stream of deals is read once,
     so the playbooks cannot be gathered beforehand."""
