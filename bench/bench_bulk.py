@@ -1,4 +1,4 @@
-"""A team's whole history: `deal list`, `followup`, `funnel` and `grade --deals` on stores of 1,000,
+"""A team's whole history: `deal list`, `followup`, `funnel`, `pipeline` and `grade --deals` on stores of 1,000,
 10,000 (and, with --big, 100,000) copies of the Ningxia example with 10 activities each, each
 command interleaved in the same run with a bare baseline: a plain SELECT of what the command needs
 and `json.loads` of those fields, in a bare Python process. Prints wall time, peak memory (max RSS
@@ -6,6 +6,7 @@ of that process) and the ratio to the baseline. Then `stage DEAL --json` against
 subcommand with the same options.
 
     python bench/bench_bulk.py [--sizes 1000,10000] [--big] [--runs 3] [--postgres URL]
+                               [--commands list,followup,funnel,pipeline,grade] [--no-stage]
 
 --postgres runs the same on a fresh database of that server (e.g. the one of tools/pg-test-server.sh).
 """
@@ -84,30 +85,50 @@ def fill_store(url: str, count: int) -> float:
 BARE = r'''
 import json, sys
 url, which = sys.argv[1], sys.argv[2]
+# what each command reads: whole documents, or these fields of them ("activities.X": X of every activity)
 FIELDS = {
-    "list": "data",  # deal list shows each deal's stage, grade and risk: it reads whole deals
+    "list": "data",  # deal list shows each deal's stage, grade and next follow-up: it reads whole deals
+    "pipeline": "data",  # the review diagnoses every deal: whole deals
     "followup": ["account", "activities", "people", "manual_grade", "computed_grade"],
-    "funnel": ["activities", "vip", "loyal", "done", "playbook"],
+    "funnel": ["closed_on", "vip", "loyal", "done", "activities.date"],
     "grade": "data",
 }[which]
 if url.startswith("sqlite:///"):
     import sqlite3
     connection = sqlite3.connect(url[len("sqlite:///"):])
-    field = lambda name: f"data -> '$.{name}'"
+    def field(name):
+        head, _, item = name.partition(".")
+        if item:
+            return (f"(SELECT json_group_array(a.value -> '$.{item}') FROM json_each(deals.data, '$.activities') a)")
+        return f"data -> '$.{name}'"
     cursor = connection.cursor()
+    counts = connection.cursor()
+    activity = "json_each(deals.data, '$.activities') AS a", "a.value ->> '$.{}'"
 else:
     import psycopg
     connection = psycopg.connect(url)
-    field = lambda name: f"(data::json -> '{name}')::text"
+    def field(name):
+        head, _, item = name.partition(".")
+        if item:
+            return (f"(SELECT COALESCE(json_agg(a -> '{item}'), '[]'::json) "
+                    "FROM json_array_elements(data::json -> 'activities') a)::text")
+        return f"(data::json -> '{name}')::text"
     cursor = connection.cursor(name="bare")
     cursor.itersize = 500
+    counts = connection.cursor()
+    activity = "json_array_elements(deals.data::json -> 'activities') AS a", "a ->> '{}'"
 status = " WHERE status = 'open'" if which in ("followup", "grade") else ""
+if which == "funnel":  # the funnel's counts are a GROUP BY over every activity
+    table, value = activity
+    counts.execute(f"SELECT deals.id, deals.status, {value.format('kind')}, {value.format('outcome')}, COUNT(*) "
+                   f"FROM deals, {table} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+    grouped = counts.fetchall()
 if FIELDS == "data":
     cursor.execute(f"SELECT id, owner, data FROM deals{status} ORDER BY id")
     kept = [json.loads(row[2]) for row in cursor]
 else:
-    cursor.execute(f"SELECT id, owner, status, {', '.join(field(f) for f in FIELDS)} FROM deals{status} ORDER BY id")
-    kept = [[json.loads(value) for value in row[3:] if value is not None] for row in cursor]
+    cursor.execute(f"SELECT id, owner, status, playbook, {', '.join(field(f) for f in FIELDS)} FROM deals{status} ORDER BY id")
+    kept = [[json.loads(value) for value in row[4:] if value is not None] for row in cursor]
 print(len(kept))
 '''
 
@@ -188,6 +209,24 @@ def bare_stage_app() -> str:
     return "\n".join(lines) + "\n"
 
 
+# each command measured: (label -> (its argv, its baseline's argv)), given the entry point, --today, the baselines
+COMMANDS = {
+    "list": lambda dealcoach, today, bare: {
+        "deal list --json": ([dealcoach, "deal", "list", "--json"], bare["list"]),
+        "deal list (rendered, 50 rows)": ([dealcoach, "deal", "list"], bare["list"])},
+    "followup": lambda dealcoach, today, bare: {
+        "followup --json": ([dealcoach, "followup", "--json", *today], bare["followup"]),
+        "followup (rendered, 50 rows)": ([dealcoach, "followup", *today], bare["followup"])},
+    "funnel": lambda dealcoach, today, bare: {
+        "funnel --json": ([dealcoach, "funnel", "--json"], bare["funnel"])},
+    "pipeline": lambda dealcoach, today, bare: {
+        "pipeline --json": ([dealcoach, "pipeline", "--json", *today], bare["pipeline"]),
+        "pipeline (rendered, 50 rows)": ([dealcoach, "pipeline", *today], bare["pipeline"])},
+    "grade": lambda dealcoach, today, bare: {
+        "grade --deals --json (no change)": ([dealcoach, "grade", "--deals", "--json", *today], bare["grade"])},
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000")
@@ -195,7 +234,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--stage-runs", type=int, default=15)
     parser.add_argument("--postgres", help="an admin URL of a PostgreSQL server: run on it instead of SQLite")
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help=f"which to measure, of: {', '.join(COMMANDS)} (grade: grade --deals, and a first "
+                             "grade that saves every grade before the others run)")
+    parser.add_argument("--no-stage", action="store_true", help="skip stage --json against a bare Typer app")
     args = parser.parse_args()
+    chosen = args.commands.split(",")
+    unknown = sorted(set(chosen) - set(COMMANDS))
+    if unknown:
+        parser.error(f"unknown --commands {', '.join(unknown)}")
     sizes = [int(size) for size in args.sizes.split(",")] + ([100_000] if args.big else [])
     dealcoach = entry_point()
     with tempfile.TemporaryDirectory() as home:
@@ -207,21 +254,22 @@ def main() -> None:
             env["DEALCOACH_DATABASE_URL"] = url
             print(f"\n{size:,} deals ({'PostgreSQL' if args.postgres else 'SQLite'}): filled in "
                   f"{fill_store(url, size):.1f} s", flush=True)
-            baseline = {which: [sys.executable, str(bare), url, which] for which in ("list", "followup", "funnel", "grade")}
+            baseline = {which: [sys.executable, str(bare), url, which]
+                        for which in ("list", "pipeline", "followup", "funnel", "grade")}
             today = ["--today", "2026-12-01"]
-            first = run_once([dealcoach, "grade", "--deals", "--json", *today], env)
-            print(f"  first grade --deals (saves {int(size * 0.8):,} grades): {first[0]:.2f} s, {first[1]:.0f} MiB")
-            rows = compare({
-                "deal list --json": ([dealcoach, "deal", "list", "--json"], baseline["list"]),
-                "followup --json": ([dealcoach, "followup", "--json", *today], baseline["followup"]),
-                "followup (rendered, 50 rows)": ([dealcoach, "followup", *today], baseline["followup"]),
-                "funnel --json": ([dealcoach, "funnel", "--json"], baseline["funnel"]),
-                "grade --deals --json (no change)": ([dealcoach, "grade", "--deals", "--json", *today],
-                                                     baseline["grade"]),
-            }, args.runs if size < 100_000 else 1, env)
-            print_rows(f"{size:,} deals, median of {args.runs if size < 100_000 else 1} runs "
+            if "grade" in chosen:
+                first = run_once([dealcoach, "grade", "--deals", "--json", *today], env)
+                print(f"  first grade --deals (saves {int(size * 0.8):,} grades): {first[0]:.2f} s, {first[1]:.0f} MiB")
+            pairs = {}
+            for command in chosen:
+                pairs.update(COMMANDS[command](dealcoach, today, baseline))
+            runs = args.runs if size < 100_000 else 1
+            rows = compare(pairs, runs, env)
+            print_rows(f"{size:,} deals, median of {runs} runs "
                        "(bare: SELECT + json.loads of the fields the command needs)", rows)
             drop()
+        if args.no_stage:
+            return
         url, drop = fresh_database(args.postgres, home, 1)
         env["DEALCOACH_DATABASE_URL"] = url
         fill_store(url, 1)

@@ -181,3 +181,16 @@ def test_deal_values_are_the_stored_values(varied):
         next(store.deal_values(["activities.nope"]))
     with pytest.raises(ValueError, match="no deal value id"):
         next(store.deal_values(["id"]))
+
+
+def test_deal_list_shows_the_first_rows_and_says_how_many_more(run, store):
+    for i in range(60):
+        store.add(Deal(name=f"prospect {i:02d}"), "setup")
+    table = run("deal", "list")
+    assert "prospect 00" in table.stdout and "prospect 59" not in table.stdout
+    assert "Showing the first 50; 10 more" in table.stdout
+    assert "Showing the first 5; 55 more" in run("deal", "list", "--limit", "5").stdout
+    every = run("deal", "list", "--all").stdout
+    assert "more" not in every and all(f"prospect {i:02d}" in every for i in range(60))
+    assert len(json.loads(run("deal", "list", "--json").stdout)) == 60
+    assert "只显示前 50 个，另有 10 个" in run("deal", "list", "--lang", "zh").stdout

@@ -548,6 +548,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pipeline.overdue": ("逾期 {days} 天", "{days} d overdue"),
     "pipeline.risk_note": ("风险分 = 警示（高 30、中 15、低 5，最多 60）+ 客户领先每步 15（最多 45）+ 跟进逾期天数（最多 30，从未联系计 30）+ 金额（同币种最大者计 20）。有风险：有高级警示，或客户步骤领先于我方阶段。",
                            "Risk = warnings (high 30, medium 15, low 5; at most 60) + 15 per step the customer is ahead (at most 45) + days the follow-up is overdue (at most 30; never contacted 30) + size (the largest amount in its currency scores 20). At risk: a high warning, or the customer ahead of our stage."),
+    "deal.shown": ("只显示前 {shown} 个，另有 {more} 个（--limit N 或 --all 显示更多；--json 含全部）。",
+                   "Showing the first {shown}; {more} more (--limit N or --all shows more; --json carries all)."),
     "pipeline.shown": ("只显示前 {shown} 个，另有 {more} 个（--all 全部显示；--json 和 -o 含全部）。",
                        "Showing the first {shown}; {more} more (--all shows every one; --json and -o carry all)."),
     "pipeline.written": ("已把 {count} 个商机写入 {path}", "Wrote {count} deals to {path}"),

@@ -74,6 +74,8 @@ def list_deals(
     at_risk: Annotated[bool, typer.Option("--at-risk", help="Only deals at risk (a high warning, or the customer ahead of us).")] = False,
     stale: Annotated[int | None, typer.Option("--stale", metavar="DAYS", help="Only deals not touched for DAYS days or more (never contacted included).")] = None,
     sort: Annotated[str, typer.Option("--sort", help="id, risk, amount, close, stale, grade, owner or name.")] = "id",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show this many deals (--json carries all).")] = 50,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every deal.")] = False,
     lang: LangOption = None, json: JsonOption = False, no_color: NoColorOption = False,
 ) -> None:
     """List the stored deals with their status, stage, grade and next follow-up.
@@ -101,7 +103,13 @@ def list_deals(
     if empty:
         out.print(empty, markup=False, highlight=False)
         return
-    out.print(deal_list_table(rows, lang_))
+    shown = rows if show_all else rows[:limit]
+    out.print(deal_list_table(shown, lang_))
+    if len(shown) < len(rows):
+        from dealcoach.i18n import message
+
+        out.print(message("deal.shown", lang_, shown=len(shown), more=len(rows) - len(shown)), markup=False,
+                  highlight=False)
 
 
 @app.command("show")

@@ -53,6 +53,7 @@ HELP_ZH: dict[str, str] = {
     "Also show what changed since then, from the history.": "同时显示从那时起的变化（来自变更记录）。",
     "Write the rows to a .csv or .xlsx file.": "把各行写入 .csv 或 .xlsx 文件。",
     "Show this many deals (--json and -o carry all).": "显示多少个商机（--json 和 -o 包含全部）。",
+    "Show this many deals (--json carries all).": "显示多少个商机（--json 包含全部）。",
     "Show every deal.": "显示全部商机。",
     "Review as of this date (YYYY-MM-DD).": "按这一天的情况分析（如 2027-03-15）。",
     # report
