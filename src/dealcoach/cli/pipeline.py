@@ -57,7 +57,11 @@ def pipeline(
         count = write_records(export_records(review, lang_), EXPORT_COLUMNS, output, sheet="pipeline")
         typer.echo(message("pipeline.written", lang_, count=count, path=str(output)), err=True)
     if json:
-        emit_json(review.model_dump(mode="json"))
+        # the rows written as they are encoded: 100,000 lines are never one text or one dict tree
+        from dealcoach.cli.options import emit_json_list
+
+        rest = review.model_dump(mode="json", exclude={"rows"})
+        emit_json_list({name: rest.get(name, []) for name in type(review).model_fields}, "rows", review.rows)
         return
     if output is not None:
         return

@@ -256,12 +256,15 @@ def score_risk(row: PipelineRow, largest: dict[str, float]) -> Risk:
 
 
 def rank_rows(rows: list[PipelineRow], sort: str = "risk") -> list[PipelineRow]:
-    """Scores every row's risk against the others, then orders them (risk: highest first)."""
+    """Scores every row's risk against the others (setting `risk` on each), then orders them (risk:
+    highest first)."""
     largest: dict[str, float] = {}
     for row in rows:
         if row.status == "open" and row.amount:
             largest[row.currency] = max(largest.get(row.currency, 0.0), row.amount)
-    scored = [row.model_copy(update={"risk": score_risk(row, largest)}) for row in rows]
+    for row in rows:  # in place: a copy of 100,000 lines would hold them twice
+        row.risk = score_risk(row, largest)
+    scored = rows
     far = dt.date.max
     keys = {
         "risk": lambda r: (-r.risk.score, r.expected_close or far, r.name),
