@@ -124,6 +124,7 @@ def test_funnel_from_sql_equals_the_funnel_of_deals_read_one_by_one(varied, run)
 
 def test_followup_streamed_equals_the_plan_of_deals_read_one_by_one(varied, run):
     from dealcoach.coaching.followup import plan_follow_ups
+    from dealcoach.usecases.followup import add_borrow_strength
     from dealcoach.usecases.reading import PlaybooksById
 
     store, ids = varied
@@ -131,6 +132,7 @@ def test_followup_streamed_equals_the_plan_of_deals_read_one_by_one(varied, run)
         deals = [store.get(deal_id) for deal_id in ids]
         expected = plan_follow_ups([d for d in deals if owner is None or d.owner == owner], PlaybooksById(), TODAY,
                                    days, "en")
+        expected = add_borrow_strength(store, expected, 50, PlaybooksById(), "en")  # for the rows a table shows
         argv = ["followup", "--json", "--today", TODAY.isoformat(), "--days", str(days)]
         argv += ["--owner", owner] if owner else []
         result = run(*argv)
