@@ -191,7 +191,8 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
 
     `light`: only the positions (our stage, the customer's step), the grade and the follow-up, for
     `deal list`: the warning rules and next actions are not run (no warnings, no next action)."""
-    follow = follow_up_for(deal, playbook, today, lang)
+    # a line shows the rhythm, not whom to borrow strength from (that reads each deal's people again)
+    follow = follow_up_for(deal, playbook, today, lang, catalog, borrow=False)
     is_open = deal.status == "open"
     if light and diagnosis is None:
         stage_index, _ = current_stage_index(playbook, deal.done_ids())
