@@ -115,6 +115,9 @@ def test_cli_json_and_languages(run):
     zh = run("objections", "--example", "auto-parts-supplier", "--lang", "zh").stdout
     hant = run("objections", "--example", "auto-parts-supplier", "--lang", "zh-Hant").stdout
     assert "异议预测" in zh and "異議預測" in hant and "态度障碍" in zh and "態度障礙" in hant
+    # labels take the language's colon: 准备：… in Chinese, "Prepare: …" in English
+    assert "准备：" in zh and "准备:" not in zh and "：" not in run(
+        "objections", "--example", "auto-parts-supplier", "--lang", "en").stdout
 
 
 def test_cli_usage_and_bad_stage(run):

@@ -16,7 +16,7 @@ from rich.text import Text
 from dealcoach.coaching.callscript import AfterCallPlan, CallScript, CallStep, MeetingProposal, PainProbe, VisitPlan
 from dealcoach.i18n import Lang, message
 from dealcoach.safetext import one_line
-from dealcoach.typeset import parenthesised
+from dealcoach.typeset import colon, parenthesised
 
 
 def _grid() -> Table:
@@ -102,7 +102,7 @@ def meeting_grid(meeting: MeetingProposal, lang: Lang) -> Table:
     grid = _grid()
     time = meeting.time
     if meeting.slots:
-        time += f"\n{message('call.suggested', lang)}: " if lang == "en" else f"\n{message('call.suggested', lang)}："
+        time += "\n" + colon(message('call.suggested', lang), lang)
         time += " / ".join(meeting.slots)
     grid.add_row(Text(message("call.label.time", lang)), Text(time))
     grid.add_row(Text(message("call.label.place", lang)), Text(meeting.place))

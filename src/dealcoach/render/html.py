@@ -27,6 +27,7 @@ from dealcoach.coaching.people import MapNode, PowerMap
 from dealcoach.coaching.pipeline import PipelineReview, Totals
 from dealcoach.errors import DealcoachError
 from dealcoach.i18n import Lang, message
+from dealcoach.typeset import colon
 from dealcoach.render.powermap import ATTITUDE_FILL, ATTITUDE_STROKE, INFLUENCE_WIDTH
 
 HTML_LANG = {"zh": "zh-Hans", "zh-Hant": "zh-Hant", "zh-HK": "zh-Hant-HK", "en": "en"}
@@ -138,8 +139,8 @@ def power_map_svg(power: PowerMap, lang: Lang, use_graphviz: bool | None = None)
             parts.append(_svg_text(x + 7, y + 34, clip(person.title, 11, inner), 11, fill="#424242"))
         if node.role_names:
             parts.append(_svg_text(x + 7, y + 48, clip(" / ".join(node.role_names), 11, inner), 11, fill="#424242"))
-        line = (f"{message('map.influence', lang)}: {message('value.' + person.influence, lang)} · "
-                f"{message('map.contact', lang)}: {message('value.' + person.contact, lang)}")
+        line = (f"{colon(message('map.influence', lang), lang)}{message('value.' + person.influence, lang)} · "
+                f"{colon(message('map.contact', lang), lang)}{message('value.' + person.contact, lang)}")
         parts.append(_svg_text(x + 7, y + 61, clip(line, 10, inner), 10, fill="#616161"))
         parts.append(f"<title>{escape(person.name)}</title></g>")
     parts.append("</svg>")

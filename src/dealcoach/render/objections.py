@@ -8,16 +8,17 @@ from rich.tree import Tree
 
 from dealcoach.coaching.objections import ObjectionsReport, PredictedObjection
 from dealcoach.i18n import Lang, message
+from dealcoach.typeset import colon
 from dealcoach.render.people import ATTITUDE_STYLE, value
 
 
 def _objection(node: Tree, item: PredictedObjection, lang: Lang) -> None:
-    branch = node.add(f"[bold]{escape(item.cause.name)}[/]  {message('objections.says', lang)}: "
+    branch = node.add(f"[bold]{escape(item.cause.name)}[/]  {colon(message('objections.says', lang), lang)}"
                       f"“{escape(item.says)}”")
-    branch.add(f"{message('objections.prepare', lang)}: {escape(item.evidence)}")
-    risk = branch.add(f"{message('objections.risk', lang)}: [yellow]{escape(item.risk.name)}[/]")
+    branch.add(f"{colon(message('objections.prepare', lang), lang)}{escape(item.evidence)}")
+    risk = branch.add(f"{colon(message('objections.risk', lang), lang)}[yellow]{escape(item.risk.name)}[/]")
     for commitment in item.commitments:
-        risk.add(f"{message('objections.commit', lang)}: {escape(commitment)}")
+        risk.add(f"{colon(message('objections.commit', lang), lang)}{escape(commitment)}")
 
 
 def render_objections(console: Console, report: ObjectionsReport, lang: Lang) -> None:
@@ -35,10 +36,10 @@ def render_objections(console: Console, report: ObjectionsReport, lang: Lang) ->
         title = f" {escape(person.title)}" if person.title else ""
         style = ATTITUDE_STYLE.get(person.attitude, "")
         tree = Tree(f"[bold {style}]{escape(person.name)}[/]{title}  [{style}]{value(person.attitude, lang)}[/]  "
-                    f"{message('objections.trust', lang)}: {escape(person.trust.name)}")
+                    f"{colon(message('objections.trust', lang), lang)}{escape(person.trust.name)}")
         trust = tree.add(f"[dim]{escape(person.trust.text)}[/]")
         for evidence in person.trust.evidence:
-            trust.add(f"{message('objections.show_them', lang)}: {escape(evidence)}")
+            trust.add(f"{colon(message('objections.show_them', lang), lang)}{escape(evidence)}")
         if not person.objections:
             tree.add(f"[dim]{message('objections.nothing', lang)}[/]")
         for item in person.objections:
@@ -46,7 +47,7 @@ def render_objections(console: Console, report: ObjectionsReport, lang: Lang) ->
         if person.blockers:
             blockers = tree.add(f"[bold]{message('objections.blockers', lang)}[/]")
             for blocker in person.blockers:
-                node = blockers.add(f"[magenta]{escape(blocker.name)}[/]  {message('objections.sign', lang)}: "
+                node = blockers.add(f"[magenta]{escape(blocker.name)}[/]  {colon(message('objections.sign', lang), lang)}"
                                     f"{escape(blocker.sign)}")
                 node.add(escape(blocker.advice))
         console.print(tree)

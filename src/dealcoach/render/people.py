@@ -14,7 +14,7 @@ from dealcoach.deals.models import Person, SaidPain
 from dealcoach.i18n import Lang, message
 from dealcoach.render.console import WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.render.diagnosis import SEVERITY_STYLE, warnings_panel
-from dealcoach.typeset import join, parenthesised
+from dealcoach.typeset import colon, join, parenthesised
 
 ATTITUDE_STYLE = {"supporter": "green", "neutral": "white", "opponent": "bold red", "unknown": "dim"}
 INFLUENCE_MARK = {"high": "▲▲▲", "medium": "▲▲", "low": "▲", "unknown": "?"}
@@ -34,7 +34,7 @@ def person_line(person: Person, role_names: list[str], lang: Lang) -> Text:
     line.append(f"  {value(person.attitude, lang)}", style=ATTITUDE_STYLE[person.attitude])
     line.append(f"  {message('map.influence', lang)} {INFLUENCE_MARK[person.influence]}")
     contact_style = "red" if person.contact == "none" else ""
-    line.append(f"  {message('map.contact', lang)}: {value(person.contact, lang)}", style=contact_style)
+    line.append(f"  {colon(message('map.contact', lang), lang)}{value(person.contact, lang)}", style=contact_style)
     if person.new:
         line.append(f"  {message('map.new', lang)}", style="yellow")
     return line

@@ -9,6 +9,7 @@ from rich.text import Text as RichText
 
 from dealcoach.sources import source_title
 from dealcoach.i18n import Lang, message
+from dealcoach.typeset import colon
 from dealcoach.render.console import CUT, WHOLE, WRAP, FittedColumn, Fitted
 from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
 
@@ -67,10 +68,10 @@ def stage_panel(playbook: Playbook, stage: Stage, catalog: RoleCatalog, lang: La
     section("section.signals", _bullets([s.text.get(lang) for s in step.signals]))
     section("section.goal", escape(stage.goal.get(lang)))
     section("section.work_items", "\n".join(
-        f"• {escape(w.text.get(lang))} [dim]({escape(w.id)})[/dim]\n  {message('how_to', lang)}: "
+        f"• {escape(w.text.get(lang))} [dim]({escape(w.id)})[/dim]\n  {colon(message('how_to', lang), lang)}"
         f"{escape(w.how_to.get(lang))}" for w in stage.work_items))
     section("section.key_milestone", f"{escape(stage.key_milestone.text.get(lang))} "
-            f"[dim]({escape(stage.key_milestone.id)})[/dim]\n{message('section.verify', lang)}: "
+            f"[dim]({escape(stage.key_milestone.id)})[/dim]\n{colon(message('section.verify', lang), lang)}"
             f"{escape(stage.key_milestone.verify.get(lang))}")
     section("section.exit_criteria", "\n".join(
         f"• {escape(c.text.get(lang))} [dim]({escape(c.id)})[/dim]" for c in stage.exit_criteria))

@@ -12,6 +12,7 @@ import subprocess
 from dealcoach.coaching.people import MapNode, PowerMap
 from dealcoach.errors import DealcoachError
 from dealcoach.i18n import Lang, message
+from dealcoach.typeset import colon
 from dealcoach.safetext import one_line
 
 ATTITUDE_FILL = {"supporter": "#c8e6c9", "neutral": "#eeeeee", "opponent": "#ffcdd2", "unknown": "#ffffff"}
@@ -35,8 +36,8 @@ def _label_lines(node: MapNode, lang: Lang) -> list[str]:
         lines.append(person.title)
     if node.role_names:
         lines.append(" / ".join(node.role_names))
-    lines.append(f"{message('map.influence', lang)}: {message('value.' + person.influence, lang)} · "
-                 f"{message('map.contact', lang)}: {message('value.' + person.contact, lang)}")
+    lines.append(f"{colon(message('map.influence', lang), lang)}{message('value.' + person.influence, lang)} · "
+                 f"{colon(message('map.contact', lang), lang)}{message('value.' + person.contact, lang)}")
     return lines
 
 
