@@ -211,7 +211,7 @@ def test_playbook_validate_finds_a_space_left_by_a_line_fold(run, tmp_path):
     bad.write_text(folded, encoding="utf-8")
     result = run("playbook", "validate", str(bad))
     assert result.exit_code == 1
-    assert f"{bad}:10:3: description.zh: a space between Chinese characters at '的六个步骤。 本流程把销售'" in result.stderr
+    assert f"{bad}:12:3: description.zh: a space between Chinese characters at '的六个步骤。 本流程把销售'" in result.stderr
     assert run("playbook", "validate").exit_code == 0
 
 

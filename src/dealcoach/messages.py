@@ -62,6 +62,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Note: the current stage is reconstructed from similar methods (inferred), not stated in the source; "
         "treat its advice as guidance.",
     ),
+    "note.inferred_items": (
+        "注意：本阶段的这些要求是推断的，原文没有明说，建议仅作参考：{items}。",
+        "Note: these requirements of this stage are inferred, not stated in the source; treat them as guidance: "
+        "{items}.",
+    ),
     "note.completed": ("所有阶段的关键节点和完成标准都已达成。", "Every stage's key milestone and exit criteria are met."),
     "action.reach_milestone": ("达成关键节点：{text}", "Reach the key milestone: {text}"),
     "action.meet_criterion": ("完成：{text}", "Meet the exit criterion: {text}"),
@@ -84,6 +89,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "label.missing": ("缺失的关键节点和完成标准", "Missing key milestones and exit criteria"),
     "label.warnings": ("警示", "Warnings"),
     "label.next_actions": ("下一步行动", "Next actions"),
+    # an item the source does not state (confidence: inferred), where it is coached
+    "mark.inferred": ("（推断）", " (inferred)"),
+    "legend.inferred": (
+        "（推断）：原文没有明说，是按相近方法补上的，请结合实际判断。",
+        "(inferred): not stated in the source, added from similar methods; weigh it against your deal.",
+    ),
     "label.why": ("原因", "why"),
     "label.how": ("怎么做", "how"),
     "severity.high": ("[高]", "[high]"),
@@ -635,14 +646,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "your own grade {manual} is kept (computed: {grade}; reason: {reason}); the action and follow-up follow {manual}"),
     "grade.reason_no_analysis": ("这个剧本没有机会分析，已填写的机会分析未参与定级",
                                  "this playbook has no opportunity analysis, so the one recorded was not used"),
-    "grade.profit_healthy": ("可观：我们靠价值取胜，不必降价", "healthy: we win on value and need not cut the price"),
-    "grade.profit_reasonable": ("合理：价值上与对手相当或略优", "reasonable: level with or a little ahead of the competitors on value"),
-    "grade.profit_thin": ("很薄：价值上落后，只能靠价格取胜", "thin: behind on value, ahead only on price"),
-    "grade.profit_none": ("看不到：价值和价格都不占优", "none in sight: ahead neither on value nor on price"),
-    "grade.profit_unknown": ("未知：还没有和对手比较", "unknown: no comparison with the competitors yet"),
-    "grade.point_lead": ("主打{dimension}：领先于 {competitors}", "lead with {dimension}: ahead of {competitors}"),
-    "grade.point_gap": ("补上{dimension}的差距：落后于 {competitor}（{score}）", "close the gap on {dimension}: behind {competitor} ({score})"),
-    "grade.point_unknown": ("摸清{information}（目前了解 {score}/3）", "find out more about {information} (known {score}/3)"),
     "grade.note_not_factor": ("{file}：列“{column}”不是评估分数（不是数字），没有当作 {factor} 使用；需要时用 --map {factor}=列名",
                               "{file}: column '{column}' does not hold scores (not numbers), so it was not used as {factor}; "
                               "use --map {factor}=COLUMN if it is"),

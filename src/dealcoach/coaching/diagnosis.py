@@ -34,6 +34,7 @@ from dealcoach.coaching.rules import (
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
+from dealcoach.playbook.variants import for_industry
 from dealcoach.sources import source_title
 from dealcoach.textfill import fill
 
@@ -78,6 +79,7 @@ class MissingItem(BaseModel):
     stage_name: str
     text: str
     verify: str | None = None
+    confidence: str = Field(description="how far the source states it: confirmed, supported, inferred")
 
 
 class Warning(BaseModel):
@@ -98,6 +100,7 @@ class EvidencedItem(BaseModel):
     stage: str
     text: str
     facts: list[str]
+    confidence: str
 
 
 class NextAction(BaseModel):
@@ -107,6 +110,7 @@ class NextAction(BaseModel):
     who: list[str] = []
     rank: int = Field(description="0 unblocks the deal (high warning, key milestone) .. 2 routine work")
     source: str
+    confidence: str | None = Field(default=None, description="of the playbook item it coaches, if any")
 
 
 class Diagnosis(BaseModel):
@@ -162,7 +166,7 @@ def evidenced_items(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: 
     ticked, overruled = deal.done_ids(), set(deal.overruled)
     found: dict[str, list[str]] = {}
     for stage in playbook.stages:
-        for item in [*stage.work_items, stage.key_milestone, *stage.exit_criteria]:
+        for item in stage.items():
             if item.evidence is None or item.id in ticked or item.id in overruled:
                 continue
             if not facts:
@@ -191,7 +195,9 @@ class DiagnosisBrief(BaseModel):
 
 
 def _standing(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, facts: bool = True):
-    """What both diagnoses start from: the evidenced items, what is done, both positions."""
+    """What both diagnoses start from: the playbook as the deal's industry has it, the evidenced
+    items, what is done, both positions."""
+    playbook = for_industry(playbook, deal.industry)
     # the memo holds answers about the deal's people only (never about positions): shared by both
     memo: dict = {}
     evidence = evidenced_items(deal, playbook, catalog, lang, facts=facts, memo=memo)
@@ -207,9 +213,10 @@ def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: L
     no process rows, evidenced items, competitive position or advice are built."""
     _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
         _standing(deal, playbook, catalog, lang, facts=False)
+    playbook = situation.playbook  # as the deal's industry has it
     stage = playbook.stages[stage_index]
     # the next actions read the current stage's missing items only (a brief shows no missing list)
-    missing = _missing_in(stage, done, lang) if not completed else []
+    missing = _missing_in(playbook, stage, done, lang) if not completed else []
     warnings = _warnings(situation, lang)
     actions = _next_actions(situation, stage, missing, warnings, completed, lang, first_only=True)
     return DiagnosisBrief(
@@ -224,6 +231,7 @@ def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: L
 def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> Diagnosis:
     evidence, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
         _standing(deal, playbook, catalog, lang)
+    playbook = situation.playbook  # as the deal's industry has it
     stage = playbook.stages[stage_index]
     step = playbook.customer_steps[customer_index]
 
@@ -248,7 +256,8 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
     actions = _next_actions(situation, stage, missing, warnings, completed, lang)
     owner = playbook.checkable_ids()
     evidenced = [EvidencedItem(id=item_id, kind=_item_kind(playbook, item_id), stage=owner[item_id],
-                               text=_item_text(playbook, item_id, lang), facts=facts)
+                               text=_item_text(playbook, item_id, lang), facts=facts,
+                               confidence=playbook.item_confidence(item_id))
                  for item_id, facts in evidence.items()]
 
     notes = []
@@ -281,6 +290,19 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
     )
 
 
+def stage_caveat(playbook: Playbook, stage: Stage, lang: Lang) -> str | None:
+    """What to say wherever a stage is coached (`stage`, `call-script`) when its source does not state
+    it: the whole stage reconstructed, or the gate items of it that are inferred."""
+    if playbook.pair_confidence(stage) == "inferred":
+        return message("note.reconstructed", lang)
+    inferred = [item.text.get(lang) for item in [stage.key_milestone, *stage.exit_criteria]
+                if playbook.item_confidence(item.id) == "inferred"]
+    if not inferred:
+        return None
+    return message("note.inferred_items", lang, items=("；" if lang != "en" else "; ").join(
+        text.rstrip("。.") for text in inferred))
+
+
 def _ref(item, index: int, lang: Lang) -> StepRef:
     return StepRef(id=item.id, name=item.name.get(lang), index=index, confidence=item.confidence)
 
@@ -291,21 +313,23 @@ def _missing(playbook: Playbook, done: set[str], stage_index: int, customer_inde
     owner = playbook.checkable_ids()
     furthest_done = max((playbook.stage_index(owner[i]) for i in done if i in owner), default=stage_index)
     last = max(stage_index, min(customer_index, len(playbook.stages) - 1), furthest_done)
-    return [item for stage in playbook.stages[stage_index:last + 1] for item in _missing_in(stage, done, lang)]
+    return [item for stage in playbook.stages[stage_index:last + 1] for item in _missing_in(playbook, stage, done, lang)]
 
 
-def _missing_in(stage: Stage, done: set[str], lang: Lang) -> list[MissingItem]:
+def _missing_in(playbook: Playbook, stage: Stage, done: set[str], lang: Lang) -> list[MissingItem]:
     """The unmet gate items of one stage."""
     missing = []
     if stage.key_milestone.id not in done:
         missing.append(MissingItem(id=stage.key_milestone.id, kind="key_milestone", stage=stage.id,
                                    stage_name=stage.name.get(lang), text=stage.key_milestone.text.get(lang),
-                                   verify=stage.key_milestone.verify.get(lang)))
+                                   verify=stage.key_milestone.verify.get(lang),
+                                   confidence=playbook.item_confidence(stage.key_milestone.id)))
     for criterion in stage.exit_criteria:
         if criterion.id not in done:
             missing.append(MissingItem(id=criterion.id, kind="exit_criterion", stage=stage.id,
                                        stage_name=stage.name.get(lang), text=criterion.text.get(lang),
-                                       verify=criterion.verify.get(lang) if criterion.verify else None))
+                                       verify=criterion.verify.get(lang) if criterion.verify else None,
+                                       confidence=playbook.item_confidence(criterion.id)))
     return missing
 
 
@@ -318,7 +342,7 @@ def _item_kind(playbook: Playbook, item_id: str) -> Literal["work_item", "key_mi
 
 def _item_text(playbook: Playbook, item_id: str, lang: Lang) -> str:
     stage = playbook.stage(playbook.checkable_ids()[item_id])
-    item = next(i for i in [*stage.work_items, stage.key_milestone, *stage.exit_criteria] if i.id == item_id)
+    item = next(i for i in stage.items() if i.id == item_id)
     return item.text.get(lang)
 
 
@@ -420,7 +444,8 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
                                     partial(_gate_action, item, stage, lang)))
         for work in stage.work_items:
             if work.id not in situation.done and work.id not in covered:
-                pending.append(_Pending(2, [], partial(_work_action, work, stage, lang)))
+                pending.append(_Pending(2, [], partial(_work_action, work, stage, lang,
+                                                       situation.playbook.item_confidence(work.id))))
         pending += [p for p in _people_actions(situation, stage, lang) if p.role not in covered]
     if first_only:
         if not pending:
@@ -444,12 +469,14 @@ def _gate_action(item: MissingItem, stage: Stage, lang: Lang) -> NextAction:
     label = "action.reach_milestone" if milestone else "action.meet_criterion"
     why = "why.milestone_gates" if milestone else "why.criterion_gates"
     return NextAction(text=message(label, lang, text=item.text), how=item.verify, rank=0 if milestone else 1,
-                      why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}")
+                      why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}",
+                      confidence=item.confidence)
 
 
-def _work_action(work, stage: Stage, lang: Lang) -> NextAction:
+def _work_action(work, stage: Stage, lang: Lang, confidence: str) -> NextAction:
     return NextAction(text=work.text.get(lang), how=work.how_to.get(lang), rank=2,
-                      why=message("why.work_item", lang, stage=stage.name.get(lang)), source=f"work_item:{work.id}")
+                      why=message("why.work_item", lang, stage=stage.name.get(lang)), source=f"work_item:{work.id}",
+                      confidence=confidence)
 
 
 def rank_actions(actions: list[NextAction]) -> list[NextAction]:

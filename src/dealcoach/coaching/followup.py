@@ -19,6 +19,7 @@ from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadenc
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import FollowUpGuide, Playbook, RoleCatalog
+from dealcoach.playbook.variants import for_industry
 from dealcoach.textfill import fill
 
 __all__ = ["FollowUp", "effective_grade", "follow_up_for", "local_date", "plan_follow_ups", "stable_uid", "to_ics"]
@@ -78,7 +79,7 @@ def stable_uid(deal: Deal, contact: str | None) -> str:
 # The deal fields planning reads: bulk callers read only these (`store.deals(fields=PLAN_FIELDS)`).
 # A test plans from whole deals and from these alone and compares: add here what planning starts to read.
 PLAN_FIELDS = frozenset({"account", "activities", "people", "manual_grade", "computed_grade", "status", "playbook",
-                         "milestone_on", "expected_close"})
+                         "milestone_on", "expected_close", "industry"})
 
 
 def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], today: dt.date, days: int,
@@ -102,6 +103,7 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
                   catalog: RoleCatalog | None = None, borrow: bool = True) -> FollowUp:
     """When one deal is due next, by its grade's rhythm (timed around its next key milestone) and its
     last touch, with whom and why; how persistent we have been with them; whom to borrow strength from."""
+    playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
     grade, source = effective_grade(deal)
     cadence_grade = grade or UNGRADED_CADENCE_GRADE
     cadence = cadence_days(playbook.grading, cadence_grade)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from dealcoach import typeset
 from dealcoach.coaching.diagnosis import Warning, diagnose
 from dealcoach.coaching.cadence import touches_with
 from dealcoach.coaching.followup import persistence_text
 from dealcoach.coaching.objections import ObjectionAhead, objection_for, predict_objections
+from dealcoach.coaching.rules import Situation, matches
 from dealcoach.coaching.value import PersonValue, person_value
 from dealcoach.deals.models import Deal, Person
 from dealcoach.deals.lookup import find_person
@@ -106,18 +108,9 @@ def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog
     roles = [catalog.role(r) for r in person.roles if any(x.id == r for x in catalog.roles)]
     models = {m.id: m.name.get(lang) for m in catalog.models}
     departments = {d.id: d for d in catalog.departments}
-    principles = {p.id: p for p in catalog.principles}
-    wanted = []
-    if person.level == "senior":
-        wanted.append("visit-senior-carefully")
-    if person.level == "middle":
-        wanted.append("ally-with-middle-managers")
-    if person.attitude in ("opponent", "unknown") or "saboteur" in person.roles:
-        wanted.append("unknown-is-risk")
-    if person.boss_trust in ("doubted", "nominal") or person.follows_boss == "resists":
-        wanted.append("boss-and-subordinate")
-    if person.faction:
-        wanted.append("mind-the-factions")
+    # which principles fit this person is the catalog's `applies_to`, read by the rules' person filter
+    situation = Situation(deal, playbook, catalog, 0, 0, frozenset())
+    principles = [p for p in catalog.principles if any(matches(person, where, situation) for where in p.applies_to)]
     circle = next((c for c in catalog.circles if c.id == person.circle), None)
     needs = [n for n in catalog.personal_needs if n.id in person.needs]
     diagnosis = diagnose(deal, playbook, catalog, lang)
@@ -138,7 +131,7 @@ def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog
                      for d in (departments[i] for i in _departments_of(person, catalog) if i in departments)],
         drivers=[DriverQuestions(id=d.id, name=d.name.get(lang), text=d.text.get(lang),
                                  questions=[q.get(lang) for q in d.questions]) for d in catalog.drivers],
-        principles=[f"{principles[p].name.get(lang)}: {principles[p].text.get(lang)}" for p in wanted if p in principles],
+        principles=[typeset.colon(p.name.get(lang), lang) + p.text.get(lang) for p in principles],
         circle=f"{circle.name.get(lang)}: {circle.text.get(lang)}" if circle else None,
         needs=[f"{n.name.get(lang)}: {n.how_to_help.get(lang)}" for n in needs],
         warnings=warnings,

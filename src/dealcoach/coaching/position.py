@@ -3,18 +3,19 @@
 Seed 000 answers "我方处于什么样的位置?" in three steps: is there profit in it (our cost against
 the customer's budget), can we win (side by side with each competitor on fit to the customer's real
 need, price, brand, service and relationship), and where to break through (the key people of the
-decision process). The comparison itself is `analyse_opportunity` in coaching/grading.py; this
-module puts it next to the deal's own facts. Pure: no terminal.
+decision process). This module is the one place for all three: `stage` shows them, and
+`grade --explain` takes the profit room and the breakthrough points from here too (the chance to win
+against the whole field is `analyse_opportunity` in coaching/grading/). Pure: no terminal.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dealcoach.coaching.rules import Situation, people_holding, people_matching, role_name
-from dealcoach.deals.models import Deal, Person
+from dealcoach.deals.models import Deal, OpportunityAnswers, Person
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import OpportunityAnalysis, PersonFilter
 
@@ -36,6 +37,19 @@ class BreakthroughPoint(BaseModel):
     why: str
     via: list[str] = []
 
+    def describe(self, lang: Lang) -> str:
+        """"采购老总（核心决策者 · 中立、没见过，可经由行政部领导）" in the user's language."""
+        separator = "、" if lang != "en" else ", "
+        detail = self.why
+        if self.via:
+            detail += ("，" if lang != "en" else ", ") + message("position.via", lang, via=separator.join(self.via))
+        return f"{self.person}（{detail}）" if lang != "en" else f"{self.person} ({detail})"
+
+
+class ProfitRoom(BaseModel):
+    text: str
+    known: bool = Field(description="both the customer's budget and our cost are on record")
+
 
 class CompetitivePosition(BaseModel):
     versus: list[Versus]
@@ -51,14 +65,26 @@ def competitive_position(situation: Situation, analysis: OpportunityAnalysis | N
     if not deal.competitors:
         return None
     separator = "、" if lang != "en" else ", "
-    return CompetitivePosition(versus=_versus(deal, analysis, lang, separator), profit=_profit(deal, lang),
-                               profit_known=deal.budget is not None and deal.our_cost is not None,
-                               breakthrough=_breakthrough(situation, lang))
+    profit = profit_room(deal.budget, deal.our_cost, deal.currency, lang)
+    return CompetitivePosition(versus=_versus(deal, analysis, lang, separator), profit=profit.text,
+                               profit_known=profit.known, breakthrough=breakthrough_points(situation, lang))
+
+
+def competitor_margins(answers: OpportunityAnswers,
+                       analysis: OpportunityAnalysis) -> list[tuple[str, dict[str, int], int]]:
+    """Seed 000's head-to-head: (competitor, its scores on the playbook's dimensions (-2 they are much
+    stronger .. +2 we are), their sum) for each competitor compared on at least one of them; the
+    chance to win (coaching/grading/opportunity.py) is worked out from the same."""
+    dimensions = {item.id for item in analysis.comparison_dimensions}
+    found = []
+    for comparison in answers.comparisons:
+        scores = {d: s for d, s in comparison.scores.items() if d in dimensions}
+        if scores:
+            found.append((comparison.competitor, scores, sum(scores.values())))
+    return found
 
 
 def _versus(deal: Deal, analysis: OpportunityAnalysis | None, lang: Lang, separator: str) -> list[Versus]:
-    from dealcoach.coaching.grading.opportunity import competitor_margins
-
     dims = {item.id: _short(item.text.get(lang)) for item in analysis.comparison_dimensions} if analysis else {}
     scored = {c.competitor: c for c in (deal.opportunity.comparisons if deal.opportunity else [])}
     margins = {}
@@ -89,26 +115,29 @@ def _short(text: str) -> str:
 
 
 def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
+    return f"{value:,.0f} {currency}".rstrip()
 
 
-def _profit(deal: Deal, lang: Lang) -> str:
-    """Seed 000: what it costs us to do the project, against the customer's budget."""
-    missing = [message(f"fact.{fact}", lang) for fact, value in (("budget", deal.budget), ("our-cost", deal.our_cost))
+def profit_room(budget: float | None, our_cost: float | None, currency: str | None, lang: Lang) -> ProfitRoom:
+    """Seed 000: what it costs us to do the project, against the customer's budget; what is missing
+    when either is not on record."""
+    missing = [message(f"fact.{fact}", lang) for fact, value in (("budget", budget), ("our-cost", our_cost))
                if value is None]
     if missing:
-        return message("position.profit_missing", lang, missing=("、" if lang != "en" else " and ").join(missing))
-    assert deal.budget is not None and deal.our_cost is not None
-    if deal.budget <= deal.our_cost:
-        return message("position.profit_none", lang, budget=_money(deal.budget, deal.currency),
-                       cost=_money(deal.our_cost, deal.currency))
-    room = deal.budget - deal.our_cost
-    return message("position.profit_room", lang, budget=_money(deal.budget, deal.currency),
-                   cost=_money(deal.our_cost, deal.currency), room=_money(room, deal.currency),
-                   share=f"{room / deal.budget:.0%}")
+        return ProfitRoom(text=message("position.profit_missing", lang,
+                                       missing=("、" if lang != "en" else " and ").join(missing)), known=False)
+    assert budget is not None and our_cost is not None
+    currency = currency or ""
+    if budget <= our_cost:
+        return ProfitRoom(text=message("position.profit_none", lang, budget=_money(budget, currency),
+                                       cost=_money(our_cost, currency)), known=True)
+    room = budget - our_cost
+    return ProfitRoom(text=message("position.profit_room", lang, budget=_money(budget, currency),
+                                   cost=_money(our_cost, currency), room=_money(room, currency),
+                                   share=f"{room / budget:.0%}"), known=True)
 
 
-def _breakthrough(situation: Situation, lang: Lang) -> list[BreakthroughPoint]:
+def breakthrough_points(situation: Situation, lang: Lang) -> list[BreakthroughPoint]:
     """The people of the decision process not yet won, and who can take us to them."""
     deal = situation.deal
     separator = "、" if lang != "en" else ", "

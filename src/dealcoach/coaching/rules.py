@@ -131,6 +131,9 @@ def _compile_filter(where: PersonFilter) -> PersonTest:
     if where.level_recorded is not None:
         recorded = where.level_recorded
         checks.append(lambda p, s: (p.level is not None) == recorded)
+    if where.roles_recorded is not None:
+        has_roles = where.roles_recorded
+        checks.append(lambda p, s: bool(p.roles) == has_roles)
     if where.reports_to is not None:
         boss_filter = where.reports_to
 
@@ -171,6 +174,8 @@ def _matches_politics(person: Person, where: PersonFilter, situation: Situation)
     """The politics and needs part of a filter (circle, boss relations and the other enum fields are
     in `value_checks`): factions, KPI, personal needs, the increment."""
     if where.circle_recorded is not None and (person.circle is not None) != where.circle_recorded:
+        return False
+    if where.faction_recorded is not None and bool(person.faction) != where.faction_recorded:
         return False
     if where.kpi is not None and bool(person.kpi) != where.kpi:
         return False

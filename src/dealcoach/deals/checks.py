@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dealcoach.deals.models import Deal
 from dealcoach.playbook.models import Playbook, RoleCatalog
+from dealcoach.playbook.variants import for_industry
 
 Problem = tuple[tuple, str]
 
 
 def check_deal(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> list[Problem]:
     problems: list[Problem] = []
+    playbook = for_industry(playbook, deal.industry)  # an industry's own items may be ticked too
     step_ids = [s.id for s in playbook.customer_steps]
     if deal.customer_step is not None and deal.customer_step not in step_ids:
         problems.append((("customer_step",), f"unknown customer step {deal.customer_step!r} for playbook "

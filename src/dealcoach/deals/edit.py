@@ -18,6 +18,7 @@ from dealcoach.deals.lookup import find_person
 from dealcoach.deals.models import Deal, DoneMark, Person, expand_short_form
 from dealcoach.errors import DealcoachError, DealFileError
 from dealcoach.playbook.models import Id, NeedTypeId, Playbook, RoleCatalog
+from dealcoach.playbook.variants import for_industry
 
 NEED_TYPES = get_args(NeedTypeId)
 
@@ -60,6 +61,7 @@ def apply_answers(deal: Deal, answers: StageAnswers, playbook: Playbook, catalog
                   today: dt.date | None = None) -> Deal:
     """The deal with the answers applied; raises a one-line error naming any unknown id."""
     today = today or dt.date.today()
+    playbook = for_industry(playbook, deal.industry)  # its industry's own items may be ticked too
     marks = {mark.id: mark for mark in deal.done}
     for mark in answers.done:
         previous = marks.get(mark.id)

@@ -12,6 +12,7 @@ from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang
 from dealcoach.playbook.loader import load_playbook
 from dealcoach.playbook.models import Playbook, RoleCatalog
+from dealcoach.playbook.variants import for_industry
 from dealcoach.store.base import DealStore
 
 
@@ -29,7 +30,7 @@ def stage_walk(store: DealStore, deal_ref: str | None, catalog: RoleCatalog, lan
         choices = deal_choices(store, lang)
         picked = prompts.pick_deal(choices, lang) if choices else None
         deal = store.get(picked) if picked is not None else ask_new_deal(lang)
-    playbook = load_playbook(deal.playbook)
+    playbook = for_industry(load_playbook(deal.playbook), deal.industry)
     console(no_color).print(processes_table(diagnose(deal, playbook, catalog, lang), lang))
 
     working = deal

@@ -43,12 +43,19 @@ def check_catalog(catalog: RoleCatalog) -> list[str]:
         for role_id in group.roles:
             if role_id not in role_ids:
                 problems.append(f"equivalences.{index}.roles: unknown role {role_id!r}")
+    known_roles = set(role_ids) | {g.id for g in catalog.equivalences}
+    for index, principle in enumerate(catalog.principles):
+        for f_index, person_filter in enumerate(principle.applies_to):
+            problems += [f"{'.'.join(map(str, loc))}: {text}" for loc, text in
+                         _check_filter(person_filter, ("principles", index, "applies_to", f_index), known_roles)]
     problems += [f"{'.'.join(map(str, loc))}: {text}" for loc, text in _check_cjk_spaces(catalog, ())]
     return problems
 
 
-def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple, str]]:
-    """Cross-references the models cannot see: unique ids, the 1:1 ordered mapping, known roles."""
+def check_playbook(playbook: Playbook, catalog: RoleCatalog, thorough: bool = True) -> list[tuple[tuple, str]]:
+    """Cross-references the models cannot see: unique ids, the 1:1 ordered mapping, known roles.
+    `thorough` also makes each industry variant's playbook and checks it whole (the loader does, once
+    per file: playbook/cache.py remembers the files that passed)."""
     problems: list[tuple[tuple, str]] = []
     step_ids = [s.id for s in playbook.customer_steps]
     for index, step in enumerate(playbook.customer_steps):
@@ -112,7 +119,47 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple
     if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
         if playbook.opportunity_analysis.case not in case_ids:
             problems.append((("opportunity_analysis", "case"), f"unknown case {playbook.opportunity_analysis.case!r}"))
-    return problems + _check_cjk_spaces(playbook, ())
+    problems += _check_cjk_spaces(playbook, ())
+    return problems + _check_industries(playbook, catalog, role_ids, stage_ids, thorough, problems)
+
+
+def _check_industries(playbook: Playbook, catalog: RoleCatalog, role_ids, stage_ids, thorough: bool,
+                      general_problems: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
+    """Each industry variant adds items to known stages, with ids of its own and evidence naming
+    known roles and items; `thorough`: it names what it changes and makes a playbook that passes
+    every check the general one does (made once, ~30 ms)."""
+    from dealcoach.playbook.variants import made_with
+
+    problems: list[tuple[tuple, str]] = []
+    variant_ids = [v.id for v in playbook.industries]
+    general = playbook.checkable_ids()
+    for index, variant in enumerate(playbook.industries):
+        loc = ("industries", index)
+        if variant_ids.index(variant.id) != index:
+            problems.append(((*loc, "id"), f"duplicate id {variant.id!r}"))
+        for s_index, added in enumerate(variant.stages):
+            if added.stage not in stage_ids:
+                problems.append(((*loc, "stages", s_index, "stage"), f"unknown stage {added.stage!r}"))
+            for key in ("work_items", "exit_criteria"):
+                for i_index, item in enumerate(getattr(added, key)):
+                    where = (*loc, "stages", s_index, key, i_index)
+                    if item.id in general:
+                        problems.append(((*where, "id"),
+                                         f"id {item.id!r} is already an item of stage {general[item.id]!r}"))
+                    if item.evidence is not None:
+                        problems += list(_check_condition(item.evidence, (*where, "evidence"), playbook, role_ids,
+                                                          stage_ids))
+        if not thorough or problems:
+            continue
+        made, unresolved = made_with(playbook, variant)
+        problems += [((*loc, *where), message) for where, message in unresolved]
+        if unresolved or made is None:
+            continue
+        said = set(general_problems)  # what the general playbook's own check already says
+        problems += [(loc, f"with industry {variant.id!r}, {'.'.join(map(str, where))}: {message}")
+                     for where, message in check_playbook(made, catalog)
+                     if where[:1] != ("industries",) and (where, message) not in said]
+    return problems
 
 
 def _check_condition(cond, loc, playbook: Playbook, role_ids, stage_ids):

@@ -58,6 +58,12 @@ from dealcoach.playbook.schema.grading import (  # noqa: F401
     ProbabilityBand,
     ScaleLevel,
 )
+from dealcoach.playbook.schema.industries import (  # noqa: F401
+    IndustryVariant,
+    IndustryWords,
+    StageAdditions,
+    TextOverride,
+)
 from dealcoach.playbook.schema.phone_invitation import (  # noqa: F401
     SCRIPT_PLACEHOLDERS,
     SCRIPT_STEP_IDS,
@@ -176,6 +182,10 @@ __all__ = [
     "CallQuestion",
     "Commitments",
     "IndustryPains",
+    "IndustryVariant",
+    "IndustryWords",
+    "StageAdditions",
+    "TextOverride",
     "LikelyPains",
     "MeetingPlan",
     "MeetingSlot",

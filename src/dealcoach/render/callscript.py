@@ -60,6 +60,8 @@ def header_panel(script: CallScript, lang: Lang) -> Panel:
                  Text(script.stage.name + (f" ({message('call.cold', lang)})" if script.cold else "")))
     if script.stage.note:
         grid.add_row(Text(""), Text(script.stage.note, style="italic"))
+    if script.stage.caveat:
+        grid.add_row(Text(""), Text(script.stage.caveat, style="magenta"))
     if script.audience:
         grid.add_row(Text(message("call.label.audience", lang)), Text(script.audience.name, style="cyan"))
         grid.add_row(Text(message("call.label.approach", lang)), Text(script.audience.approach))
@@ -258,6 +260,9 @@ def to_markdown(script: CallScript, lang: Lang) -> str:
     if script.stage.note:
         out.append("")
         out.append(f"*{md(script.stage.note)}*")
+    if script.stage.caveat:
+        out.append("")
+        out.append(f"> {md(script.stage.caveat)}")
     out += ["", f"## {md(message('call.section.pre_call', lang))}", ""]
     for check in script.pre_call:
         if check.known:

@@ -75,6 +75,11 @@ def processes_table(diagnosis: Diagnosis, lang: Lang, compact: bool = False):
                   pad_edge=not compact, show_edge=not compact)
 
 
+def _inferred_mark(confidence: str | None, lang: Lang) -> tuple[str, str]:
+    """A dim "（推断）" after an item the source does not state; explained once by `legend.inferred`."""
+    return (message("mark.inferred", lang), "dim") if confidence == "inferred" else ("", "")
+
+
 def _first_sentence(text: str) -> str:
     for mark in ("。", ". "):
         head, found, _ = text.partition(mark)
@@ -111,11 +116,7 @@ def position_lines(diagnosis: Diagnosis, lang: Lang, full: bool) -> list:
     lines.append(Text("  " + message("position.profit", lang, text=position.profit),
                       style="" if position.profit_known else "dim"))
     if position.breakthrough:
-        people = []
-        for point in position.breakthrough:
-            via = f"，{message('position.via', lang, via='、'.join(point.via))}" if point.via and lang != "en" else \
-                f", {message('position.via', lang, via=', '.join(point.via))}" if point.via else ""
-            people.append(f"{point.person}（{point.why}{via}）" if lang != "en" else f"{point.person} ({point.why}{via})")
+        people = [point.describe(lang) for point in position.breakthrough]
         parts = [f"  {message('position.breakthrough', lang)}{colon}", ("；" if lang != "en" else "; ").join(people)]
         lines.append(Text.assemble(*parts) if full else _line(*parts))
     return lines
@@ -167,7 +168,8 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
         grid.add_column(overflow="fold")
         for item in diagnosis.missing:
             grid.add_row("★" if item.kind == "key_milestone" else "□",
-                         Text.assemble((item.text, "bold"), (f" ({item.stage_name} · {item.id})", "dim")))
+                         Text.assemble((item.text, "bold"), _inferred_mark(item.confidence, lang),
+                                       (f" ({item.stage_name} · {item.id})", "dim")))
         console.print(Panel(grid, title=message("label.missing", lang), title_align="left", border_style="yellow"))
 
     if diagnosis.warnings:
@@ -206,7 +208,7 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
         grid.add_column(no_wrap=True, justify="right")
         grid.add_column(overflow="fold")
         for number, action in enumerate(shown, start=1):
-            lines: list = [Text(action.text, style="bold")]
+            lines: list = [Text.assemble((action.text, "bold"), _inferred_mark(action.confidence, lang))]
             if action.who:
                 lines.append(Text(f"{message('label.who', lang)}{colon}{'、'.join(action.who)}", style="cyan"))
             if action.how:
@@ -219,5 +221,7 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
         parts: list = [grid]
         if hidden:
             parts.append(Text(message("label.more_actions_all", lang, count=hidden), style="dim"))
+        if any(action.confidence == "inferred" for action in shown):
+            parts.append(Text(message("legend.inferred", lang), style="dim"))
         console.print(Panel(Group(*parts), title=message("label.next_actions", lang), title_align="left",
                             border_style="green"))

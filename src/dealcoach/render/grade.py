@@ -101,10 +101,11 @@ def explain_panel(result: GradeResult, lang: Lang) -> Panel:
             lines.append(Text("  " + message("grade.explain_versus", lang, competitor=competitor.competitor, margin=margin)))
         if opportunity.chance_to_win is not None:
             lines.append(Text("  " + message("grade.explain_chance", lang, chance=_percent(opportunity.chance_to_win))))
-        lines.append(Text("  " + message("grade.explain_profit", lang, text=opportunity.profit_room_text)))
-        if opportunity.breakthrough_points:
+        lines.append(Text("  " + message("grade.explain_profit", lang, text=opportunity.profit_room_text),
+                          style="" if opportunity.profit_known else "dim"))
+        if opportunity.breakthrough:
             lines.append(Text("  " + message("grade.explain_breakthrough", lang), style="bold"))
-            lines += [Text("    • " + point) for point in opportunity.breakthrough_points]
+            lines += [Text("    • " + point.describe(lang)) for point in opportunity.breakthrough]
         parts += lines
     parts.append(Text.from_markup(f"[bold]{message('grade.explain_action', lang)}{_colon(lang)}[/bold]{escape(result.action)}"))
     parts.append(Text(message("grade.explain_follow_up", lang, days=result.cadence_days, date=result.next_follow_up)))

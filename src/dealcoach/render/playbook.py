@@ -67,14 +67,21 @@ def stage_panel(playbook: Playbook, stage: Stage, catalog: RoleCatalog, lang: La
     section("section.end_marker", escape(step.end_marker.get(lang)))
     section("section.signals", _bullets([s.text.get(lang) for s in step.signals]))
     section("section.goal", escape(stage.goal.get(lang)))
+    def mark(item_id: str) -> str:
+        """How far the source states an item, where the stage as a whole does not already say so."""
+        confidence = playbook.item_confidence(item_id)
+        if confidence == playbook.pair_confidence(stage):
+            return ""
+        return f" [{CONFIDENCE_STYLE[confidence]}]{escape(message('confidence.' + confidence, lang))}[/]"
+
     section("section.work_items", "\n".join(
-        f"• {escape(w.text.get(lang))} [dim]({escape(w.id)})[/dim]\n  {colon(message('how_to', lang), lang)}"
+        f"• {escape(w.text.get(lang))} [dim]({escape(w.id)})[/dim]{mark(w.id)}\n  {colon(message('how_to', lang), lang)}"
         f"{escape(w.how_to.get(lang))}" for w in stage.work_items))
     section("section.key_milestone", f"{escape(stage.key_milestone.text.get(lang))} "
-            f"[dim]({escape(stage.key_milestone.id)})[/dim]\n{colon(message('section.verify', lang), lang)}"
-            f"{escape(stage.key_milestone.verify.get(lang))}")
+            f"[dim]({escape(stage.key_milestone.id)})[/dim]{mark(stage.key_milestone.id)}\n"
+            f"{colon(message('section.verify', lang), lang)}{escape(stage.key_milestone.verify.get(lang))}")
     section("section.exit_criteria", "\n".join(
-        f"• {escape(c.text.get(lang))} [dim]({escape(c.id)})[/dim]" for c in stage.exit_criteria))
+        f"• {escape(c.text.get(lang))} [dim]({escape(c.id)})[/dim]{mark(c.id)}" for c in stage.exit_criteria))
     section("section.success_questions", _bullets([q.get(lang) for q in stage.success_questions]))
     section("section.information", _bullets([i.text.get(lang) for i in stage.information_to_collect]))
     section("section.tools", "\n".join(
@@ -90,7 +97,7 @@ def stage_panel(playbook: Playbook, stage: Stage, catalog: RoleCatalog, lang: La
         section("section.case", f"[bold]{escape(case.title.get(lang))}[/bold]\n{escape(case.situation.get(lang))}"
                 f"\n\n{escape(case.analysis.get(lang))}{lesson}")
     confidence = playbook.pair_confidence(stage)
-    if confidence == "inferred":
+    if confidence == "inferred" or any(playbook.item_confidence(i.id) == "inferred" for i in stage.items()):
         parts.insert(0, RichText(message("inferred_note", lang) + "\n", style="magenta"))
     title = RichText.assemble(stage.name.get(lang), " (", stage.id, ") · ", confidence_label(confidence, lang))
     return Panel(Group(*parts[:-1]), title=title, title_align="left")

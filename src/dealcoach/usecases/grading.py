@@ -22,12 +22,13 @@ from dealcoach.deals.edit import ensure_valid
 from dealcoach.deals.history import grade_computed
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook
+from dealcoach.playbook.variants import for_industry
 from dealcoach.store import DealStore
 
 # what grading a stored deal reads (`prospect_of`, `touch_of`) and what tells whether its saved grade changed
 GRADING_FIELDS = frozenset({"account", "amount", "currency", "expected_close", "probability", "assessment",
                             "opportunity", "manual_grade", "manual_grade_reason", "activities", "people",
-                            "computed_grade"})
+                            "computed_grade", "budget", "our_cost", "industry"})
 PROGRESS_EVERY = 500
 
 
@@ -98,6 +99,7 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
     inputs = inputs or GradeInputs()
     notes: list[str] = []
     playbooks: dict[str, Playbook] = {}
+    catalog = load_catalog()  # the people to break through to, by role (coaching/position.py)
 
     def playbook_of(name: str) -> Playbook:
         if name not in playbooks:
@@ -118,7 +120,7 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
             playbook = playbook_of(deal.playbook)
             updated = gradeinput.with_assessment(deal, inputs.scores, playbook)
             updated = gradeinput.with_opportunity(updated, inputs.information, inputs.comparisons, playbook)
-            ensure_valid(updated, playbook, load_catalog())
+            ensure_valid(updated, playbook, catalog)
             store.save(updated, who)
             notes.append(message("grade.assessed", lang, id=deal.id, name=deal.name))
         closed = store.count(status=("won", "lost"))  # no longer prospects to rank or follow up
@@ -129,12 +131,12 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
             # kept only as long as it may be shown, so 100,000 deals are never all held
             nonlocal count
             for deal in store.deals(status="open", fields=GRADING_FIELDS, for_update=save):
-                playbook = playbook_of(deal.playbook)
+                playbook = for_industry(playbook_of(deal.playbook), deal.industry)  # its industry's pretexts
                 if playbook.grading is None:
                     notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
                     continue
                 grading = grading_of(playbook)
-                prospect = prospect_of(deal, playbook)
+                prospect = prospect_of(deal, playbook, catalog, lang)
                 decision = decide(prospect, grading, today, lang, playbook.opportunity_analysis)
                 counts[decision.final] += 1
                 kept.append(_Graded(decision_key(decision, prospect), count, prospect, decision, playbook))

@@ -6,10 +6,12 @@ from dealcoach.coaching.callscript.model import AfterCallPlan, CallScript
 from dealcoach.deals.models import Deal, Meeting
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook
+from dealcoach.playbook.variants import for_industry
 
 
 def after_call(script: CallScript, deal: Deal, playbook: Playbook, outcome: str, confirmed_pains: list[str],
                meeting: Meeting | None, done_ids: list[str], lang: Lang) -> AfterCallPlan:
+    playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
     invitation = playbook.phone_invitation
     advice = next((a.advice.get(lang) for a in invitation.after_call if a.outcome == outcome), None) \
         if invitation else None

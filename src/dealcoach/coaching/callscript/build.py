@@ -26,7 +26,7 @@ from dealcoach.coaching.callscript.model import (
     StageRef,
     VisitPlan,
 )
-from dealcoach.coaching.diagnosis import current_stage_index
+from dealcoach.coaching.diagnosis import current_stage_index, stage_caveat
 from dealcoach.coaching.objections import ObjectionAhead, objection_for, predict_objections, top_objection
 from dealcoach.deals.edit import ensure_valid, with_fields
 from dealcoach.deals.lookup import find_person
@@ -46,6 +46,7 @@ from dealcoach.playbook.models import (
     StepAdaptation,
     Text,
 )
+from dealcoach.playbook.variants import for_industry
 from dealcoach.profile import Profile
 from dealcoach.textfill import fill
 
@@ -119,11 +120,9 @@ def _likely_pains(invitation: PhoneInvitation, industry: str | None, lang: Lang)
     table = invitation.likely_pains
     if table is None:
         return []
-    if industry:
-        text = industry.casefold()
-        for row in table.industries:
-            if any(word.casefold() in text for word in row.match):
-                return [pain.get(lang) for pain in row.pains]
+    for row in table.industries:
+        if row.matches(industry):
+            return [pain.get(lang) for pain in row.pains]
     return [pain.get(lang) for pain in table.generic]
 
 
@@ -261,6 +260,7 @@ def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, prof
                       cold: bool = False, heard: list[str] | None = None) -> CallScript:
     """The script for one call. `heard`: the problems the contact has just confirmed on this call
     (step 2 of the live call, or --confirmed-pain): the meeting (step 3) is proposed on them."""
+    playbook = for_industry(playbook, deal.industry)  # the stages and texts of the deal's industry
     invitation = playbook.phone_invitation
     if invitation is None:
         raise DealcoachError(f"playbook {playbook.id} has no phone invitation (phone_invitation:) to build a "
@@ -328,7 +328,8 @@ def build_call_script(deal: Deal, playbook: Playbook, catalog: RoleCatalog, prof
         industry=deal.industry,
         playbook=playbook.id,
         stage=StageRef(id=stage.id, name=stage.name.get(lang),
-                       note=fill(adaptation_for_stage.note.get(lang), fields) if adaptation_for_stage else None),
+                       note=fill(adaptation_for_stage.note.get(lang), fields) if adaptation_for_stage else None,
+                       confidence=playbook.pair_confidence(stage), caveat=stage_caveat(playbook, stage, lang)),
         rep=RepInfo(**profile.model_dump()),
         contact=_contact_info(contact, deal, catalog, cold, lang),
         audience=AudienceRef(id=audience.id, name=audience.name.get(lang),

@@ -39,6 +39,8 @@ class StageRef(BaseModel):
     id: str
     name: str
     note: str | None = None
+    confidence: str = "confirmed"
+    caveat: str | None = None  # the stage, or some of its requirements, are not stated in the source
 
 
 class CheckItem(BaseModel):

@@ -19,8 +19,10 @@ Every number comes from the playbook's `grading:` section (a team changes them i
      and the chance to win against the whole field is 1 / (1 + sum over competitors of
      (1 - share) / share) (on a par with two competitors: 1/3);
    - a factor `competitive-position` (0-3), when unscored, takes our standing against the
-     strongest competitor; the profit room comes from a scored `profit-room` factor, else from
-     whether we lead on value (every dimension but `price`) or only on price;
+     strongest competitor;
+   - the profit room (our cost against the customer's budget, or what of them is missing) and the
+     breakthrough points (the people of the decision process not yet won) are coaching/position.py's,
+     the ones `stage` shows; a file row knows neither budget, cost nor people;
    - the win probability used for the grade is the mean of the rep's probability and the chance
      to win (either one alone when the other is missing), so a rep's optimism and the analysis
      temper each other and a higher probability still never gives a worse grade.
@@ -44,7 +46,7 @@ from typing import TYPE_CHECKING
 _HOMES = {
     "assessment": ("assess",),
     "grade": ("grade_deal", "grade_prospect", "prospect_of", "sort_key", "with_computed_grade"),
-    "opportunity": ("COMPETITIVE_POSITION", "PRICE_DIMENSION", "PROFIT_LEVELS", "PROFIT_ROOM", "analyse_opportunity"),
+    "opportunity": ("COMPETITIVE_POSITION", "analyse_opportunity"),
     "results": ("AssessmentResult", "CompetitorResult", "FactorResult", "GradeResult", "InformationResult",
                 "OpportunityResult", "Pretext", "Prospect", "RuleRef"),
     "table": ("GRADES", "GradeTable", "band_index", "cap_grade", "cap_rule", "cell", "cell_rule", "definition",
@@ -74,8 +76,7 @@ if TYPE_CHECKING:
     from dealcoach.coaching.grading.assessment import assess
     from dealcoach.coaching.grading.grade import (grade_deal, grade_prospect, prospect_of, sort_key,
                                                   with_computed_grade)
-    from dealcoach.coaching.grading.opportunity import (COMPETITIVE_POSITION, PRICE_DIMENSION, PROFIT_LEVELS,
-                                                        PROFIT_ROOM, analyse_opportunity)
+    from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, analyse_opportunity
     from dealcoach.coaching.grading.results import (AssessmentResult, CompetitorResult, FactorResult, GradeResult,
                                                     InformationResult, OpportunityResult, Pretext, Prospect, RuleRef)
     from dealcoach.coaching.grading.table import (GRADES, GradeTable, band_index, cap_grade, cap_rule, cell,

@@ -7,15 +7,17 @@ import datetime as dt
 from typing import NamedTuple
 
 from dealcoach.coaching.cadence import next_touch, touch_of
-
 from dealcoach.coaching.grading.assessment import Scored, assessment_result, score_assessment
-from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, PROFIT_ROOM, analyse_opportunity
+from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, analyse_opportunity
 from dealcoach.coaching.grading.results import GradeResult, OpportunityResult, Prospect
 from dealcoach.coaching.grading.table import (cap_grade, cap_rule_id, cell_rule_id, grade_table, grade_words,
                                               grading_of, pretext_index, rank, worse)
 from dealcoach.deals.models import ComputedGrade, Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import GradeId, Grading, OpportunityAnalysis, Playbook
+from dealcoach.coaching.position import breakthrough_points, profit_room
+from dealcoach.coaching.rules import Situation
+from dealcoach.playbook.models import GradeId, Grading, OpportunityAnalysis, Playbook, RoleCatalog
+from dealcoach.playbook.variants import for_industry
 
 
 class Decision(NamedTuple):
@@ -44,7 +46,8 @@ def decide(prospect: Prospect, grading: Grading, today: dt.date, lang: Lang,
     from_opportunity: dict[str, int] = {}
     if prospect.opportunity is not None and analysis is not None:
         opportunity = analyse_opportunity(prospect.opportunity, analysis, lang,
-                                          profit_room_score=prospect.assessment.get(PROFIT_ROOM))
+                                          profit_room(prospect.budget, prospect.our_cost, prospect.currency, lang),
+                                          prospect.breakthrough)
         factor_ids = {f.id for f in grading.assessment.factors}
         from_opportunity = {k: v for k, v in prospect.opportunity.information.items() if k in factor_ids}
         if opportunity.competitive_position is not None and COMPETITIVE_POSITION in factor_ids:
@@ -181,21 +184,30 @@ def decision_key(decision: Decision, prospect: Prospect) -> tuple:
     return ranking_key(decision.final, decision.scored.score, prospect.expected_close, decision.used, prospect.name)
 
 
-def prospect_of(deal: Deal, playbook: Playbook | None = None) -> Prospect:
+def prospect_of(deal: Deal, playbook: Playbook | None = None, catalog: RoleCatalog | None = None,
+                lang: Lang = "en") -> Prospect:
     """A stored deal as a prospect. Its last touch and next pretext are coaching/cadence.py's, the
-    ones `dealcoach followup` uses, so the two commands never disagree."""
+    ones `dealcoach followup` uses, so the two commands never disagree; with the catalog, the people
+    to break through to are coaching/position.py's, the ones `stage` names (only a deal with an
+    opportunity analysis shows them, so only such a deal pays for them)."""
     touch = touch_of(deal, playbook.grading if playbook is not None else None)
+    breakthrough = []
+    if catalog is not None and playbook is not None and deal.opportunity is not None:
+        breakthrough = breakthrough_points(Situation(deal, playbook, catalog, 0, 0, frozenset()), lang)
     # every value comes from a validated deal: constructed, not validated again (grade --deals
     # makes one per stored deal)
     return Prospect.model_construct(
         name=deal.name, account=deal.account, deal_id=deal.id, amount=deal.amount, currency=deal.currency,
         expected_close=deal.expected_close, probability=deal.probability, assessment=dict(deal.assessment),
         opportunity=deal.opportunity, manual_grade=deal.manual_grade, manual_reason=deal.manual_grade_reason,
-        last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id)
+        last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id,
+        budget=deal.budget, our_cost=deal.our_cost, breakthrough=breakthrough)
 
 
-def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang) -> GradeResult:
-    return grade_prospect(prospect_of(deal, playbook), grading_of(playbook), today, lang,
+def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
+               catalog: RoleCatalog | None = None) -> GradeResult:
+    playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
+    return grade_prospect(prospect_of(deal, playbook, catalog, lang), grading_of(playbook), today, lang,
                           playbook.opportunity_analysis)
 
 

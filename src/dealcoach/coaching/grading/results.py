@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from dealcoach.coaching.position import BreakthroughPoint
 from dealcoach.deals.models import OpportunityAnswers
 from dealcoach.playbook.models import GradeId
 
@@ -70,9 +71,10 @@ class OpportunityResult(_Result):
     competitors: list[CompetitorResult] = []
     chance_to_win: float | None = None
     competitive_position: int | None = None
-    profit_room: Literal["healthy", "reasonable", "thin", "none", "unknown"] = "unknown"
+    # seed 000's profit room and breakthrough points: coaching/position.py's, the ones `stage` shows
     profit_room_text: str = ""
-    breakthrough_points: list[str] = []
+    profit_known: bool = False
+    breakthrough: list[BreakthroughPoint] = []
 
 
 class Pretext(_Result):
@@ -98,6 +100,9 @@ class Prospect(_Result):
     opportunity: OpportunityAnswers | None = None
     manual_grade: GradeId | None = None
     manual_reason: str | None = None
+    budget: float | None = None
+    our_cost: float | None = None
+    breakthrough: list[BreakthroughPoint] = []  # a stored deal's people of the decision process not yet won
     touches_known: bool = False  # True for a stored deal: no logged activity means never contacted
     pretext_id: str | None = None  # the pretext the caller chose (a stored deal rotates by its activity log)
 

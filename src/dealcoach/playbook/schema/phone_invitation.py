@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from dealcoach.playbook.schema.common import Id, Item, Level, NonEmpty, Strict, Text
+from dealcoach.playbook.schema.industries import IndustryWords
 
 
 # The only placeholders a script line may use; the loader rejects any other bare `{name}`, and
@@ -117,10 +118,9 @@ class StageAdaptation(Strict):
     topics: list[Text] = []
 
 
-class IndustryPains(Strict):
+class IndustryPains(IndustryWords):
     id: Id
     name: Text
-    match: list[NonEmpty] = Field(min_length=1, description="words looked for in the deal's industry")
     pains: list[Text] = Field(min_length=1)
 
 

@@ -8,12 +8,16 @@ from dealcoach.playbook.schema.common import Id, NonEmpty, Strict, Text
 from dealcoach.playbook.schema.follow_up import FollowUpGuide
 from dealcoach.playbook.schema.funnel import FunnelStep
 from dealcoach.playbook.schema.grading import Grading
+from dealcoach.playbook.schema.industries import IndustryVariant
 from dealcoach.playbook.schema.objections import Objections
 from dealcoach.playbook.schema.opportunity import OpportunityAnalysis
 from dealcoach.playbook.schema.phone_invitation import PhoneInvitation, Visit
 from dealcoach.playbook.schema.rules import ContactRaise, Rule
 from dealcoach.playbook.schema.stages import CustomerStep, Stage, WorkedCase
 from dealcoach.playbook.schema.value import ValueGuide
+
+
+CONFIDENCE_ORDER = ["inferred", "supported", "confirmed"]  # weakest first
 
 
 class Playbook(Strict):
@@ -37,12 +41,25 @@ class Playbook(Strict):
     objections: Objections | None = None
     value: ValueGuide | None = None
     follow_up: FollowUpGuide | None = None
+    industries: list[IndustryVariant] = Field(
+        default=[], description="what an industry adds, chosen by the deal's industry (playbook/variants.py)")
+    industry: Id | None = Field(default=None, description="the industry variant this playbook is made with")
+
+    def industry_variant(self, industry: str | None) -> IndustryVariant | None:
+        """The first variant whose words are found in the deal's industry, if any."""
+        return next((variant for variant in self.industries if variant.matches(industry)), None)
 
     def pair_confidence(self, stage: Stage) -> str:
         """The weaker confidence of a stage and the customer step it maps to."""
         step = next(s for s in self.customer_steps if s.id == stage.customer_step)
-        order = ["inferred", "supported", "confirmed"]
-        return min(stage.confidence, step.confidence, key=order.index)
+        return min(stage.confidence, step.confidence, key=CONFIDENCE_ORDER.index)
+
+    def item_confidence(self, item_id: str) -> str:
+        """How far the source states a work item, key milestone or exit criterion: its own mark,
+        never surer than its stage and customer step."""
+        stage = self.stage(self._checkable[item_id])
+        item = next(i for i in stage.items() if i.id == item_id)
+        return min(item.confidence or stage.confidence, self.pair_confidence(stage), key=CONFIDENCE_ORDER.index)
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
@@ -62,6 +79,6 @@ class Playbook(Strict):
         # the playbook is frozen: worked out once, not once per rule per deal
         owner: dict[str, str] = {}
         for stage in self.stages:
-            for item_id in [w.id for w in stage.work_items] + stage.gate_ids():
+            for item_id in (item.id for item in stage.items()):
                 owner[item_id] = stage.id
         return owner

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from dealcoach.playbook.schema.common import Id, NonEmpty, Strict, Text
+from dealcoach.playbook.schema.rules import PersonFilter
 
 
 class RoleModel(Strict):
@@ -44,6 +45,8 @@ class Principle(Strict):
     id: Id
     name: Text
     text: Text
+    applies_to: list[PersonFilter] = Field(
+        default=[], description="`people show` gives it for a person matching any of these (none: nobody in particular)")
     source: NonEmpty
 
 

@@ -34,6 +34,7 @@ class PersonFilter(Strict):
     contact: list[Contact] = []
     level: list[Level] = []
     level_recorded: bool | None = None
+    roles_recorded: bool | None = Field(default=None, description="any buying role is recorded for them")
     new: bool | None = None
     has_plan: bool | None = None
     reports_to: "PersonFilter | None" = Field(default=None, description="their direct boss matches this")
@@ -42,6 +43,7 @@ class PersonFilter(Strict):
     # politics and needs (coaching/rules.py `matches`)
     circle: list[CircleId] = []
     circle_recorded: bool | None = None
+    faction_recorded: bool | None = Field(default=None, description="the camp (派系) they are in is recorded")
     boss_trust: list[BossTrust] = []
     follows_boss: list[FollowsBoss] = []
     same_faction_as: Id | None = Field(default=None, description="their recorded faction is that of someone with this role")
@@ -65,7 +67,7 @@ class PersonFilter(Strict):
     def asks_politics(self) -> bool:
         """Whether the filter asks about factions, the KPI, personal needs or the increment."""
         return any(getattr(self, name) not in (None, []) for name in
-                   ("circle_recorded", "same_faction_as", "other_faction_than", "kpi", "needs", "needs_recorded",
+                   ("circle_recorded", "faction_recorded", "same_faction_as", "other_faction_than", "kpi", "needs", "needs_recorded",
                     "increment_open"))
 
 

@@ -20,11 +20,17 @@ class CustomerStep(Strict):
 # --- sales side ------------------------------------------------------------------------------
 
 
+# An item's own `confidence` says how far its source states it; unset, it is its stage's. An item is
+# never surer than its stage (`Playbook.item_confidence`).
+ITEM_CONFIDENCE = "how far the source states this item; unset: the stage's"
+
+
 class WorkItem(Strict):
     id: Id
     text: Text
     how_to: Text
     evidence: Condition | None = Field(default=None, description="recorded facts that show it done")
+    confidence: Confidence | None = Field(default=None, description=ITEM_CONFIDENCE)
 
 
 class KeyMilestone(Strict):
@@ -34,6 +40,7 @@ class KeyMilestone(Strict):
     text: Text
     verify: Text
     evidence: Condition | None = Field(default=None, description="recorded facts that show it met")
+    confidence: Confidence | None = Field(default=None, description=ITEM_CONFIDENCE)
 
 
 class ExitCriterion(Strict):
@@ -43,6 +50,7 @@ class ExitCriterion(Strict):
     text: Text
     verify: Text | None = None
     evidence: Condition | None = Field(default=None, description="recorded facts that show it met")
+    confidence: Confidence | None = Field(default=None, description=ITEM_CONFIDENCE)
 
 
 class ToolField(Strict):
@@ -101,6 +109,10 @@ class Stage(Strict):
     key_roles: list[RoleFocus] = []
     confidence: Confidence
     source: NonEmpty
+
+    def items(self) -> list["WorkItem | KeyMilestone | ExitCriterion"]:
+        """Every item a rep can mark done: the work items, the key milestone, the exit criteria."""
+        return [*self.work_items, self.key_milestone, *self.exit_criteria]
 
     def gate_ids(self) -> list[str]:
         """What must be done to leave this stage: the key milestone and every exit criterion."""
