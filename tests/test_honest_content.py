@@ -17,6 +17,12 @@ done: [find-leads, assess-opportunity, grade-customer, prospect-assessed, key-el
        decision-makers-briefed, bid-submitted, bid-decision-made, price-position-set, bid-fully-compliant,
        award-recommended, arrange-executive-visit, negotiate-terms, sign-contract, commercial-terms-agreed,
        payment-terms-safe]
+people:
+  - {name: 王总, roles: [decision-maker], attitude: supporter, influence: high, contact: regular, level: senior, kpi: true}
+  - {name: 李工, roles: [insider, key-user], attitude: supporter, influence: medium, contact: regular, level: middle,
+     reports_to: 王总}
+  - {name: 赵经理, roles: [purchases], attitude: neutral, influence: medium, contact: regular, level: middle,
+     reports_to: 王总}
 """
 
 
