@@ -52,10 +52,14 @@ def check_catalog(catalog: RoleCatalog) -> list[str]:
     return problems
 
 
-def check_playbook(playbook: Playbook, catalog: RoleCatalog, thorough: bool = True) -> list[tuple[tuple, str]]:
-    """Cross-references the models cannot see: unique ids, the 1:1 ordered mapping, known roles.
-    `thorough` also makes each industry variant's playbook and checks it whole (the loader does, once
-    per file: playbook/cache.py remembers the files that passed)."""
+def check_playbook(playbook: Playbook, catalog: RoleCatalog) -> list[tuple[tuple, str]]:
+    """Cross-references the models cannot see: unique ids, the 1:1 ordered mapping, known roles; and
+    the playbook each industry variant makes, checked whole (the loader checks once per file:
+    playbook/cache.py remembers the files that passed)."""
+    return _cross_references(playbook, catalog, thorough=True)
+
+
+def _cross_references(playbook: Playbook, catalog: RoleCatalog, thorough: bool) -> list[tuple[tuple, str]]:
     problems: list[tuple[tuple, str]] = []
     step_ids = [s.id for s in playbook.customer_steps]
     for index, step in enumerate(playbook.customer_steps):
@@ -126,8 +130,8 @@ def check_playbook(playbook: Playbook, catalog: RoleCatalog, thorough: bool = Tr
 def _check_industries(playbook: Playbook, catalog: RoleCatalog, role_ids, stage_ids, thorough: bool,
                       general_problems: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
     """Each industry variant adds items to known stages, with ids of its own and evidence naming
-    known roles and items; `thorough`: it names what it changes and makes a playbook that passes
-    every check the general one does (made once, ~30 ms)."""
+    known roles and items; `thorough` (not for the playbook a variant made, which has none): it names
+    what it changes and makes a playbook that passes every check the general one does."""
     from dealcoach.playbook.variants import made_with
 
     problems: list[tuple[tuple, str]] = []
@@ -157,7 +161,7 @@ def _check_industries(playbook: Playbook, catalog: RoleCatalog, role_ids, stage_
             continue
         said = set(general_problems)  # what the general playbook's own check already says
         problems += [(loc, f"with industry {variant.id!r}, {'.'.join(map(str, where))}: {message}")
-                     for where, message in check_playbook(made, catalog)
+                     for where, message in _cross_references(made, catalog, thorough=False)
                      if where[:1] != ("industries",) and (where, message) not in said]
     return problems
 
