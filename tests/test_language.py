@@ -290,3 +290,28 @@ def test_eighty_columns_never_split_a_number_and_keep_kinsoku(run, lang):
                 text = cell.strip(_BOX)
                 assert not text or text[0] not in CLOSING - set("-—…"), (args, line)
                 assert not text or text[-1] not in OPENING, (args, line)
+
+
+def test_no_text_a_person_reads_in_a_playbook_calls_its_source_a_seed():
+    """`source:` fields are turned into titles; the texts themselves must name a source by its title."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if key in ("zh", "en", "zh-Hant") and isinstance(child, str) and re.search(r"seed|种子|種子", child, re.I):
+                    found.append(f"{where}.{key}")
+                walk(child, f"{where}.{key}")
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                walk(child, f"{where}[{index}]")
+
+    playbooks = Path(__file__).resolve().parents[1] / "playbooks"
+    for path in sorted(playbooks.rglob("*.yaml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    assert found == []

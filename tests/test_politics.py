@@ -238,7 +238,7 @@ def test_pain_need_types_by_label_in_the_needs_summary(run):
     pains = json.loads(run("deal", "show", "A公司", "--json").stdout)["pains"]
     assert [p["kind"] for p in pains] == ["basic", "exciting"]
     needs = json.loads(run("stage", "A公司", "--json").stdout)["needs"]
-    assert needs["need_types"] == {"basic": ["交货不及时"], "exciting": ["重要客户转向其他供应商,盈利水平急转直下"]}
+    assert needs["need_types"] == {"basic": ["交货不及时"], "exciting": ["重要客户转向其他供应商，盈利水平急转直下"]}
     assert "(basic need 1, exciting need 1)" in needs["line"] and len(needs["need_type_advice"]) == 2
     for bad in ("不存在=基本型", "交货=超级", "交货"):
         result = run("deal", "edit", "A公司", "--pain-kind", bad)
