@@ -45,6 +45,9 @@ ROLE_IDS = [role for row in doc_table("Buying roles (one catalog shared by both 
 POLITICS_TABLES = re.findall(r"^\| id \| fires when \|\n(?:^\|.*\n)+", doc_section("Politics, needs and follow-up"), re.M)
 WARNING_IDS = [doc_ids(row[0])[0] for row in doc_table("Warnings (diagnosis rules)")] + [
     ID.findall(line)[0] for table in POLITICS_TABLES for line in table.splitlines()[2:]]
+# each helper's rules in a section of its own whose title starts with "Warnings"
+WARNING_IDS += [doc_ids(row[0])[0]
+                for title in re.findall(r"^## (Warnings: .*)$", STABLE_IDS, re.M) for row in doc_table(title)]
 PERSON_FIELDS = {doc_ids(row[0])[0]: doc_ids(row[1]) for row in doc_table("A person on a deal")}
 
 

@@ -456,3 +456,53 @@ def ask_person_politics(person, playbook, lang: Lang) -> dict:
                 answers.pop(question.id, None)
         changes["increment"] = answers
     return changes
+
+
+def ask_person_qualification(roles: list[str], catalog, lang: Lang, current=None) -> dict:
+    """For an insider: why they want us to win, how they showed it, their will and ability; for a
+    decision maker: how they lead a decision. Nothing for anyone else; each starts at what
+    `current` (the person being edited) records."""
+    from typing import get_args
+
+    from dealcoach.playbook.models import InsiderMotive, LeadershipStyle, Strength
+
+    held: set[str] = set()
+    for role in roles:
+        held |= catalog.equivalent(role)
+    recorded = (lambda field: getattr(current, field, None)) if current is not None else (lambda field: None)
+    skip = (message("prompt.not_known", lang), None)
+    answers: dict = {}
+    if held & catalog.equivalent("insider"):
+        answers["motive"] = ask_select(message("prompt.person_motive", lang),
+                                       [(message(f"motive.{m}", lang), m) for m in get_args(InsiderMotive)] + [skip],
+                                       default=recorded("motive"))
+        answers["support"] = ask_text(message("prompt.person_support", lang), default=recorded("support") or "") or None
+        for field in ("will", "ability"):
+            answers[field] = ask_select(message(f"prompt.person_{field}", lang),
+                                        [(message(f"value.{v}", lang), v) for v in get_args(Strength)],
+                                        default=recorded(field) or "unknown")
+    if held & catalog.equivalent("decision-maker"):
+        answers["style"] = ask_select(message("prompt.person_style", lang),
+                                      [(message(f"style.{s}", lang), s) for s in get_args(LeadershipStyle)] + [skip],
+                                      default=recorded("style"))
+    return answers
+
+
+def ask_deal_shaping(deal, lang: Lang) -> dict:
+    """How settled the purchase criteria are, whom they favour, and the account's decision culture."""
+    from typing import get_args
+
+    from dealcoach.playbook.models import CriteriaFavour, CriteriaState, DecisionCulture
+
+    skip = (message("prompt.not_known", lang), None)
+    criteria = deal.criteria
+    state = ask_select(message("prompt.criteria_state", lang),
+                       [(message(f"criteria_state.{s}", lang), s) for s in get_args(CriteriaState)] + [skip],
+                       default=criteria.state if criteria else None)
+    favours = ask_select(message("prompt.criteria_favour", lang),
+                         [(message(f"favours.{f}", lang), f) for f in get_args(CriteriaFavour)],
+                         default=criteria.favours if criteria else "unknown")
+    culture = ask_select(message("prompt.culture", lang),
+                         [(message(f"culture.{c}", lang), c) for c in get_args(DecisionCulture)] + [skip],
+                         default=deal.culture)
+    return {"criteria": {"state": state, "favours": favours}, "culture": culture}

@@ -22,14 +22,25 @@ ProbabilityOpt = Annotated[str | None, typer.Option("--probability", help="0..1 
 StepOpt = Annotated[str | None, typer.Option("--customer-step", help="The customer purchase step you observe.")]
 NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
 CompetitorOpt = Annotated[list[str] | None, typer.Option("--competitor", help="A competitor's name (repeat).")]
+CriteriaStateOpt = Annotated[str | None, typer.Option("--criteria-state", help="How settled the customer's purchase criteria are: unknown, uncertain, partial or settled (or 未知型, 半确定型...).")]
+CriteriaFavoursOpt = Annotated[str | None, typer.Option("--criteria-favour", help="Whom the criteria favour: us, neutral, competitor or unknown.")]
+CriterionOpt = Annotated[list[str] | None, typer.Option("--criterion", help="One of the customer's purchase criteria as they state it (repeat; replaces the list; '' clears it).")]
+CultureOpt = Annotated[str | None, typer.Option("--culture", help="The account's decision culture: centralised or delegated (集权, 授权); '' clears it.")]
 
 
-def _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitors) -> dict:
+def _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitors,
+             criteria_state=None, criteria_favour=None, criterion=None, culture=None) -> dict:
     given = {"name": name, "account": account, "playbook": playbook, "amount": amount, "currency": currency,
-             "expected_close": close, "probability": probability, "customer_step": customer_step, "notes": notes}
+             "expected_close": close, "probability": probability, "customer_step": customer_step, "notes": notes,
+             "culture": culture}
     changes = {key: value for key, value in given.items() if value is not None}
     if competitors:
         changes["competitors"] = competitors
+    criteria = {key: value for key, value in (("state", criteria_state), ("favours", criteria_favour),
+                                              ("items", [c for c in criterion or [] if c.strip()] if criterion else None))
+                if value is not None}
+    if criteria:
+        changes["criteria"] = criteria  # merged into what the deal records (deals/edit.py with_fields)
     return changes
 
 
@@ -37,6 +48,8 @@ def _changes(name, account, playbook, amount, currency, close, probability, cust
 def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt = None, amount: AmountOpt = None,
         currency: CurrencyOpt = None, close: CloseOpt = None, probability: ProbabilityOpt = None,
         customer_step: StepOpt = None, notes: NotesOpt = None, competitor: CompetitorOpt = None,
+        criteria_state: CriteriaStateOpt = None, criteria_favour: CriteriaFavoursOpt = None,
+        criterion: CriterionOpt = None, culture: CultureOpt = None,
         lang: LangOption = None, json: JsonOption = False) -> None:
     """Create a deal, by flags or (without --name, on a terminal) by answering a few questions.
 
@@ -48,7 +61,8 @@ def new(name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt 
     from dealcoach.usecases.deals import new_deal
 
     lang_ = language(lang)
-    changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
+    changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor,
+                       criteria_state, criteria_favour, criterion, culture)
     if name is None:
         from dealcoach.prompts import require_terminal
 
@@ -140,7 +154,8 @@ def show(deal_ref: DealArg, lang: LangOption = None, json: JsonOption = False, n
 def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, playbook: PlaybookOpt = None,
          amount: AmountOpt = None, currency: CurrencyOpt = None, close: CloseOpt = None,
          probability: ProbabilityOpt = None, customer_step: StepOpt = None, notes: NotesOpt = None,
-         competitor: CompetitorOpt = None,
+         competitor: CompetitorOpt = None, criteria_state: CriteriaStateOpt = None,
+         criteria_favour: CriteriaFavoursOpt = None, criterion: CriterionOpt = None, culture: CultureOpt = None,
          owner: Annotated[str | None, typer.Option("--owner", help="Reassign the deal to this rep (recorded in its history).")] = None,
          milestone: Annotated[str | None, typer.Option("--milestone-date", help="When the next key milestone falls (a decision meeting, the bid opening); '' clears it.")] = None,
          pain_kind: Annotated[list[str] | None, typer.Option("--pain-kind", metavar="PAIN=TYPE", help="A pain's need type, e.g. 交货不及时=基本型 (basic, expected, exciting, indifferent, reverse; repeat).")] = None,
@@ -155,7 +170,8 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
     from dealcoach.usecases.deals import update_deal
 
     lang_ = language(lang)
-    changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor)
+    changes = _changes(name, account, playbook, amount, currency, close, probability, customer_step, notes, competitor,
+                       criteria_state, criteria_favour, criterion, culture)
     if owner is not None:
         if not owner.strip():
             from dealcoach.errors import UsageError
@@ -174,7 +190,7 @@ def edit(deal_ref: DealArg, name: NameOpt = None, account: AccountOpt = None, pl
             from dealcoach import prompts
 
             prompts.require_terminal(message("hint.edit_no_tty", lang_))
-            changes = prompts.ask_deal_edits(deal, lang_)
+            changes = {**prompts.ask_deal_edits(deal, lang_), **prompts.ask_deal_shaping(deal, lang_)}
         saved = update_deal(store, deal, changes, settings.current_user())
     if json:
         emit_json(saved.model_dump(mode="json"))

@@ -84,6 +84,21 @@ HELP_ZH: dict[str, str] = {
     "List the stored deals with their status, stage, grade and next follow-up.": "列出已保存的商机，含状态、阶段、级别和下次跟进日期。",
     "id, risk, amount, close, stale, grade, owner or name.": "排序：id/risk/amount/close/stale/grade/owner/name（编号、风险、金额、预计成交、未联系天数、级别、负责人、名称）。",
     "Reassign the deal to this rep (recorded in its history).": "把商机转给这位销售代表（记入变更记录）。",
+    "How settled the customer's purchase criteria are: unknown, uncertain, partial or settled (or 未知型, 半确定型...).":
+        "客户的采购标准定到什么程度：未知型、不确定型、半确定型或确定型。",
+    "Whom the criteria favour: us, neutral, competitor or unknown.": "采购标准偏向谁：我方、不偏向任何一方、竞争对手或未知。",
+    "One of the customer's purchase criteria as they state it (repeat; replaces the list; '' clears it).":
+        "客户说出的一条采购标准（可重复；替换原有的列表；填 '' 清空）。",
+    "The account's decision culture: centralised or delegated (集权, 授权); '' clears it.":
+        "客户的决策文化：集权或授权；填 '' 清除。",
+    "Why this insider wants us to win: against-competitor, against-competitor-backers or likes-us (or 喜欢我们的盟友...).":
+        "这位内线为什么希望我们赢：反对竞争对手的盟友、反对支持竞争对手的盟友或喜欢我们的盟友。",
+    "How they have shown their support (e.g. introduced us to the purchase head).": "他表明过怎样支持（如把我们引荐给采购老总）。",
+    "Their will to help us: high, medium, low or unknown.": "他帮我们的意愿：高、中、低或未知。",
+    "Their ability to help us: high, medium, low or unknown.": "他帮我们的能力：高、中、低或未知。",
+    "How they lead a decision: telling, selling, participating or delegating (告之型...).":
+        "他怎样做决定：告之型、推销型、参与型或授权型。",
+    "The decision maker has delegated this decision to them.": "核心决策者已把这次决定授权给他。",
     "Only this rep's deals.": "只看这位销售的商机。",
     "Show one deal: its fields, what is done (with evidence), the people, and its history.":
         "查看一个商机：各项信息、已完成的工作（含证据）、客户方的人和变更记录。",

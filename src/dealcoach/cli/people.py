@@ -32,6 +32,12 @@ New = Annotated[bool | None, typer.Option("--new/--not-new", help="Recently join
 Plan = Annotated[str | None, typer.Option("--plan", help="Our plan for this person.")]
 Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
 Notes = Annotated[str | None, typer.Option("--notes", help="Notes.")]
+Motive = Annotated[str | None, typer.Option("--motive", help="Why this insider wants us to win: against-competitor, against-competitor-backers or likes-us (or 喜欢我们的盟友...).")]
+Support = Annotated[str | None, typer.Option("--support", help="How they have shown their support (e.g. introduced us to the purchase head).")]
+Will = Annotated[str | None, typer.Option("--will", help="Their will to help us: high, medium, low or unknown.")]
+Ability = Annotated[str | None, typer.Option("--ability", help="Their ability to help us: high, medium, low or unknown.")]
+Style = Annotated[str | None, typer.Option("--style", help="How they lead a decision: telling, selling, participating or delegating (告之型...).")]
+Delegate = Annotated[bool | None, typer.Option("--delegate/--not-delegate", help="The decision maker has delegated this decision to them.")]
 
 
 def _fields(name, title, department, level, roles, attitude, influence, contact, reports_to, circle, needs, kpi,
@@ -42,7 +48,7 @@ def _fields(name, title, department, level, roles, attitude, influence, contact,
              **(politics or {})}
     fields = {key: value for key, value in given.items() if value is not None}
     for key in ("reports_to", "title", "department", "circle", "plan", "phone", "notes", "level", "faction",
-                "boss_trust", "follows_boss"):
+                "boss_trust", "follows_boss", "support"):
         if fields.get(key) == "":
             fields[key] = None  # an empty flag clears the field
     return fields
@@ -50,6 +56,12 @@ def _fields(name, title, department, level, roles, attitude, influence, contact,
 
 def _politics(faction, boss_trust, follows_boss, increment) -> dict:
     return {"faction": faction, "boss_trust": boss_trust, "follows_boss": follows_boss, "increment": increment}
+
+
+def _qualification(motive, support, will, ability, style, delegate) -> dict:
+    """An insider's qualification and a leader's style ('' clears one)."""
+    return {"motive": motive, "support": support, "will": will, "ability": ability, "style": style,
+            "delegate": delegate}
 
 
 def _load(store, deal_ref: str):
@@ -65,6 +77,8 @@ def add(deal_ref: DealArg, name: Name = None, title: Title = None, department: D
         reports_to: ReportsTo = None, circle: Circle = None, need: Needs = None, kpi: Kpi = None, new: New = None,
         plan: Plan = None, phone: Phone = None, notes: Notes = None, faction: Faction = None,
         boss_trust: BossTrust = None, follows_boss: FollowsBoss = None, increment: Increment = None,
+        motive: Motive = None, support: Support = None,
+        will: Will = None, ability: Ability = None, style: Style = None, delegate: Delegate = None,
         lang: LangOption = None) -> None:
     """Add a person to a deal, by flags or (without --name, on a terminal) by answering questions.
 
@@ -77,14 +91,16 @@ def add(deal_ref: DealArg, name: Name = None, title: Title = None, department: D
 
     lang_ = language(lang)
     fields = _fields(name, title, department, level, role, attitude, influence, contact, reports_to, circle, need,
-                     kpi, new, plan, phone, notes, _politics(faction, boss_trust, follows_boss, increment))
+                     kpi, new, plan, phone, notes, {**_politics(faction, boss_trust, follows_boss, increment),
+                     **_qualification(motive, support, will, ability, style, delegate)})
     with open_store() as store:
         deal, playbook, catalog = _load(store, deal_ref)
         if name is None:
-            from dealcoach.prompts import ask_person, require_terminal
+            from dealcoach.prompts import ask_person, ask_person_qualification, require_terminal
 
             require_terminal(message("hint.people_no_tty", lang_))
-            fields = {**ask_person(deal, catalog, lang_), **fields}
+            asked = ask_person(deal, catalog, lang_)
+            fields = {**asked, **ask_person_qualification(asked.get("roles", []), catalog, lang_), **fields}
         updated = add_person(deal, fields, playbook, catalog)
         store.save(updated, settings.current_user())
     typer.echo(message("people.added", lang_, name=updated.people[-1].name, deal=deal.name))
@@ -148,7 +164,9 @@ def edit(deal_ref: DealArg, person: PersonArg, name: Name = None, title: Title =
          contact: Contact = None, reports_to: ReportsTo = None, circle: Circle = None, need: Needs = None,
          kpi: Kpi = None, new: New = None, plan: Plan = None, phone: Phone = None, notes: Notes = None,
          faction: Faction = None, boss_trust: BossTrust = None, follows_boss: FollowsBoss = None,
-         increment: Increment = None, lang: LangOption = None) -> None:
+         increment: Increment = None,
+         motive: Motive = None, support: Support = None, will: Will = None, ability: Ability = None,
+         style: Style = None, delegate: Delegate = None, lang: LangOption = None) -> None:
     """Change a person's fields (only those given; '' clears a text field; --role replaces the roles).
     With no flags, on a terminal: asks their circle, boss's trust, faction, KPI, needs and increment.
 
@@ -161,15 +179,18 @@ def edit(deal_ref: DealArg, person: PersonArg, name: Name = None, title: Title =
 
     lang_ = language(lang)
     changes = _fields(name, title, department, level, role, attitude, influence, contact, reports_to, circle, need,
-                      kpi, new, plan, phone, notes, _politics(faction, boss_trust, follows_boss, increment))
+                      kpi, new, plan, phone, notes, {**_politics(faction, boss_trust, follows_boss, increment),
+                      **_qualification(motive, support, will, ability, style, delegate)})
     with open_store() as store:
         deal, playbook, catalog = _load(store, deal_ref)
         if not changes:  # on a terminal: the politics and needs of the person, asked one by one
             from dealcoach.deals.lookup import find_person
-            from dealcoach.prompts import ask_person_politics, require_terminal
+            from dealcoach.prompts import ask_person_politics, ask_person_qualification, require_terminal
 
             require_terminal("nothing to change: give --attitude, --contact, --role, --reports-to, --circle, ...")
-            changes = ask_person_politics(find_person(deal, person), playbook, lang_)
+            found = find_person(deal, person)
+            changes = {**ask_person_politics(found, playbook, lang_),
+                       **ask_person_qualification(found.roles, catalog, lang_, found)}
         updated = edit_person(deal, person, changes, playbook, catalog)
         store.save(updated, settings.current_user())
     typer.echo(message("people.saved", lang_, name=changes.get("name", person)))

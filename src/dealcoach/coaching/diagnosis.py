@@ -389,8 +389,25 @@ def _fields(situation: Situation, people: list[str], lang: Lang, template: str |
         "later_work": lambda: separator.join(later_stage_work(situation)) or message("people.nobody_known", lang),
         "insiders": insiders,
         "skipped": lambda: _skipped_text(situation, lang) or stage.name.get(lang),
+        "criteria_state": lambda: criteria_fields(situation, lang)["criteria_state"],
+        "criteria_how": lambda: criteria_fields(situation, lang)["criteria_how"],
+        "decision_makers": lambda: criteria_fields(situation, lang)["decision_makers"],
     }
     return {key: make() for key, make in makers.items() if wanted is None or key in wanted}
+
+
+def criteria_fields(situation: Situation, lang: Lang) -> dict[str, str]:
+    """{criteria_state}, {criteria_how} (the playbook's advice for that state) and {decision_makers}."""
+    separator = "、" if lang != "en" else ", "
+    criteria = situation.deal.criteria
+    state = criteria.state if criteria is not None and criteria.state else "unknown"
+    section = situation.playbook.purchase_criteria
+    deciders = people_holding(["decision-maker"], situation)
+    return {
+        "criteria_state": message(f"criteria_state.{state}", lang),
+        "criteria_how": section.state(state).how.get(lang) if section else "",
+        "decision_makers": separator.join(p.name for p in deciders) if deciders else message("decision_maker.fallback", lang),
+    }
 
 
 def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
@@ -453,7 +470,8 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
         # rank_actions orders by (rank, naming nobody, place) and always keeps its first
         best = min(range(len(pending)), key=lambda n: (pending[n].rank, not pending[n].who, n))
         return [pending[best].build()]
-    return rank_actions([p.build() for p in pending])
+    return rank_actions([p.build() for p in pending],
+                        own_advice={f"rule:{r.id}" for r in situation.playbook.rules if r.own_advice})
 
 
 def _rule_action(situation: Situation, rule, template: str, people: list[str], who: list[str],
@@ -479,8 +497,9 @@ def _work_action(work, stage: Stage, lang: Lang, confidence: str) -> NextAction:
                       confidence=confidence)
 
 
-def rank_actions(actions: list[NextAction]) -> list[NextAction]:
-    """Best first: by rank, then naming a person before naming a role; nothing said twice."""
+def rank_actions(actions: list[NextAction], own_advice: set[str] = frozenset()) -> list[NextAction]:
+    """Best first: by rank, then naming a person before naming a role; nothing said twice. An
+    action whose source is in `own_advice` is kept even about people an earlier action names."""
     order = {id(a): n for n, a in enumerate(actions)}
     ranked = sorted(actions, key=lambda a: (a.rank, not a.who, order[id(a)]))
     said: set[str] = set()
@@ -491,7 +510,8 @@ def rank_actions(actions: list[NextAction]) -> list[NextAction]:
             continue
         # a lower-ranked action about people an earlier one already covers ("meet the GM" after
         # "learn through the coach where the GM stands") would say it twice
-        if action.who and set(action.who) <= named and action.source.startswith(("rule:", "role:")):
+        if action.who and set(action.who) <= named and action.source.startswith(("rule:", "role:")) \
+                and action.source not in own_advice:
             continue
         said.add(action.text)
         named |= set(action.who)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dealcoach.deals.models import Activity, Deal, Person
-from dealcoach.playbook.models import ActivityFilter, Condition, PersonFilter, Playbook, RoleCatalog
+from dealcoach.playbook.models import ActivityFilter, Condition, CriteriaFilter, PersonFilter, Playbook, RoleCatalog
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ def _compile_filter(where: PersonFilter) -> PersonTest:
     if where.not_linked_to is not None:
         not_linked_to = where.not_linked_to
         checks.append(lambda p, s: not _linked(p, not_linked_to, s))
+    if where.asks_qualification:
+        checks.append(lambda p, s: _qualification_matches(p, where))
     if where.asks_politics:
         checks.append(lambda p, s: _matches_politics(p, where, s))
     if not checks:
@@ -193,6 +195,35 @@ def _matches_politics(person: Person, where: PersonFilter, situation: Situation)
     if where.increment_open is not None and bool(increment_open(person, situation.playbook)) != where.increment_open:
         return False
     return True
+
+
+def _qualification_matches(person: Person, where: PersonFilter) -> bool:
+    """The insider's qualification and the leader's style; will and ability not assessed count
+    as `unknown`."""
+    for field in ("motive", "style"):
+        allowed = getattr(where, field)
+        if allowed and getattr(person, field) not in allowed:
+            return False
+    for field in ("will", "ability"):
+        allowed = getattr(where, field)
+        if allowed and (getattr(person, field) or "unknown") not in allowed:
+            return False
+    if where.motive_recorded is not None and (person.motive is not None) != where.motive_recorded:
+        return False
+    if where.support_shown is not None and bool(person.support) != where.support_shown:
+        return False
+    return where.delegate is None or person.delegate == where.delegate
+
+
+def criteria_match(where: CriteriaFilter, deal: Deal) -> bool:
+    """The deal's purchase criteria as recorded; `favours` is `unknown` when nothing is recorded."""
+    state = deal.criteria.state if deal.criteria else None
+    favours = deal.criteria.favours if deal.criteria else "unknown"
+    if where.recorded is not None and (state is not None) != where.recorded:
+        return False
+    if where.state and state not in where.state:
+        return False
+    return not where.favours or favours in where.favours
 
 
 def _factions_of(role: str, person: Person, situation: Situation) -> set[str]:
@@ -324,6 +355,10 @@ def _compile_condition(condition: Condition) -> Test:
         return lambda s: bool(s.deal.competitors) == value
     if kind == "known":
         return lambda s: all(fact_recorded(fact, s.deal) for fact in value)
+    if kind == "criteria":
+        return lambda s: criteria_match(value, s.deal)
+    if kind == "culture":
+        return lambda s: s.deal.culture in value
     raise AssertionError(f"unhandled condition {kind}")  # the model admits no other kind
 
 
@@ -362,14 +397,14 @@ def _describe(condition: Condition) -> str:
         return f"{kind}(people {_describe_filter(value)})"
     if hasattr(value, "where"):
         return f"{kind}({value.n}, people {_describe_filter(value.where)})"
-    if isinstance(value, ActivityFilter):
+    if isinstance(value, (ActivityFilter, CriteriaFilter)):
         return f"{kind}{_describe_filter(value)}"
     if isinstance(value, list):
         return f"{kind}: {', '.join(value)}"
     return f"{kind}: {value}"
 
 
-def _describe_filter(where: PersonFilter | ActivityFilter) -> str:
+def _describe_filter(where: PersonFilter | ActivityFilter | CriteriaFilter) -> str:
     parts = []
     for key, item in where.model_dump(exclude_defaults=True, by_alias=True).items():
         if isinstance(item, dict):  # a nested filter: `with` of an activity, `reports_to` of a person
@@ -407,7 +442,22 @@ def evidence_for(condition: Condition, situation: Situation, lang) -> list[str] 
         return [message("evidence.competitors", lang, names=separator.join(c.name for c in situation.deal.competitors))]
     if kind == "known":
         return [message("evidence.known", lang, facts=separator.join(message(f"fact.{f}", lang) for f in value))]
+    if kind == "criteria" and situation.deal.criteria is not None:
+        return [criteria_line(situation.deal, lang)]
     return []
+
+
+def criteria_line(deal: Deal, lang) -> str:
+    """采购标准：半确定型，有利于我方（每个配件分给2~3家供应商）: what the deal records about them."""
+    from dealcoach.i18n import message
+
+    criteria = deal.criteria
+    if criteria is None or criteria.state is None:
+        return message("criteria.line_unrecorded", lang)
+    items = ("；" if lang != "en" else "; ").join(criteria.items)
+    return message("criteria.line", lang, state=message(f"criteria_state.{criteria.state}", lang),
+                   favours=message(f"favours.{criteria.favours}", lang),
+                   items=(f"（{items}）" if lang != "en" else f" ({items})") if items else "")
 
 
 def role_name(catalog: RoleCatalog, role_id: str, lang) -> str:

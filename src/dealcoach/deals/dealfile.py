@@ -64,8 +64,9 @@ def deal_to_data(deal: Deal) -> dict:
         for key in ("roles", "needs"):
             if not person.get(key):
                 person.pop(key, None)
-        if person.get("new") is False:
-            person.pop("new")
+        for key in ("new", "delegate"):
+            if person.get(key) is False:
+                person.pop(key)
     defaults = {"status": "open", "vip": False, "loyal": False, "assessment": {}}
     return {key: value for key, value in data.items()
             if value not in ([], "", None) and not (key in defaults and value == defaults[key])}

@@ -161,8 +161,12 @@ def person_name_problem(deal: Deal, name: str) -> str | DealcoachError | None:
 
 
 def with_fields(deal: Deal | None, changes: dict) -> Deal:
-    """A new deal, or `deal` with `changes`, validated; bad values become one line naming the field."""
+    """A new deal, or `deal` with `changes`, validated; bad values become one line naming the field.
+    `criteria` changes only the parts given (its state, whom it favours, its items)."""
     data = deal.model_dump() if deal is not None else {}
+    changes = dict(changes)
+    if isinstance(changes.get("criteria"), dict):
+        changes["criteria"] = {**(data.get("criteria") or {}), **changes["criteria"]}
     data.update(changes)
     return validated(Deal, data, "deal")
 

@@ -15,7 +15,9 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConst
 
 from dealcoach import parse
 from dealcoach.playbook.models import (ActivityKind, ActivityOutcome, Attitude, BossTrust, CircleId, Contact,
-                                       FollowsBoss, GradeId, Id, Influence, Level, NeedTypeId, PersonalNeedId)
+                                       CriteriaFavour, CriteriaState, DecisionCulture, FollowsBoss, GradeId, Id,
+                                       Influence, InsiderMotive, LeadershipStyle, Level, NeedTypeId, PersonalNeedId,
+                                       Strength)
 from dealcoach.safetext import multi_line_input, one_line_input
 
 # Typed or imported text loses control characters first (safetext.py): a name cannot carry a terminal
@@ -93,6 +95,18 @@ class Competitor(DealModel):
 _PERSON_VALUES = {"level": get_args(Level), "attitude": get_args(Attitude), "influence": get_args(Influence),
                   "contact": get_args(Contact), "circle": get_args(CircleId), "boss_trust": get_args(BossTrust),
                   "follows_boss": get_args(FollowsBoss), "needs": get_args(PersonalNeedId)}
+# fields of an insider's qualification and a leader's style: ids, or their labels (`告之型`, `喜欢我们的盟友`)
+_LABELLED = {"motive": (get_args(InsiderMotive), "motive"), "style": (get_args(LeadershipStyle), "style"),
+             "will": (get_args(Strength), "value"), "ability": (get_args(Strength), "value"),
+             "state": (get_args(CriteriaState), "criteria_state"), "favours": (get_args(CriteriaFavour), "favours"),
+             "culture": (get_args(DecisionCulture), "culture")}
+
+
+def _labelled(value: object, info: ValidationInfo) -> object:
+    ids, prefix = _LABELLED[info.field_name]
+    if value is None or value == "":  # an empty answer clears the field ("unknown" where it cannot be empty)
+        return "unknown" if info.field_name == "favours" else None
+    return _choice(value, ids, prefix) if _typed(info) else value
 
 
 class SaidPain(DealModel):
@@ -129,6 +143,15 @@ class Person(DealModel):
     phone: ShortText | None = None
     notes: ShortText | None = None
     pains: list[SaidPain] = Field(default=[], description="the problems this person told us about")
+    # an insider's qualification (获得内线支持) and a leader's style (决策层管理风格)
+    motive: InsiderMotive | None = Field(default=None, description="why they want us to win")
+    support: ShortText | None = Field(default=None, description="how they have shown their support")
+    will: Strength | None = Field(default=None, description="their will to help us")
+    ability: Strength | None = Field(default=None, description="their ability to help us")
+    style: LeadershipStyle | None = Field(default=None, description="how they lead a decision")
+    delegate: bool = Field(default=False, description="the decision maker has delegated this decision to them")
+
+    _qualification = field_validator("motive", "will", "ability", "style", mode="before")(_labelled)
 
     @property
     def met(self) -> bool:
@@ -172,6 +195,16 @@ class OpportunityAnswers(DealModel):
 
     information: dict[Id, Annotated[int, Field(ge=0, le=3)]] = {}
     comparisons: list[CompetitorComparison] = []
+
+
+class PurchaseCriteria(DealModel):
+    """How settled the customer's purchase criteria are, whom they favour, and what they say."""
+
+    state: CriteriaState | None = Field(default=None, description="unknown, uncertain, partial or settled")
+    favours: CriteriaFavour = "unknown"
+    items: list[ShortText] = Field(default=[], description="the criteria as the customer states them")
+
+    _labels = field_validator("state", "favours", mode="before")(_labelled)
 
 
 class ComputedGrade(DealModel):
@@ -315,6 +348,8 @@ class Deal(DealModel):
     manual_grade: GradeId | None = Field(default=None, description="the rep's own grade; never replaced silently")
     manual_grade_reason: ShortText | None = None
     computed_grade: ComputedGrade | None = None
+    criteria: PurchaseCriteria | None = None
+    culture: DecisionCulture | None = Field(default=None, description="the account's decision culture")
     owner: str | None = None
     version: int = 0
 
@@ -350,6 +385,7 @@ class Deal(DealModel):
         return parse.parse_currency(value, None) if isinstance(value, str) else value
 
     _dates = field_validator("expected_close", "closed_on", "milestone_on", mode="before")(_day)
+    _culture = field_validator("culture", mode="before")(_labelled)
 
     # the short forms of a hand-written file: done: [a, b], pains: [交货不及时], competitors: [B公司]
     @field_validator("done", mode="before")

@@ -119,6 +119,7 @@ def _cross_references(playbook: Playbook, catalog: RoleCatalog, thorough: bool) 
         problems += _check_borrow(playbook, role_ids, stage_ids)
     if playbook.value:
         problems += _check_value(playbook)
+    problems += _check_shaping(playbook, role_ids, stage_ids)
     case_ids = {c.id for c in playbook.cases} | {c.id for s in playbook.stages for c in s.cases}
     if playbook.opportunity_analysis and playbook.opportunity_analysis.case:
         if playbook.opportunity_analysis.case not in case_ids:
@@ -534,4 +535,40 @@ def _check_objections(section, role_ids: set[str], stage_ids: set[str]) -> list[
         for s_index, stage in enumerate(entry.stages):
             if stage not in stage_ids:
                 problems.append((("objections", "objections", index, "stages", s_index), f"unknown stage {stage!r}"))
+    return problems
+
+
+def _check_shaping(playbook: Playbook, role_ids: set[str], stage_ids: set[str]) -> list[tuple[tuple, str]]:
+    """`purchase_criteria`, `insider_ladder`, `decision_culture`: each id once, the ladder's
+    conditions name known roles and items, its texts only the placeholders the coach fills."""
+    from dealcoach.playbook.models import LADDER_PLACEHOLDERS
+    from dealcoach.textfill import placeholders
+
+    problems: list[tuple[tuple, str]] = []
+    lists = []
+    if playbook.purchase_criteria:
+        lists.append((("purchase_criteria", "states"), playbook.purchase_criteria.states))
+    if playbook.decision_culture:
+        lists.append((("decision_culture", "cultures"), playbook.decision_culture.cultures))
+        lists.append((("decision_culture", "styles"), playbook.decision_culture.styles))
+    ladder = playbook.insider_ladder
+    if ladder:
+        lists.append((("insider_ladder", "motives"), ladder.motives))
+        lists.append((("insider_ladder", "rungs"), ladder.rungs))
+        for index, rung in enumerate(ladder.rungs):
+            loc = ("insider_ladder", "rungs", index)
+            problems += list(_check_condition(rung.reached, (*loc, "reached"), playbook, role_ids, stage_ids))
+            for f_index, person_filter in enumerate(rung.names):
+                problems += _check_filter(person_filter, (*loc, "names", f_index), role_ids)
+            for lang in ("zh", "en"):
+                unknown = sorted(placeholders(getattr(rung.climb, lang)) - LADDER_PLACEHOLDERS)
+                if unknown:
+                    problems.append(((*loc, "climb", lang), f"unknown placeholder {{{unknown[0]}}} (allowed: "
+                                     f"{', '.join('{' + p + '}' for p in sorted(LADDER_PLACEHOLDERS))})"))
+    for loc, entries in lists:
+        seen: set[str] = set()
+        for index, entry in enumerate(entries):
+            if entry.id in seen:
+                problems.append(((*loc, index, "id"), f"duplicate id {entry.id!r}"))
+            seen.add(entry.id)
     return problems

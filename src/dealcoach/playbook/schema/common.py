@@ -35,6 +35,18 @@ ActivityOutcome = Literal["no-answer", "connected", "refused", "call-back", "mee
 DealFact = Literal["amount", "budget", "our-cost", "expected-close", "industry", "pains", "confirmed-pains",
                    "competitors", "competitor-comparison", "assessment", "grade", "opportunity-information"]
 
+# How settled the customer's purchase criteria are (the source's 客户的购买标准: 未知型 / 不确定型 /
+# 半确定型 / 确定型), and whom settled or half-settled criteria favour.
+CriteriaState = Literal["unknown", "uncertain", "partial", "settled"]
+CriteriaFavour = Literal["us", "neutral", "competitor", "unknown"]
+# The account's decision culture (团队文化: 集权 / 授权) and a leader's style (告之型 / 推销型 / 参与型 / 授权型).
+DecisionCulture = Literal["centralised", "delegated"]
+LeadershipStyle = Literal["telling", "selling", "participating", "delegating"]
+# Why an insider wants us to win (谁希望我们获胜): against the competitor, against the competitor's
+# backers, or because they like us; their will and ability to help (内线的意愿与能力).
+InsiderMotive = Literal["against-competitor", "against-competitor-backers", "likes-us"]
+Strength = Literal["high", "medium", "low", "unknown"]
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)

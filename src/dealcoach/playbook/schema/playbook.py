@@ -13,6 +13,7 @@ from dealcoach.playbook.schema.objections import Objections
 from dealcoach.playbook.schema.opportunity import OpportunityAnalysis
 from dealcoach.playbook.schema.phone_invitation import PhoneInvitation, Visit
 from dealcoach.playbook.schema.rules import ContactRaise, Rule
+from dealcoach.playbook.schema.shaping import DecisionCultureSection, InsiderLadder, PurchaseCriteria
 from dealcoach.playbook.schema.stages import CustomerStep, Stage, WorkedCase
 from dealcoach.playbook.schema.value import ValueGuide
 
@@ -44,6 +45,10 @@ class Playbook(Strict):
     industries: list[IndustryVariant] = Field(
         default=[], description="what an industry adds, chosen by the deal's industry (playbook/variants.py)")
     industry: Id | None = Field(default=None, description="the industry variant this playbook is made with")
+
+    purchase_criteria: PurchaseCriteria | None = None
+    insider_ladder: InsiderLadder | None = None
+    decision_culture: DecisionCultureSection | None = None
 
     def industry_variant(self, industry: str | None) -> IndustryVariant | None:
         """The first variant whose words are found in the deal's industry, if any."""

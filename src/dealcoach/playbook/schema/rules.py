@@ -12,15 +12,21 @@ from dealcoach.playbook.schema.common import (
     CircleId,
     Confidence,
     Contact,
+    CriteriaFavour,
+    CriteriaState,
     DealFact,
-    Id,
+    DecisionCulture,
     FollowsBoss,
+    Id,
     Influence,
+    InsiderMotive,
+    LeadershipStyle,
     Level,
     NonEmpty,
     PersonalNeedId,
     Severity,
     Strict,
+    Strength,
     Text,
 )
 
@@ -54,6 +60,14 @@ class PersonFilter(Strict):
     needs_recorded: bool | None = None
     increment_open: bool | None = Field(
         default=None, description="some of the playbook's increment questions (value:) is unanswered for them")
+    # the insider's qualification and the leader's style (criteria, ladder and culture rules)
+    motive: list[InsiderMotive] = []
+    motive_recorded: bool | None = None
+    support_shown: bool | None = Field(default=None, description="how they have shown support is recorded")
+    will: list[Strength] = []
+    ability: list[Strength] = []
+    style: list[LeadershipStyle] = []
+    delegate: bool | None = Field(default=None, description="the decision maker has delegated this decision to them")
 
     # Worked out once per filter (a filter is matched against every person of every deal of a pipeline)
     @cached_property
@@ -62,6 +76,12 @@ class PersonFilter(Strict):
         return tuple((name, frozenset(getattr(self, name))) for name in
                      ("attitude", "influence", "contact", "level", "circle", "boss_trust", "follows_boss")
                      if getattr(self, name))
+
+    @cached_property
+    def asks_qualification(self) -> bool:
+        """Whether the filter asks about an insider's qualification or a leader's style."""
+        return any(getattr(self, name) not in (None, []) for name in
+                   ("motive", "motive_recorded", "support_shown", "will", "ability", "style", "delegate"))
 
     @cached_property
     def asks_politics(self) -> bool:
@@ -96,6 +116,14 @@ class ContactRaise(Strict):
     contact: Contact
 
 
+class CriteriaFilter(Strict):
+    """What the deal records about the customer's purchase criteria. Empty lists mean 'any'."""
+
+    recorded: bool | None = Field(default=None, description="how settled the criteria are is recorded")
+    state: list[CriteriaState] = []
+    favours: list[CriteriaFavour] = []
+
+
 class PeopleCount(Strict):
     where: PersonFilter = Field(default_factory=PersonFilter.model_construct)  # no validator built at import
     n: int = Field(ge=0)
@@ -105,6 +133,7 @@ _CONDITION_KEYS = (
     "all", "any", "not_", "customer_ahead", "customer_at_or_after", "stage_at_or_after",
     "stage_before", "done", "not_done", "later_stage_work_done", "exists", "none",
     "count_at_most", "count_at_least", "customer_process_started", "activity", "competitors_recorded", "known",
+    "criteria", "culture",
 )
 
 
@@ -130,6 +159,8 @@ class Condition(Strict):
     activity: ActivityFilter | None = None
     competitors_recorded: bool | None = None
     known: list[DealFact] | None = Field(default=None, min_length=1)
+    criteria: CriteriaFilter | None = None
+    culture: list[DecisionCulture] | None = Field(default=None, min_length=1, description="the account's culture is one of these")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> "Condition":
@@ -150,7 +181,8 @@ class Condition(Strict):
 
 # The placeholders a rule's message and action may use (the diagnosis fills each); the checks
 # reject any other.
-RULE_PLACEHOLDERS = frozenset({"people", "stage", "customer_step", "later_work", "insiders", "skipped"})
+RULE_PLACEHOLDERS = frozenset({"people", "stage", "customer_step", "later_work", "insiders", "skipped",
+                               "criteria_state", "criteria_how", "decision_makers"})
 
 
 class Rule(Strict):
@@ -161,5 +193,7 @@ class Rule(Strict):
     action: Text | None = None
     names: list[PersonFilter] = Field(default=[], description="who {people} names in the texts (any filter)")
     covers: list[Id] = Field(default=[], description="roles and items whose own actions this action replaces")
+    own_advice: bool = Field(default=False, description="its action is advice of its own (how to shape the "
+                             "criteria, how to win this leader): kept even when an earlier action names the same people")
     source: NonEmpty
     confidence: Confidence | None = Field(default=None, description="supported: the source gives the heading, the text is ours")
