@@ -230,3 +230,140 @@ def test_the_bundled_examples_carry_their_criteria():
     diagnosis = diagnose(ningxia.deal, ningxia.playbook, CATALOG, "zh")
     shaping = next(w for w in diagnosis.warnings if w.id == "criteria-open")
     assert shaping.people == ["设计负责人"]  # the design lead who offered to design us in
+
+
+# --- 2. the insider ladder (销售要成功的五个步骤) ---------------------------------------------------
+
+def _ladder(playbook_id: str, people, **fields):
+    deal = Deal(name="x", playbook=playbook_id, customer_step=PLAYBOOKS[playbook_id]["screening"],
+                people=list(people), **fields)
+    return diagnose(deal, load_playbook(playbook_id), CATALOG, "en")
+
+
+@pytest.mark.parametrize("playbook_id", PLAYBOOKS)
+def test_the_ladder_climbs_rung_by_rung_and_names_the_next(playbook_id):
+    assessed = {"six-step": "prospect-assessed", "eight-step": "opportunity-qualified"}[playbook_id]
+    boss = person("总经理", "decision-maker", attitude="unknown", contact="none", influence="high", level="senior")
+    # nothing yet: the first rung is next
+    assert _ladder(playbook_id, [boss]).insider_ladder.next.id == "we-are-good"
+    # assessed, nobody speaks for us
+    ladder = _ladder(playbook_id, [boss], done=[assessed]).insider_ladder
+    assert (ladder.standing, ladder.next.id) == (1, "someone-vouches")
+    # an outer-circle insider with little weight vouches: "the one who vouches must carry weight"
+    outer = person("小王", "insider", attitude="supporter", contact=MET, influence="low", circle="outer")
+    diagnosis = _ladder(playbook_id, [boss, outer], done=[assessed])
+    ladder = diagnosis.insider_ladder
+    assert (ladder.standing, ladder.next.id) == (2, "voucher-carries-weight")
+    assert ladder.next.who[0] == "小王" and "总经理" in ladder.next.text and "小王" in ladder.next.text
+    action = next(a for a in diagnosis.next_actions if a.source == "ladder:voucher-carries-weight")
+    assert action.text.startswith("Insider ladder 2/5 → The one who vouches must carry weight: 小王")
+    # an inner-circle voucher: now the decision maker's own trust is next, through them
+    inner = outer.model_copy(update={"circle": "inner"})
+    ladder = _ladder(playbook_id, [boss, inner], done=[assessed]).insider_ladder
+    assert (ladder.standing, ladder.next.id) == (3, "our-word-counts") and ladder.next.who == ["小王", "总经理"]
+    # the boss trusts us; an influential opponent still dares
+    won = boss.model_copy(update={"attitude": "supporter", "contact": "deep"})
+    foe = person("老李", attitude="opponent", influence="high", contact="brief")
+    ladder = _ladder(playbook_id, [won, inner, foe], done=[assessed]).insider_ladder
+    assert (ladder.standing, ladder.next.id, ladder.next.who) == (4, "nobody-dares-object", ["老李"])
+    ladder = _ladder(playbook_id, [won, inner], done=[assessed]).insider_ladder
+    assert (ladder.standing, ladder.next) == (5, None)
+
+
+def test_a_rung_above_a_missing_one_does_not_count():
+    """Standing is counted from the bottom: a won boss without any assessment is still at rung 0."""
+    won = person("总经理", "decision-maker", attitude="supporter", contact="deep")
+    ladder = _ladder("six-step", [won]).insider_ladder
+    assert ladder.standing == 0 and ladder.rungs[3].reached
+
+
+def test_the_bundled_examples_stand_where_their_stories_put_them():
+    from dealcoach.examples import load_example
+
+    parts = load_example("auto-parts-supplier")
+    ladder = diagnose(parts.deal, parts.playbook, CATALOG, "zh").insider_ladder
+    # 行政部领导 reports to 采购老总 and introduced 蒋先生 to him: next, win 采购老总's own trust
+    assert (ladder.standing, ladder.next.id, ladder.next.who) == (3, "our-word-counts", ["行政部领导", "采购老总"])
+
+
+# --- surfaced: stage --json, stage --all, people show, map ---------------------------------------
+
+@pytest.fixture
+def shaped(run, isolated_home):
+    from dealcoach.examples import examples_dir
+
+    run("deal", "import", str(examples_dir() / "auto-parts-supplier.yaml"))
+    run("deal", "edit", "汽车", "--culture", "集权")
+    run("people", "edit", "汽车", "采购老总", "--style", "告之型")
+    run("people", "edit", "汽车", "行政部领导", "--motive", "likes-us")
+    return "汽车"
+
+
+def test_stage_json_carries_the_views_with_their_ids(run, shaped):
+    data = json.loads(run("stage", shaped, "--json").stdout)
+    assert data["criteria"]["state"] == "settled" and data["criteria"]["shapeable"] is False
+    assert data["criteria"]["who"] == ["采购老总"]  # settled: only the decision layer can change them
+    assert data["insider_ladder"]["standing"] == 3 and data["insider_ladder"]["next"]["id"] == "our-word-counts"
+    assert data["culture"]["culture"] == "centralised"
+    assert data["culture"]["leaders"] == [{"name": "采购老总", "style": "telling", "style_name": "telling",
+                                           "how_to_win": data["culture"]["leaders"][0]["how_to_win"]}]
+    fired = {w["id"] for w in data["warnings"]}
+    assert {"centralised-boss-unknown", "telling-leader-not-won"} <= fired
+
+
+def test_stage_all_shows_the_ladder_and_culture(run, shaped):
+    out = run("stage", shaped, "--all", "--lang", "zh", env={"COLUMNS": "200"}).stdout
+    assert "内线阶梯：✓ 自己首先定要行 · ✓ 需要有人说你行 · ✓ 说你行的人要行 · → 你说谁行谁就行" in out
+    assert "决策文化：集权" in out and "采购老总（告之型）：" in out
+    assert "采购标准：确定型，不偏向任何一方：已经难以影响" in out
+
+
+def test_people_show_qualifies_the_insider_and_the_leader(run, shaped):
+    insider = json.loads(run("people", "show", shaped, "行政部领导", "--json").stdout)["shaping"]
+    assert insider["insider"]["motive"] == "likes-us" and insider["insider"]["support"] == "把蒋先生介绍给了采购老总"
+    assert insider["ladder_next"]["id"] == "our-word-counts"
+    boss = json.loads(run("people", "show", shaped, "采购老总", "--json").stdout)["shaping"]
+    assert boss["leads"]["style"] == "telling" and boss["culture"].startswith("centralised")
+    assert boss["criteria"]["state"] == "settled" and boss["insider"] is None
+    out = run("people", "show", shaped, "行政部领导", "--lang", "zh").stdout
+    assert "验证内线" in out and "喜欢我们的盟友" in out and "内线阶梯的下一级" in out
+
+
+def test_map_shows_the_ladder_culture_and_their_gaps(run, shaped):
+    data = json.loads(run("map", shaped, "--json").stdout)
+    assert {"centralised-boss-unknown", "telling-leader-not-won"} <= {g["id"] for g in data["gaps"]}
+    assert data["insider_ladder"]["standing"] == 3
+    out = run("map", shaped, "--lang", "zh", env={"COLUMNS": "200"}).stdout
+    assert "内线阶梯：" in out and "→ 你说谁行谁就行" in out and "决策文化：集权" in out
+
+
+# --- interactive: the same fields asked, never a flag ----------------------------------------
+
+ENTER, SPACE, DOWN, UP = "\r", " ", "\x1b[B", "\x1b[A"
+
+
+def test_people_add_asks_an_insider_why_and_how(run, isolated_home, keys):
+    run("deal", "new", "--name", "甲项目")
+    keys.send_text("小王" + ENTER + ENTER + ENTER)           # name, title, level
+    keys.send_text(DOWN * 3 + SPACE + ENTER)                 # roles: insider (the fourth of the six)
+    keys.send_text(ENTER * 3)                                # attitude, influence, contact: defaults
+    keys.send_text(UP + ENTER)                                # motive: likes us (above "not known yet")
+    keys.send_text("引荐了采购老总" + ENTER)                  # support shown
+    keys.send_text(UP * 3 + ENTER + ENTER)                    # will: high; ability: unknown (the default)
+    result = run("people", "add", "甲项目")
+    assert result.exit_code == 0, result.output
+    insider = json.loads(run("people", "list", "甲项目", "--json").stdout)[0]
+    assert (insider["roles"], insider["motive"], insider["support"], insider["will"], insider["ability"]) == \
+        (["insider"], "likes-us", "引荐了采购老总", "high", "unknown")
+
+
+def test_deal_edit_asks_the_criteria_and_the_culture(run, isolated_home, keys):
+    run("deal", "new", "--name", "甲项目")
+    keys.send_text(ENTER * 6)                                 # name, account, amount, currency, close, probability
+    keys.send_text(UP * 2 + ENTER)                            # state: partly settled (above settled, not known)
+    keys.send_text(UP + ENTER)                                # favours: a competitor (above unknown)
+    keys.send_text(UP + ENTER)                                # culture: delegated
+    assert run("deal", "edit", "甲项目").exit_code == 0
+    deal = json.loads(run("deal", "show", "甲项目", "--json").stdout)
+    assert deal["criteria"]["state"] == "partial" and deal["criteria"]["favours"] == "competitor"
+    assert deal["culture"] == "delegated"

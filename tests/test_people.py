@@ -114,7 +114,8 @@ def test_map_terminal_tree_coverage_and_gaps(run, auto_parts):
     assert "角色覆盖" in out and "缺口" in out and "前集团副总" in out
     data = json.loads(run("map", auto_parts, "--json").stdout)
     assert {g["id"] for g in data["gaps"]} == {"no-decision-maker", "opponent-unaddressed", "uncovered-influencer",
-                                               "no-kpi-owner", "circles-unknown"}
+                                               "no-kpi-owner", "circles-unknown",
+                                               "insider-unqualified"}  # why 行政部领导 backs us is not recorded
     decision = next(row for row in data["coverage"] if row["id"] == "decision")
     assert decision["people"] == ["采购老总"] and decision["met"] == []
 

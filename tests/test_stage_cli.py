@@ -319,6 +319,7 @@ def test_deal_new_and_edit_interactively(run, keys):
     for _ in range(5):
         keys.send_text(ENTER)
     keys.send_text("\x7f" * 10 + "35%" + ENTER)
+    keys.send_text(ENTER * 3)  # criteria state, whom they favour, decision culture: unchanged
     edited = run("deal", "edit", "1")
     assert edited.exit_code == 0, edited.output
     data = json.loads(run("deal", "show", "1", "--json").stdout)

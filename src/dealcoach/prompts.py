@@ -505,4 +505,9 @@ def ask_deal_shaping(deal, lang: Lang) -> dict:
     culture = ask_select(message("prompt.culture", lang),
                          [(message(f"culture.{c}", lang), c) for c in get_args(DecisionCulture)] + [skip],
                          default=deal.culture)
-    return {"criteria": {"state": state, "favours": favours}, "culture": culture}
+    answers: dict = {}
+    if (state, favours) != ((criteria.state, criteria.favours) if criteria else (None, "unknown")):
+        answers["criteria"] = {"state": state, "favours": favours}
+    if culture != deal.culture:
+        answers["culture"] = culture
+    return answers

@@ -21,8 +21,11 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel, Field
 
 from dealcoach.coaching.position import CompetitivePosition, competitive_position
+from dealcoach.coaching.shaping import (CriteriaView, CultureView, InsiderLadderView, criteria_view, culture_view,
+                                       insider_ladder)
 from dealcoach.coaching.rules import (
     Situation,
+    customer_process_started,
     describe,
     evidence_for,
     holds,
@@ -128,6 +131,9 @@ class Diagnosis(BaseModel):
     advice: list[str]
     position: CompetitivePosition | None = Field(default=None, description="against the competitors on record")
     advice_now: list[str] = Field(default=[], description="the stage's advice that applies to this deal now")
+    criteria: CriteriaView | None = Field(default=None, description="the purchase criteria: can they still be shaped, by whom, how")
+    insider_ladder: InsiderLadderView | None = Field(default=None, description="the five steps to success: where the deal stands, the next rung")
+    culture: CultureView | None = Field(default=None, description="the decision culture and the decision makers' styles")
     reconstructed: bool
     notes: list[str]
 
@@ -218,7 +224,8 @@ def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: L
     # the next actions read the current stage's missing items only (a brief shows no missing list)
     missing = _missing_in(playbook, stage, done, lang) if not completed else []
     warnings = _warnings(situation, lang)
-    actions = _next_actions(situation, stage, missing, warnings, completed, lang, first_only=True)
+    ladder = insider_ladder(situation, lambda names: _fields(situation, names, lang), lang)
+    actions = _next_actions(situation, stage, missing, warnings, completed, lang, ladder, first_only=True)
     return DiagnosisBrief(
         sales_stage=SalesStageRef(**_ref(stage, stage_index, lang).model_dump(), completed=completed),
         customer_step=CustomerStepRef(**_ref(playbook.customer_steps[customer_index], customer_index, lang).model_dump(),
@@ -253,7 +260,8 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
 
     missing = _missing(playbook, done, stage_index, customer_index, lang) if not completed else []
     warnings = _warnings(situation, lang)
-    actions = _next_actions(situation, stage, missing, warnings, completed, lang)
+    ladder = insider_ladder(situation, lambda names: _fields(situation, names, lang), lang)
+    actions = _next_actions(situation, stage, missing, warnings, completed, lang, ladder)
     owner = playbook.checkable_ids()
     evidenced = [EvidencedItem(id=item_id, kind=_item_kind(playbook, item_id), stage=owner[item_id],
                                text=_item_text(playbook, item_id, lang), facts=facts,
@@ -285,6 +293,9 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
         advice=[a.text.get(lang) for a in stage.advice],
         position=competitive_position(situation, playbook.opportunity_analysis, lang),
         advice_now=[a.text.get(lang) for a in stage.advice if a.applies is not None and holds(a.applies, situation)],
+        criteria=criteria_view(situation, lang),
+        insider_ladder=ladder,
+        culture=culture_view(situation, lang),
         reconstructed=reconstructed,
         notes=notes,
     )
@@ -436,7 +447,8 @@ class _Pending(NamedTuple):
 
 
 def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem], warnings: list[Warning],
-                  completed: bool, lang: Lang, first_only: bool = False) -> list[NextAction]:
+                  completed: bool, lang: Lang, ladder: InsiderLadderView | None = None,
+                  first_only: bool = False) -> list[NextAction]:
     """The ranked next actions; `first_only`: the first of them alone, the others never filled in."""
     rules = {r.id: r for r in situation.playbook.rules}
     pending: list[_Pending] = []
@@ -464,14 +476,25 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
                 pending.append(_Pending(2, [], partial(_work_action, work, stage, lang,
                                                        situation.playbook.item_confidence(work.id))))
         pending += [p for p in _people_actions(situation, stage, lang) if p.role not in covered]
+    if ladder is not None and ladder.next is not None and ladder.standing > 0 and customer_process_started(situation):
+        # the next rung of the five steps, once the first holds (below it the catch-up work speaks)
+        pending.append(_Pending(1, ladder.next.who, partial(_ladder_action, ladder, lang)))
     if first_only:
         if not pending:
             return []
         # rank_actions orders by (rank, naming nobody, place) and always keeps its first
         best = min(range(len(pending)), key=lambda n: (pending[n].rank, not pending[n].who, n))
         return [pending[best].build()]
-    return rank_actions([p.build() for p in pending],
-                        own_advice={f"rule:{r.id}" for r in situation.playbook.rules if r.own_advice})
+    own = {f"rule:{r.id}" for r in situation.playbook.rules if r.own_advice}
+    if situation.playbook.insider_ladder is not None:
+        own |= {f"ladder:{r.id}" for r in situation.playbook.insider_ladder.rungs if r.own_advice}
+    return rank_actions([p.build() for p in pending], own_advice=own)
+
+
+def _ladder_action(ladder: InsiderLadderView, lang: Lang) -> NextAction:
+    return NextAction(text=message("ladder.next", lang, standing=ladder.standing, total=len(ladder.rungs),
+                                   name=ladder.next.name, text=ladder.next.text),
+                      who=ladder.next.who, rank=1, why=message("why.ladder", lang), source=f"ladder:{ladder.next.id}")
 
 
 def _rule_action(situation: Situation, rule, template: str, people: list[str], who: list[str],
@@ -510,7 +533,7 @@ def rank_actions(actions: list[NextAction], own_advice: set[str] = frozenset()) 
             continue
         # a lower-ranked action about people an earlier one already covers ("meet the GM" after
         # "learn through the coach where the GM stands") would say it twice
-        if action.who and set(action.who) <= named and action.source.startswith(("rule:", "role:")) \
+        if action.who and set(action.who) <= named and action.source.startswith(("rule:", "role:", "ladder:")) \
                 and action.source not in own_advice:
             continue
         said.add(action.text)

@@ -15,6 +15,7 @@ from dealcoach.coaching.followup import persistence_text
 from dealcoach.coaching.objections import ObjectionAhead, objection_for, predict_objections
 from dealcoach.coaching.rules import Situation, matches
 from dealcoach.coaching.value import PersonValue, person_value
+from dealcoach.coaching.shaping import CultureView, InsiderLadderView, PersonShaping
 from dealcoach.deals.models import Deal, Person
 from dealcoach.deals.lookup import find_person
 from dealcoach.i18n import Lang
@@ -25,7 +26,11 @@ PEOPLE_RULES = ("no-decision-maker", "no-coach", "single-threaded", "uncovered-i
                 # politics and needs (docs/stable-ids.md, Politics, needs and follow-up)
                 "supporters-outer-circle", "inner-circle-unmet", "circles-unknown", "relied-on-doubted",
                 "team-resists-boss", "faction-apart", "user-department-unmet", "one-link-only", "no-kpi-owner",
-                "kpi-owner-unmet", "value-unframed", "personal-needs-unknown")
+                "kpi-owner-unmet", "value-unframed", "personal-needs-unknown",
+                # who is really key (decision culture, leadership style), the insider, who sets the criteria
+                "centralised-boss-unknown", "delegate-unknown", "delegate-not-won", "telling-leader-not-won",
+                "selling-leader-team-opposed", "participating-circle-not-won", "insider-unqualified",
+                "insider-unreliable", "criteria-no-setter")
 
 
 class RoleAdvice(BaseModel):
@@ -66,6 +71,7 @@ class PersonCoaching(BaseModel):
     objection: ObjectionAhead | None = None
     touches: int = Field(default=0, description="touches logged with them (coaching/cadence.py touches_with)")
     persistence: str | None = Field(default=None, description="what the playbook says about the next touch with them")
+    shaping: PersonShaping = PersonShaping()
 
 
 class MapNode(BaseModel):
@@ -90,6 +96,8 @@ class PowerMap(BaseModel):
     roots: list[MapNode]
     coverage: list[CoverageRow]
     gaps: list[Warning]
+    insider_ladder: InsiderLadderView | None = None
+    culture: CultureView | None = None
 
 
 def _departments_of(person: Person, catalog: RoleCatalog) -> list[str]:
@@ -140,6 +148,7 @@ def coach_person(deal: Deal, name: str, playbook: Playbook, catalog: RoleCatalog
         objection=objection,
         touches=(touches := touches_with(deal, person.name, unnamed_count=False)),
         persistence=persistence_text(playbook.follow_up, touches + 1, person.name, lang) if playbook.follow_up else None,
+        shaping=_shaping(person, deal, playbook, catalog, diagnosis, lang),
     )
 
 
@@ -154,6 +163,15 @@ def _politics(person: Person, lang: Lang) -> list[str]:
     if person.faction:
         lines.append(message("people.faction", lang, faction=person.faction))
     return lines
+
+
+def _shaping(person: Person, deal: Deal, playbook: Playbook, catalog: RoleCatalog, diagnosis, lang: Lang) -> PersonShaping:
+    from dealcoach.coaching.rules import Situation
+    from dealcoach.coaching.shaping import person_shaping
+
+    situation = Situation(deal, playbook, catalog, diagnosis.sales_stage.index, diagnosis.customer_step.index,
+                          frozenset())
+    return person_shaping(person, situation, diagnosis.criteria, diagnosis.insider_ladder, diagnosis.culture, lang)
 
 
 def power_map(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> PowerMap:
@@ -180,7 +198,8 @@ def power_map(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) 
         if role.id not in grouped:
             coverage.append(_coverage(role.id, role.name.get(lang), {role.id}, deal, focus))
     return PowerMap(deal=deal.name, stage=diagnosis.sales_stage.name, roots=roots, coverage=coverage,
-                    gaps=[w for w in diagnosis.warnings if w.id in PEOPLE_RULES])
+                    gaps=[w for w in diagnosis.warnings if w.id in PEOPLE_RULES],
+                    insider_ladder=diagnosis.insider_ladder, culture=diagnosis.culture)
 
 
 def _coverage(group_id: str, name: str, roles: set[str], deal: Deal, focus: set[str]) -> CoverageRow:

@@ -548,6 +548,9 @@ def _check_shaping(playbook: Playbook, role_ids: set[str], stage_ids: set[str]) 
     lists = []
     if playbook.purchase_criteria:
         lists.append((("purchase_criteria", "states"), playbook.purchase_criteria.states))
+        if playbook.purchase_criteria.tender_step not in {s.id for s in playbook.customer_steps}:
+            problems.append((("purchase_criteria", "tender_step"),
+                             f"unknown customer step {playbook.purchase_criteria.tender_step!r}"))
     if playbook.decision_culture:
         lists.append((("decision_culture", "cultures"), playbook.decision_culture.cultures))
         lists.append((("decision_culture", "styles"), playbook.decision_culture.styles))

@@ -192,6 +192,15 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
 
     for line in position_lines(diagnosis, lang, full):
         console.print(line)
+    if full:  # the criteria, the insider ladder and the culture (the default view has their actions)
+        if diagnosis.criteria is not None and diagnosis.criteria.state is not None:
+            criteria = diagnosis.criteria
+            verdict = message("criteria.shapeable" if criteria.shapeable else "criteria.not_shapeable", lang)
+            console.print(Text.assemble((message("label.criteria", lang) + colon, "bold"),
+                                        f"{criteria.state_name}, {criteria.favours_name}: {verdict}" if lang == "en"
+                                        else f"{criteria.state_name}，{criteria.favours_name}：{verdict}"))
+        for line in shaping_lines(diagnosis.insider_ladder, diagnosis.culture, lang):
+            console.print(line)
     for advice in diagnosis.advice_now[: None if full else 2]:
         parts = [(message("label.advice_now", lang) + colon, "bold"), advice]
         console.print(Text.assemble(*parts) if full else _line(*parts))
@@ -225,3 +234,24 @@ def render_diagnosis(console: Console, diagnosis: Diagnosis, lang: Lang, full: b
             parts.append(Text(message("legend.inferred", lang), style="dim"))
         console.print(Panel(Group(*parts), title=message("label.next_actions", lang), title_align="left",
                             border_style="green"))
+
+
+def shaping_lines(ladder, culture, lang: Lang) -> list[Text]:
+    """The insider ladder (✓ on the rungs that hold, → the next) and the decision culture, a line each."""
+    colon = typeset.colon("", lang)
+    lines = []
+    if ladder is not None:
+        rungs = Text()
+        for index, rung in enumerate(ladder.rungs):
+            if index:
+                rungs.append(" · ")
+            rungs.append(("✓ " if index < ladder.standing else "→ " if index == ladder.standing else "") + rung.name,
+                         style="green" if index < ladder.standing else "bold yellow" if index == ladder.standing else "dim")
+        lines.append(Text.assemble((message("ladder.line", lang, rungs=""), "bold"), rungs))
+    if culture is not None and culture.culture:
+        lines.append(Text.assemble((message("label.culture", lang) + colon, "bold"),
+                                   f"{culture.culture_name}{typeset.parenthesised(culture.focus or '', lang)}"))
+    for leader in culture.leaders if culture is not None else []:
+        lines.append(Text.assemble((f"{leader.name}{typeset.parenthesised(leader.style_name, lang)}{colon}", "bold"),
+                                   leader.how_to_win))
+    return lines

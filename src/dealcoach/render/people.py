@@ -13,7 +13,7 @@ from dealcoach.coaching.people import MapNode, PersonCoaching, PowerMap
 from dealcoach.deals.models import Person, SaidPain
 from dealcoach.i18n import Lang, message
 from dealcoach.render.console import WHOLE, WRAP, FittedColumn, Fitted
-from dealcoach.render.diagnosis import SEVERITY_STYLE, warnings_panel
+from dealcoach.render.diagnosis import SEVERITY_STYLE, shaping_lines, warnings_panel
 from dealcoach.typeset import colon, join, parenthesised
 
 ATTITUDE_STYLE = {"supporter": "green", "neutral": "white", "opponent": "bold red", "unknown": "dim"}
@@ -108,6 +108,7 @@ def coaching_panel(coaching: PersonCoaching, lang: Lang) -> Panel:
     if coaching.needs:
         section(message("people.personal_needs", lang), _bullets(coaching.needs))
     _value_sections(coaching, lang, section)
+    _shaping_sections(coaching, lang, section)
     for driver in coaching.drivers:
         section(driver.name, Group(Text(driver.text, style="dim"), _bullets(driver.questions)))
     return Panel(Group(*parts), title=escape(f"{coaching.deal} · {coaching.person.name}"), title_align="left")
@@ -127,6 +128,35 @@ def _value_sections(coaching: PersonCoaching, lang: Lang, section) -> None:
         section(message("people.objection", lang), Text(coaching.objection.line))
     if coaching.persistence:
         section(message("people.follow_up", lang, touches=coaching.touches), Text(coaching.persistence))
+
+
+def _shaping_sections(coaching: PersonCoaching, lang: Lang, section) -> None:
+    """The insider's qualification, how this leader decides, the criteria they shape, the next rung."""
+    shaping = coaching.shaping
+    colon = typeset.colon("", lang)
+    if shaping.insider is not None:
+        insider = shaping.insider
+        lines = [f"{message('people.motive', lang)}{colon}{insider.motive_name or message('criteria.not_recorded', lang)}"]
+        if insider.motive_advice:
+            lines.append(insider.motive_advice)
+        lines.append(f"{message('people.support', lang)}{colon}{insider.support or message('criteria.not_recorded', lang)}")
+        lines.append(f"{message('people.will_ability', lang)}{colon}{insider.will} / {insider.ability}")
+        lines += insider.to_learn
+        section(message("people.insider_check", lang), _bullets(lines))
+    if shaping.leads is not None:
+        section(message("people.leads", lang), Text(f"{shaping.leads.style_name}{colon}{shaping.leads.how_to_win}"))
+    if shaping.culture:
+        section(message("label.culture", lang), Text(shaping.culture))
+    if shaping.criteria is not None:
+        criteria = shaping.criteria
+        verdict = message("criteria.shapeable" if criteria.shapeable else "criteria.not_shapeable", lang)
+        lines = [f"{criteria.state_name}, {criteria.favours_name}: {verdict}" if lang == "en"
+                 else f"{criteria.state_name}，{criteria.favours_name}：{verdict}", *criteria.items]
+        if criteria.how:
+            lines.append(criteria.how)
+        section(message("label.criteria", lang), _bullets(lines))
+    if shaping.ladder_next is not None:
+        section(message("people.ladder", lang), Text(f"{shaping.ladder_next.name}{colon}{shaping.ladder_next.text}"))
 
 
 def _add(tree: Tree, node: MapNode, lang: Lang) -> None:
@@ -156,3 +186,6 @@ def render_map(console: Console, power: PowerMap, lang: Lang) -> None:
     console.print(Text(message("map.star_note", lang), style="dim"))
     if power.gaps:
         console.print(warnings_panel(power.gaps, message("map.gaps", lang), lang))
+    for line in shaping_lines(power.insider_ladder, power.culture, lang):
+        console.print(line)
+

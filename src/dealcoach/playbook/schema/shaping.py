@@ -38,6 +38,7 @@ class CriteriaStateAdvice(Strict):
 
 
 class PurchaseCriteria(Strict):
+    tender_step: Id = Field(description="the customer step from which the need is a tender's specification")
     why: list[Text] = Field(min_length=1, description="why shape the criteria before the tender")
     states: list[CriteriaStateAdvice] = Field(min_length=4, max_length=4)
     five_rights: list[Text] = Field(min_length=5, max_length=5, description="客户采购的5个适当")
@@ -66,6 +67,8 @@ class LadderRung(Strict):
     reached: Condition
     climb: Text = Field(description="how to reach this rung from the one below")
     names: list[PersonFilter] = Field(default=[], description="who {people} names in `climb` (any filter)")
+    own_advice: bool = Field(default=False, description="`climb` is advice no rule gives: kept in the actions "
+                             "even when an earlier action names the same people")
     confidence: Confidence
 
 
