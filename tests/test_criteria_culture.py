@@ -367,3 +367,17 @@ def test_deal_edit_asks_the_criteria_and_the_culture(run, isolated_home, keys):
     deal = json.loads(run("deal", "show", "甲项目", "--json").stdout)
     assert deal["criteria"]["state"] == "partial" and deal["criteria"]["favours"] == "competitor"
     assert deal["culture"] == "delegated"
+
+
+def test_people_edit_on_a_terminal_asks_an_insider_from_what_is_recorded(run, isolated_home, keys):
+    run("deal", "new", "--name", "甲项目")
+    run("people", "add", "甲项目", "--name", "小王", "--role", "insider", "--motive", "likes-us", "--will", "low")
+    keys.send_text(ENTER * 3 + ENTER + "n" + ENTER)     # circle, boss trust, follows, faction, KPI: no; needs: none
+    keys.send_text(ENTER)                                # motive: kept (likes us, as recorded)
+    keys.send_text("引荐了处长" + ENTER)                  # support shown
+    keys.send_text(UP + ENTER + ENTER)                   # will: medium (above low); ability: unknown
+    result = run("people", "edit", "甲项目", "小王")
+    assert result.exit_code == 0, result.output
+    insider = json.loads(run("people", "list", "甲项目", "--json").stdout)[0]
+    assert (insider["motive"], insider["support"], insider["will"], insider["ability"]) == \
+        ("likes-us", "引荐了处长", "medium", "unknown")

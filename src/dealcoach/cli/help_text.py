@@ -295,6 +295,8 @@ METAVARS: dict[str, str] = {
     "--attendee": "NAME", "--contact": "NAME", "--reports-to": "NAME", "--owner": "REP", "--deal-file": "FILE",
     "--answers": "FILE", "--ics": "FILE", "-o": "FILE", "--mapping": "FILE", "--done": "ID", "--undone": "ID",
     "--days": "DAYS", "--limit": "COUNT", "--milestone-date": "DATE", "--top": "COUNT", "--sort": "KEY", "--form": "FIELD=TEXT", "--grade": "GRADE",
+    "--criteria-state": "STATE", "--criteria-favour": "SIDE", "--criterion": "TEXT", "--culture": "CULTURE",
+    "--motive": "MOTIVE", "--support": "TEXT", "--will": "DEGREE", "--ability": "DEGREE", "--style": "STYLE",
 }
 METAVARS_ZH: dict[str, str] = {
     "LANG": "语言", "DATE": "日期", "WHEN": "时间", "TEXT": "文字", "PLACE": "地点", "STEP": "步骤", "NAME": "名称",
@@ -308,6 +310,7 @@ METAVARS_ZH: dict[str, str] = {
     "ASSESS": "商机", "EXPLAIN": "客户", "MAP": "字段=列名", "SET": "商机=等级", "INFO": "信息",
     "COMPARE": "对手", "OPTIONS": "选项", "COMMAND": "命令", "ARGS": "参数", "PATHS": "文件",
     "ACTIVITY": "记录", "PERSON": "人",
+    "STATE": "程度", "SIDE": "偏向", "CULTURE": "文化", "MOTIVE": "动机", "DEGREE": "高低", "STYLE": "风格",
     "FACTION": "派系", "BOSS_TRUST": "上司认可", "FOLLOWS_BOSS": "服从上司", "QUESTION": "问题", "ANSWER": "答案", "PAIN": "痛点", "TYPE": "类型",
 }
 _METAVAR_WORD = re.compile(r"\b[A-Z][A-Z_]*\b")
