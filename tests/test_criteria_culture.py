@@ -344,7 +344,7 @@ ENTER, SPACE, DOWN, UP = "\r", " ", "\x1b[B", "\x1b[A"
 
 def test_people_add_asks_an_insider_why_and_how(run, isolated_home, keys):
     run("deal", "new", "--name", "甲项目")
-    keys.send_text("小王" + ENTER + ENTER + ENTER)           # name, title, level
+    keys.send_text("小王" + ENTER * 4)                       # name, title, department, level
     keys.send_text(DOWN * 3 + SPACE + ENTER)                 # roles: insider (the fourth of the six)
     keys.send_text(ENTER * 3)                                # attitude, influence, contact: defaults
     keys.send_text(UP + ENTER)                                # motive: likes us (above "not known yet")
