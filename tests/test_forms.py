@@ -229,10 +229,12 @@ def test_deal_edit_asks_each_field_prefilled_and_refuses_a_bad_date_as_typed(run
     keys.send_text("下辈子" + ENTER)                        # close: not a date, asked again
     keys.send_text(BACKSPACE * 3 + "2027/3/15" + ENTER)
     keys.send_text("三成" + ENTER)                          # probability
+    keys.send_text(ENTER + ENTER + ENTER)                  # criteria, whom they favour, culture: as stored
     result = run("deal", "edit", "甲项目", "--json")
     assert result.exit_code == 0, result.stderr
     deal = json.loads(result.stdout)
     assert (deal["amount"], deal["expected_close"], deal["probability"]) == (800000.0, "2027-03-15", 0.3)
+    assert (deal.get("criteria"), deal.get("culture")) == (None, None)   # Enter kept "not known"
 
 
 def test_without_a_terminal_each_form_names_its_flags_in_the_users_language(run):
