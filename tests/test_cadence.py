@@ -42,3 +42,16 @@ def test_date_arithmetic_saturates_instead_of_overflowing():
     deal = Deal.model_validate({"name": "x", "activities": [far.model_dump()]}, context={"stored": True})
     touch = cadence.touch_of(deal, None)
     assert cadence.due_date(14, dt.date(2026, 12, 1), touch.last_touch) == dt.date.max
+
+
+def test_near_a_key_milestone_followup_and_grade_time_the_touch_alike(run):
+    """前紧后松: ten days before the recorded milestone the cadence is denser in both commands."""
+    _deal_whose_last_touch_names_nobody(run)
+    assert run("deal", "edit", "宁夏", "--milestone-date", "2026-12-11").exit_code == 0
+    graded = json.loads(run("grade", "--deals", "--today", "2026-12-01", "--json").stdout)["prospects"][0]
+    plan = json.loads(run("followup", "--today", "2026-12-01", "--days", "365", "--json").stdout)
+    item = plan[0] if isinstance(plan, list) else plan["follow_ups"][0]
+    plain = cadence.cadence_days(SIX.grading, graded["final_grade"])
+    assert item["cadence_days"] < plain                  # denser before the milestone
+    assert graded["cadence_days"] == item["cadence_days"]
+    assert graded["next_follow_up"] == max(item["due"], "2026-12-01")

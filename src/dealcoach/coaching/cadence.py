@@ -76,11 +76,6 @@ def due_date(cadence: int, today: dt.date, last_touch: dt.date | None, touches_k
     return add_days(last_touch, cadence)
 
 
-def next_touch(cadence: int, today: dt.date, last_touch: dt.date | None, touches_known: bool = True) -> dt.date:
-    """The due date, or today when that is already past."""
-    return max(today, due_date(cadence, today, last_touch, touches_known))
-
-
 def main_contact(deal: Deal, last: Activity | None) -> str | None:
     if last is not None and last.contact:
         return last.contact
@@ -144,6 +139,16 @@ def milestone_due(due: dt.date, phase: str | None, milestone: dt.date | None, la
     return min(due, eve)
 
 
+def timed_due(cadence: int, today: dt.date, last_touch: dt.date | None, phase: str | None,
+              milestone: dt.date | None, timing: MilestoneTiming | None,
+              touches_known: bool = True) -> tuple[int, dt.date]:
+    """The grade's cadence timed around the deal's next key milestone (前紧后松) and when the next touch
+    falls due: `followup` and `grade --deals` both ask here, so they never disagree."""
+    if timing is not None:
+        cadence = milestone_cadence(cadence, phase, timing)
+    return cadence, milestone_due(due_date(cadence, today, last_touch, touches_known), phase, milestone, last_touch)
+
+
 def touches_with(deal: Deal, contact: str | None, unnamed_count: bool = True) -> int:
     """Touches logged with this contact. For the deal's main contact, one that names no one counts as
     one with them (as for pretexts); `unnamed_count=False` for any other person."""
@@ -177,7 +182,7 @@ def file_pretext_index(name_length, today: dt.date, cadence, count: int):
 
 
 def next_touch_column(last_touch, cadence_days_column, today: dt.date):
-    """`next_touch(..., touches_known=False)` over polars columns: the file path's form of the rule."""
+    """`max(today, due_date(..., touches_known=False))` over polars columns: the file path's form of the rule."""
     import polars as pl
 
     due_if_untouched = pl.lit(today) + pl.duration(days=cadence_days_column)

@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadence_days, due_date, local_date,
-                                        milestone_cadence, milestone_due, milestone_phase, touch_of, touches_with)
+from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadence_days, local_date, milestone_phase,
+                                        timed_due, touch_of, touches_with)
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import FollowUpGuide, Playbook, RoleCatalog
@@ -109,11 +109,9 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
     cadence = cadence_days(playbook.grading, cadence_grade)
     guide = playbook.follow_up
     phase, milestone = milestone_phase(deal, today, guide.milestone) if guide else (None, None)
-    if guide is not None:
-        cadence = milestone_cadence(cadence, phase, guide.milestone)
     touch = touch_of(deal, playbook.grading)
     last_touch, contact, pretext_id = touch.last_touch, touch.contact, touch.pretext_id
-    due = milestone_due(due_date(cadence, today, last_touch), phase, milestone, last_touch)
+    cadence, due = timed_due(cadence, today, last_touch, phase, milestone, guide.milestone if guide else None)
     pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
         if playbook.grading else None
     overdue = (today - due).days

@@ -28,7 +28,7 @@ from dealcoach.store import DealStore
 # what grading a stored deal reads (`prospect_of`, `touch_of`) and what tells whether its saved grade changed
 GRADING_FIELDS = frozenset({"account", "amount", "currency", "expected_close", "probability", "assessment",
                             "opportunity", "manual_grade", "manual_grade_reason", "activities", "people",
-                            "computed_grade", "budget", "our_cost", "industry"})
+                            "computed_grade", "budget", "our_cost", "industry", "milestone_on"})
 PROGRESS_EVERY = 500
 
 
@@ -136,7 +136,7 @@ def regrade_deals(store: DealStore, today: dt.date, lang: Lang, who: str, inputs
                     notes.append(message("grade.no_grading", lang, id=deal.id, name=deal.name, playbook=playbook.id))
                     continue
                 grading = grading_of(playbook)
-                prospect = prospect_of(deal, playbook, catalog, lang)
+                prospect = prospect_of(deal, playbook, catalog, lang, today)
                 decision = decide(prospect, grading, today, lang, playbook.opportunity_analysis)
                 counts[decision.final] += 1
                 kept.append(_Graded(decision_key(decision, prospect), count, prospect, decision, playbook))

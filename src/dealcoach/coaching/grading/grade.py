@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from dealcoach.coaching.cadence import next_touch, touch_of
+from dealcoach.coaching.cadence import milestone_phase, timed_due, touch_of
 from dealcoach.coaching.grading.assessment import Scored, assessment_result, score_assessment
 from dealcoach.coaching.grading.opportunity import COMPETITIVE_POSITION, analyse_opportunity
 from dealcoach.coaching.grading.results import GradeResult, OpportunityResult, Prospect
@@ -142,7 +142,9 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         reasons.append(message("grade.reason_manual", lang, manual=prospect.manual_grade, grade=grade,
                                reason=prospect.manual_reason or "-"))
 
-    cadence = grade_table(grading).cadence[rank(final)]
+    cadence, due = timed_due(grade_table(grading).cadence[rank(final)], today, prospect.last_activity,
+                             prospect.milestone_phase, prospect.milestone_on, prospect.milestone_timing,
+                             prospect.touches_known)
     pretext = None
     index = pretext_index(grading, prospect.name, today, cadence)
     if prospect.pretext_id is not None:
@@ -159,7 +161,7 @@ def grade_prospect(prospect: Prospect, grading: Grading, today: dt.date, lang: L
         close_window=window.id, probability=prospect.probability, probability_used=used,
         probability_band=band.id, amount=prospect.amount, currency=prospect.currency,
         action=words.actions[final], meaning=words.meanings[final], cadence_days=cadence,
-        next_follow_up=next_touch(cadence, today, prospect.last_activity, prospect.touches_known),
+        next_follow_up=max(today, due),
         pretext=pretext,
         assessment=assessment, opportunity=opportunity)
 
@@ -185,12 +187,15 @@ def decision_key(decision: Decision, prospect: Prospect) -> tuple:
 
 
 def prospect_of(deal: Deal, playbook: Playbook | None = None, catalog: RoleCatalog | None = None,
-                lang: Lang = "en") -> Prospect:
+                lang: Lang = "en", today: dt.date | None = None) -> Prospect:
     """A stored deal as a prospect. Its last touch and next pretext are coaching/cadence.py's, the
     ones `dealcoach followup` uses, so the two commands never disagree; with the catalog, the people
     to break through to are coaching/position.py's, the ones `stage` names (only a deal with an
     opportunity analysis shows them, so only such a deal pays for them)."""
     touch = touch_of(deal, playbook.grading if playbook is not None else None)
+    # 前紧后松: timed around the deal's next key milestone as `followup` times it
+    timing = playbook.follow_up.milestone if playbook is not None and playbook.follow_up and today else None
+    phase, milestone = milestone_phase(deal, today, timing) if timing is not None and today else (None, None)
     breakthrough = []
     if catalog is not None and playbook is not None and deal.opportunity is not None:
         breakthrough = breakthrough_points(Situation(deal, playbook, catalog, 0, 0, frozenset()), lang)
@@ -201,13 +206,14 @@ def prospect_of(deal: Deal, playbook: Playbook | None = None, catalog: RoleCatal
         expected_close=deal.expected_close, probability=deal.probability, assessment=dict(deal.assessment),
         opportunity=deal.opportunity, manual_grade=deal.manual_grade, manual_reason=deal.manual_grade_reason,
         last_activity=touch.last_touch, touches_known=True, pretext_id=touch.pretext_id,
-        budget=deal.budget, our_cost=deal.our_cost, breakthrough=breakthrough)
+        budget=deal.budget, our_cost=deal.our_cost, breakthrough=breakthrough,
+        milestone_phase=phase, milestone_on=milestone, milestone_timing=timing)
 
 
 def grade_deal(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
                catalog: RoleCatalog | None = None) -> GradeResult:
     playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
-    return grade_prospect(prospect_of(deal, playbook, catalog, lang), grading_of(playbook), today, lang,
+    return grade_prospect(prospect_of(deal, playbook, catalog, lang, today), grading_of(playbook), today, lang,
                           playbook.opportunity_analysis)
 
 

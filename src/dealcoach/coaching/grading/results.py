@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from dealcoach.coaching.position import BreakthroughPoint
 from dealcoach.deals.models import OpportunityAnswers
-from dealcoach.playbook.models import GradeId
+from dealcoach.playbook.models import GradeId, MilestoneTiming
 
 
 class _Result(BaseModel):
@@ -105,6 +105,11 @@ class Prospect(_Result):
     breakthrough: list[BreakthroughPoint] = []  # a stored deal's people of the decision process not yet won
     touches_known: bool = False  # True for a stored deal: no logged activity means never contacted
     pretext_id: str | None = None  # the pretext the caller chose (a stored deal rotates by its activity log)
+    # a stored deal near its next key milestone (前紧后松, coaching/cadence.py): where it stands, and the
+    # playbook's timing; a file row has none
+    milestone_phase: Literal["before", "after"] | None = None
+    milestone_on: dt.date | None = None
+    milestone_timing: MilestoneTiming | None = None
 
 
 class GradeResult(_Result):
