@@ -246,14 +246,8 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")] + ([100_000] if args.big else [])
     dealcoach = entry_point()
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "DEALCOACH_HOME": home, "DEALCOACH_LANG": "en", "COLUMNS": "120"}
-        bare = Path(home) / "bare.py"
-        bare.write_text(BARE)
-        for size in sizes:
-            url, drop = fresh_database(args.postgres, home, size)
-            env["DEALCOACH_DATABASE_URL"] = url
-            print(f"\n{size:,} deals ({'PostgreSQL' if args.postgres else 'SQLite'}): filled in "
-                  f"{fill_store(url, size):.1f} s", flush=True)
+        env, bare = bench_home(home, BARE)
+        for size, url in filled_stores(home, env, sizes, args.postgres):
             baseline = {which: [sys.executable, str(bare), url, which]
                         for which in ("list", "pipeline", "followup", "funnel", "grade")}
             today = ["--today", "2026-12-01"]
@@ -267,7 +261,6 @@ def main() -> None:
             rows = compare(pairs, runs, env)
             print_rows(f"{size:,} deals, median of {runs} runs "
                        "(bare: SELECT + json.loads of the fields the command needs)", rows)
-            drop()
         if args.no_stage:
             return
         url, drop = fresh_database(args.postgres, home, 1)
@@ -279,6 +272,25 @@ def main() -> None:
         rows = compare({"stage 1 --json": ([dealcoach, "stage", "1", "--json"], [sys.executable, str(app), "stage", "1"])},
                        args.stage_runs, env)
         print_rows(f"stage, median of {args.stage_runs} runs (bare: a Typer subcommand with stage's options)", rows)
+        drop()
+
+
+def bench_home(home: str, bare_source: str) -> tuple[dict[str, str], Path]:
+    """The environment the commands run in (their home is `home`) and the bare script, written there."""
+    env = {**os.environ, "DEALCOACH_HOME": home, "DEALCOACH_LANG": "en", "COLUMNS": "120"}
+    bare = Path(home) / "bare.py"
+    bare.write_text(bare_source)
+    return env, bare
+
+
+def filled_stores(home: str, env: dict[str, str], sizes: list[int], admin: str | None):
+    """Each size in turn: a fresh store filled with that many deals, named in `env`, dropped after."""
+    for size in sizes:
+        url, drop = fresh_database(admin, home, size)
+        env["DEALCOACH_DATABASE_URL"] = url
+        print(f"\n{size:,} deals ({'PostgreSQL' if admin else 'SQLite'}): filled in "
+              f"{fill_store(url, size):.1f} s", flush=True)
+        yield size, url
         drop()
 
 

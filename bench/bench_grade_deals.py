@@ -13,14 +13,13 @@ reasons, ~6 KB of JSON each) and `grade --deals` (the table of the best 50).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import entry_point  # noqa: E402
-from bench_bulk import compare, fill_store, fresh_database, print_rows, run_once  # noqa: E402
+from bench_bulk import bench_home, compare, filled_stores, print_rows, run_once  # noqa: E402
 
 BARE = r'''
 import json, sys
@@ -56,14 +55,8 @@ def main() -> None:
     dealcoach = entry_point()
     today = ["--today", "2026-12-01"]
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "DEALCOACH_HOME": home, "DEALCOACH_LANG": "en", "COLUMNS": "120"}
-        bare = Path(home) / "bare.py"
-        bare.write_text(BARE)
-        for size in sizes:
-            url, drop = fresh_database(args.postgres, home, size)
-            env["DEALCOACH_DATABASE_URL"] = url
-            print(f"\n{size:,} deals ({'PostgreSQL' if args.postgres else 'SQLite'}): filled in "
-                  f"{fill_store(url, size):.1f} s", flush=True)
+        env, bare = bench_home(home, BARE)
+        for size, url in filled_stores(home, env, sizes, args.postgres):
             baseline = [sys.executable, str(bare), url, ",".join(sorted(GRADING_FIELDS))]
             first = run_once([dealcoach, "grade", "--deals", "--json", *today], env)
             bare_first = run_once(baseline, env)
@@ -77,7 +70,6 @@ def main() -> None:
             }, runs, env)
             print_rows(f"{size:,} deals, median of {runs} runs (bare: SELECT + json.loads of the fields grading "
                        "reads, open deals)", rows)
-            drop()
 
 
 if __name__ == "__main__":
