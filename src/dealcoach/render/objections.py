@@ -21,17 +21,22 @@ def _objection(node: Tree, item: PredictedObjection, lang: Lang) -> None:
         risk.add(f"{colon(message('objections.commit', lang), lang)}{escape(commitment)}")
 
 
+def _objections_titled(console: Console, title_key: str, items: list[PredictedObjection], lang: Lang) -> None:
+    """A group of objections under one title (everyone's; those nobody holds the role for); none: nothing."""
+    if items:
+        tree = Tree(f"[bold]{message(title_key, lang)}[/]")
+        for item in items:
+            _objection(tree, item, lang)
+        console.print(tree)
+
+
 def render_objections(console: Console, report: ObjectionsReport, lang: Lang) -> None:
     console.print(f"[bold]{escape(message('objections.title', lang, deal=report.deal, stage=report.stage.name))}[/]")
     why = Tree(f"[dim]{message('objections.why', lang)}[/]")
     for line in report.why:
         why.add(f"[dim]{escape(line)}[/]")
     console.print(why)
-    if report.everyone:
-        tree = Tree(f"[bold]{message('objections.everyone', lang)}[/]")
-        for item in report.everyone:
-            _objection(tree, item, lang)
-        console.print(tree)
+    _objections_titled(console, "objections.everyone", report.everyone, lang)
     for person in report.people:
         title = f" {escape(person.title)}" if person.title else ""
         style = ATTITUDE_STYLE.get(person.attitude, "")
@@ -51,11 +56,7 @@ def render_objections(console: Console, report: ObjectionsReport, lang: Lang) ->
                                     f"{escape(blocker.sign)}")
                 node.add(escape(blocker.advice))
         console.print(tree)
-    if report.unclaimed:
-        tree = Tree(f"[bold]{message('objections.unclaimed', lang)}[/]")
-        for item in report.unclaimed:
-            _objection(tree, item, lang)
-        console.print(tree)
+    _objections_titled(console, "objections.unclaimed", report.unclaimed, lang)
     if report.policy_changes:
         tree = Tree(f"[bold]{message('objections.policy', lang)}[/]")
         for line in report.policy_changes:
