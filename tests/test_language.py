@@ -315,3 +315,32 @@ def test_no_text_a_person_reads_in_a_playbook_calls_its_source_a_seed():
     for path in sorted(playbooks.rglob("*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     assert found == []
+
+
+def test_every_field_of_a_deal_has_a_chinese_name_for_errors():
+    """An error names the field in Chinese (错误：采购标准 › 确定程度：…): a field added to a deal, a person
+    or anything they hold needs its name in error_text.FIELD_NAMES_ZH."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from dealcoach.deals.models import Deal
+    from dealcoach.error_text import FIELD_NAMES_ZH
+
+    seen: set[type] = set()
+    missing: dict[str, str] = {}
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            if name not in FIELD_NAMES_ZH:
+                missing[name] = model.__name__
+            for outer in typing.get_args(field.annotation) or (field.annotation,):
+                for inner in typing.get_args(outer) or (outer,):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner)
+
+    walk(Deal)
+    assert missing == {}

@@ -33,6 +33,15 @@ FIELD_NAMES_ZH: dict[str, str] = {
     "manual_grade_reason": "手动定级的理由", "close_reason": "赢单或丢单的原因", "closed_on": "结束日期",
     "vip": "VIP 客户", "loyal": "忠诚客户", "industry": "行业", "budget": "预算", "our_cost": "我方成本",
     "overruled": "标为未完成的项", "computed_grade": "计算等级", "opportunity": "机会分析",
+    # purchase criteria, the insider, decision culture, politics, needs, follow-up
+    "criteria": "采购标准", "state": "确定程度", "favours": "偏向", "items": "标准条目", "culture": "决策文化",
+    "motive": "支持我们的原因", "support": "支持的表现", "will": "意愿", "ability": "能力", "style": "领导风格",
+    "delegate": "受权决策", "faction": "派系", "boss_trust": "上司的信任", "follows_boss": "是否服从上司",
+    "increment": "增量问题", "milestone_on": "关键节点日期", "next_step_at": "下一步的时间",
+    "our_side": "我方参加人", "first_said": "首次提到", "last_said": "最近提到", "text": "内容",
+    "new": "新到任", "confirmed": "已确认", "since": "从何时起", "tried": "已试过的办法", "at": "时间",
+    "we_prepare": "我方准备", "they_prepare": "对方准备", "information": "信息", "comparisons": "对比",
+    "competitor": "竞争对手", "score": "分数", "rule": "规则", "on": "日期", "version": "版本",
 }
 
 NOUNS_ZH = {"deal": "商机", "person": "人", "people": "人", "prospect": "客户", "prospects": "客户",
