@@ -269,3 +269,10 @@ def test_people_edit_asks_the_politics_and_needs_on_a_terminal(run, keys):
     assert (person["circle"], person["boss_trust"], person["follows_boss"]) == ("outer", "doubted", None)
     assert person["faction"] == "新派" and person["kpi"] is True and person["needs"] == ["safety", "esteem"]
     assert person["increment"] == {"current-state": "交货延迟 20%", "gain": "每年省80万"}
+
+
+def test_a_pain_kind_on_a_deal_without_pains_says_where_pains_come_from(run):
+    assert run("deal", "new", "--name", "乙项目").exit_code == 0
+    result = run("deal", "edit", "乙项目", "--pain-kind", "交货=基本型", "--lang", "zh")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "还没有记录痛点" in result.stderr and "（痛点：）" not in result.stderr

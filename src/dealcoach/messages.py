@@ -270,6 +270,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "deal {deal} is not won; close it first: dealcoach deal close {id} --won"),
     "error.pain_kind_form": ("{value} 应写成 痛点=类型，如 交货不及时=基本型（痛点：{pains}）",
                              "{value}: write PAIN=TYPE, e.g. 交货不及时=基本型 (pains: {pains})"),
+    "error.no_pains": ("商机 {deal} 还没有记录痛点；记下一次电话时确认的问题会记在这里（call-script {deal} --outcome connected --confirmed-pain …）",
+                       "deal {deal} has no pains recorded yet; the problems confirmed on a recorded call are kept there (call-script {deal} --outcome connected --confirmed-pain …)"),
     "error.pain_unknown": ("{value} 不是这个商机记录的痛点（痛点：{pains}）", "{value} is not a pain of this deal (pains: {pains})"),
     "error.pain_several": ("{value} 对应不止一个痛点，请写得更完整（痛点：{pains}）",
                            "{value} matches several pains; type more of it (pains: {pains})"),

@@ -203,6 +203,8 @@ def pain_kinds(deal: Deal, given: list[str]) -> list:
     from dealcoach.error_text import keyed_error  # the phrase catalogue: only to say an error
 
     pains = list(deal.pains)
+    if given and not pains:  # not "(pains: )": say there are none and where they come from
+        raise keyed_error(DealcoachError, "error.no_pains", field="--pain-kind", deal=deal.name)
     for item in given:
         text, separator, kind = item.partition("=")
         known = [p.text for p in pains]
