@@ -78,6 +78,47 @@ def test_partial_reads_hold_the_asked_fields_and_cannot_be_saved(filled):
         next(store.deals(fields={"nope"}))
 
 
+def test_views_hold_the_asked_fields_as_the_model_reads_them_and_cannot_be_saved(filled):
+    store, ids = filled
+    wanted = {"activities": {"date", "contact", "meeting"}, "people": {"name", "roles", "contact"},
+              "computed_grade": ..., "expected_close": ...}
+    views = list(store.deal_views(wanted, status="open"))
+    whole = [deal for deal in store.deals() if deal.status == "open"]
+    assert len(views) == len(whole) == 150
+    for view, deal in zip(views, whole, strict=True):
+        for field in ("id", "version", "owner", "name", "playbook", "status", "computed_grade", "expected_close"):
+            assert getattr(view, field) == getattr(deal, field), field
+        assert [(a.date, a.contact, a.meeting and a.meeting.model_dump()) for a in view.activities] == \
+            [(a.date, a.contact, a.meeting and a.meeting.model_dump()) for a in deal.activities]
+        assert [(p.name, p.roles, p.contact, p.met) for p in view.people] == \
+            [(p.name, p.roles, p.contact, p.met) for p in deal.people]
+        assert not hasattr(view, "notes") and not any(hasattr(a, "note") for a in view.activities)  # not asked
+    assert any(view.activities for view in views) and any(view.people for view in views)
+    with pytest.raises(StoreError, match="only some of its fields"):
+        store.save(views[0], "tester")
+    with pytest.raises(ValueError, match="no field nope"):
+        next(store.deal_views({"nope": ...}))
+    with pytest.raises(ValueError, match="no field nope"):
+        next(store.deal_views({"activities": {"nope"}}))
+
+
+def test_a_view_keeps_the_models_normalising_validators(store):
+    """Activities come in time order and times with an offset, as the Deal model gives them, even
+    from a document written out of order."""
+    later, earlier = (dt.datetime(2026, 5, d, 9, tzinfo=dt.timezone.utc) for d in (9, 2))
+    deal = store.add(Deal(name="out of order", activities=[Activity(date=later, kind="call", outcome="connected"),
+                                                           Activity(date=earlier, kind="email", outcome="sent")]),
+                     "setup")
+    store._execute("UPDATE deals SET data = ? WHERE id = ?",
+                   (json.dumps({**json.loads(deal.model_dump_json(exclude={"id", "version", "owner"})),
+                                "activities": [json.loads(a.model_dump_json()) for a in
+                                               reversed(deal.activities)]}), deal.id))
+    stored = json.loads(store._execute("SELECT data FROM deals").fetchone()[0])["activities"]
+    assert [dt.datetime.fromisoformat(a["date"]) for a in stored] == [later, earlier]  # out of order
+    view = next(store.deal_views({"activities": {"date"}}))
+    assert [a.date for a in view.activities] == [earlier, later] == [a.date for a in store.get(deal.id).activities]
+
+
 def test_for_update_outside_a_transaction_is_refused(store):
     with pytest.raises(StoreError, match="inside store.transaction"):
         next(store.deals(for_update=True))
@@ -225,7 +266,7 @@ def test_follow_up_plan_from_the_fields_it_reads_equals_the_plan_from_whole_deal
     day = dt.date(2026, 7, 1)
     one_by_one = [store.get(i) for i in ids]
     whole = plan_follow_ups(one_by_one, PlaybooksById(), day, 400, "en")
-    streamed = plan_follow_ups(store.deals(status="open", fields=PLAN_FIELDS), PlaybooksById(), day, 400, "en")
+    streamed = plan_follow_ups(store.deal_views(PLAN_FIELDS, status="open"), PlaybooksById(), day, 400, "en")
     assert len(whole) == 150
     assert [item.model_dump() for item in streamed] == [item.model_dump() for item in whole]
 

@@ -38,21 +38,35 @@ def emit_json_list(head: dict, key: str, items) -> None:
     text = json.dumps({**head, key: []}, ensure_ascii=False, indent=2, default=str)
     marker = f"\n  {json.dumps(key, ensure_ascii=False)}: []"
     before, after = text.split(marker, 1)
-    chunk, size, first = [before.encode(), marker[:-1].encode()], 0, True
+    _write_list(before.encode() + marker[:-1].encode(), items, b"  ", after.encode() + b"\n")
+
+
+def emit_json_items(items) -> None:
+    """`emit_json([...])` of Pydantic models, byte for byte, written as `items` come."""
+    _write_list(b"[", items, b"", b"\n")
+
+
+def _write_list(opening: bytes, items, indent: bytes, tail: bytes) -> None:
+    """`opening`, then the list's items (Pydantic models) each on its own lines, indented one level
+    below `indent`, then `]` and `tail`: written in chunks of about 1 MiB."""
+    import json
+
+    chunk, size, first = [opening], 0, True
+    newline = b"\n" + indent + b"  "
     for item in items:
         # encoded in Rust (~20x faster than json.dumps(indent=2)); as bytes, searched and indented
         # at memchr speed
         encoded = item.model_dump_json(indent=2).encode()
         if _tiny_float(encoded):
             encoded = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, indent=2, default=str).encode()
-        chunk.append((b"\n    " if first else b",\n    ") + encoded.replace(b"\n", b"\n    "))
+        chunk.append((newline if first else b"," + newline) + encoded.replace(b"\n", newline))
         first = False
         size += len(encoded)
         if size > 1 << 20:
             _write_bytes(b"".join(chunk))
             chunk, size = [], 0
-    chunk.append(b"]" if first else b"\n  ]")
-    chunk.append(after.encode() + b"\n")
+    chunk.append(b"]" if first else b"\n" + indent + b"]")
+    chunk.append(tail)
     _write_bytes(b"".join(chunk))
 
 

@@ -76,10 +76,13 @@ def stable_uid(deal: Deal, contact: str | None) -> str:
     return f"dealcoach-{hashlib.sha256(key.encode()).hexdigest()[:20]}@dealcoach"
 
 
-# The deal fields planning reads: bulk callers read only these (`store.deals(fields=PLAN_FIELDS)`).
-# A test plans from whole deals and from these alone and compares: add here what planning starts to read.
-PLAN_FIELDS = frozenset({"account", "activities", "people", "manual_grade", "computed_grade", "status", "playbook",
-                         "milestone_on", "expected_close", "industry"})
+# What planning reads of a deal (field -> all of it, or the fields of it it reads): bulk callers
+# read only these (`store.deal_views(PLAN_FIELDS)`). A test plans from whole deals and from these
+# alone and compares: add here what planning starts to read.
+PLAN_FIELDS = {"account": ..., "manual_grade": ..., "computed_grade": ..., "status": ..., "playbook": ...,
+               "milestone_on": ..., "expected_close": ..., "industry": ...,
+               "activities": {"date", "contact", "pretext", "meeting", "next_step_at", "form"},
+               "people": {"name", "roles", "contact"}}
 
 
 def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], today: dt.date, days: int,

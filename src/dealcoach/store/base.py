@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 
@@ -20,6 +21,9 @@ from dealcoach.deals.lookup import find_one
 from dealcoach.deals.models import STORED, Deal, DealSummary, HistoryEntry
 from dealcoach.errors import ConflictError, NotFoundError, StoreError
 from dealcoach.store.migrations import KNOWN, MIGRATIONS, rewrite_documents
+
+if TYPE_CHECKING:
+    from dealcoach.store.views import DealView, ViewSpec
 
 # the columns `_columns()` gives, in its order
 DEAL_COLUMNS = "name, account, playbook, owner, amount, currency, expected_close, probability, status, data"
@@ -233,6 +237,36 @@ class DealStore:
         """
         if for_update and not self._depth:
             raise StoreError("store.deals(for_update=True) must run inside store.transaction()")
+        validate = Deal.model_validate_json if fields is None else partial_deal_class().model_validate_json
+        for text in self._documents(owner, status, fields, for_update, batch):
+            yield validate(text, context=STORED)
+
+    def deal_views(self, fields: ViewSpec, *, owner: str | None = None, status: str | Collection[str] | None = None,
+                   batch: int = 500) -> Iterator[DealView]:
+        """Read-only views of every deal matching the filters, in id order: ONE streamed query, like
+        `deals(fields=...)`, each row validated in Rust alone (store/views.py: the Deal model's types
+        without the validators of typed input, ~5x faster). For bulk commands that only read.
+
+        `fields`: Deal field -> `...` (all of it) or the names of its own fields the caller reads
+        (the rest of it is skipped, never built); id, version, owner, name, playbook and status
+        always come. A view has only these attributes (and the model's properties and methods);
+        `save()` refuses it.
+
+        Example (followup's read):
+            for deal in store.deal_views({"activities": {"date", "contact"}, "manual_grade": ...}, status="open"):
+                ...
+        """
+        from dealcoach.store.views import deal_view_class
+
+        validate = deal_view_class(fields).model_validate_json
+        for text in self._documents(owner, status, fields, False, batch):
+            yield validate(text)
+
+    def _documents(self, owner: str | None, status: str | Collection[str] | None, fields: Collection[str] | None,
+                   for_update: bool, batch: int) -> Iterator[str]:
+        """Each matching deal as JSON text, in id order (one streamed query): the whole document, or
+        the top-level `fields` of it; id, version and owner (and with `fields`, name, playbook and
+        status) from their columns, which are the truth for them."""
         where, params = _filters(owner, status)
         if fields is None:
             extracted: list[str] = []
@@ -247,20 +281,18 @@ class DealStore:
         if where:
             query += " WHERE " + " AND ".join(where)
         query += " ORDER BY id" + (self.lock_clause if for_update else "")
-        validate = Deal.model_validate_json if fields is None else partial_deal_class().model_validate_json
         dumps = json.dumps
         with bulk_collection():
             for row in self._stream(query, params, batch):
                 if fields is None:
                     deal_id, version, owner_, data = row
                     # the columns are the truth for id, version and owner: appended last, they win
-                    text = f'{data[:-1]},"id":{deal_id},"version":{version},"owner":{dumps(owner_)}}}'
+                    yield f'{data[:-1]},"id":{deal_id},"version":{version},"owner":{dumps(owner_)}}}'
                 else:
                     parts = [f'"{name}":{dumps(value)}' for name, value in zip(_ROW_FIELDS, row)]
                     parts += [f'"{name}":{value}' for name, value in zip(extracted, row[len(_ROW_FIELDS):])
                               if value is not None]
-                    text = "{" + ",".join(parts) + "}"
-                yield validate(text, context=STORED)
+                    yield "{" + ",".join(parts) + "}"
 
     def deal_values(self, fields: Sequence[str], *, owner: str | None = None,
                     status: str | Collection[str] | None = None, batch: int = 500) -> Iterator[tuple]:
@@ -454,7 +486,7 @@ class DealStore:
     def _check_savable(self, deal: Deal) -> None:
         if deal.id is None:
             raise StoreError("cannot save a deal that was never added")
-        if isinstance(deal, partial_deal_class()):
+        if isinstance(deal, partial_deal_class()) or not isinstance(deal, Deal):  # a view (store/views.py) too
             raise StoreError(f"deal {deal.id} was read with only some of its fields; read it whole to save it")
 
     def save_many(self, changes: Iterable[tuple[Deal, str | None]], who: str, *,

@@ -23,7 +23,7 @@ def follow_up_plan(store: DealStore, owner: str | None, today, days: int, lang, 
     from dealcoach.store.base import bulk_collection
 
     with bulk_collection():
-        deals = read_deals(store, owner=owner, status="open", fields=PLAN_FIELDS)
+        deals = store.deal_views(PLAN_FIELDS, owner=owner, status="open")
         return plan_follow_ups(deals, playbooks if playbooks is not None else PlaybooksById(), today, days, lang)
 
 
