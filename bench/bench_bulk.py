@@ -6,7 +6,7 @@ of that process) and the ratio to the baseline. Then `stage DEAL --json` against
 subcommand with the same options.
 
     python bench/bench_bulk.py [--sizes 1000,10000] [--big] [--runs 3] [--postgres URL]
-                               [--commands list,followup,funnel,pipeline,grade] [--no-stage]
+                               [--commands list,followup,funnel,pipeline,grade] [--no-stage | --only-stage]
 
 --postgres runs the same on a fresh database of that server (e.g. the one of tools/pg-test-server.sh).
 """
@@ -238,12 +238,13 @@ def main() -> None:
                         help=f"which to measure, of: {', '.join(COMMANDS)} (grade: grade --deals, and a first "
                              "grade that saves every grade before the others run)")
     parser.add_argument("--no-stage", action="store_true", help="skip stage --json against a bare Typer app")
+    parser.add_argument("--only-stage", action="store_true", help="only stage --json against a bare Typer app")
     args = parser.parse_args()
     chosen = args.commands.split(",")
     unknown = sorted(set(chosen) - set(COMMANDS))
     if unknown:
         parser.error(f"unknown --commands {', '.join(unknown)}")
-    sizes = [int(size) for size in args.sizes.split(",")] + ([100_000] if args.big else [])
+    sizes = [] if args.only_stage else [int(size) for size in args.sizes.split(",")] + ([100_000] if args.big else [])
     dealcoach = entry_point()
     with tempfile.TemporaryDirectory() as home:
         env, bare = bench_home(home, BARE)
@@ -278,6 +279,8 @@ def main() -> None:
 def bench_home(home: str, bare_source: str) -> tuple[dict[str, str], Path]:
     """The environment the commands run in (their home is `home`) and the bare script, written there."""
     env = {**os.environ, "DEALCOACH_HOME": home, "DEALCOACH_LANG": "en", "COLUMNS": "120"}
+    # dealcoach as installed, with its bytecode (an editable install writes it on first use)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     bare = Path(home) / "bare.py"
     bare.write_text(bare_source)
     return env, bare

@@ -70,6 +70,14 @@ def report(title: str, results: dict[str, tuple[float, float]], pairs: list[tupl
         print(f"  {command} / {baseline}: wall {wall / bare_wall:.2f}x, CPU {cpu / bare_cpu:.2f}x")
 
 
+def with_bytecode(env: dict) -> None:
+    """Measure dealcoach as installed, with its modules' bytecode: pip compiles an installed package,
+    but an editable install writes its bytecode on first use, which PYTHONDONTWRITEBYTECODE (set by
+    some shells and tools) forbids, so every run would compile dealcoach's source again (~100 ms of
+    `stage --json`) while Typer and Pydantic load theirs. The warm-up runs write it."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
@@ -78,6 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "DEALCOACH_HOME": home, "DEALCOACH_LANG": "en"}
         env.pop("DEALCOACH_DATABASE_URL", None)
+        with_bytecode(env)
         trivial, bare_stage = Path(home) / "trivial.py", Path(home) / "bare_stage.py"
         trivial.write_text(TRIVIAL_APP)
         from bench_bulk import bare_stage_app

@@ -411,7 +411,7 @@ def test_a_broken_cache_entry_is_ignored(isolated_home, tmp_path):
 
     path, stamp = _fresh_copy("six-step", tmp_path)
     fresh = load_file(path)
-    entries = list((isolated_home / "cache").glob("playbook-*.json"))
+    entries = list((isolated_home / "cache").glob("playbook-*.pickle"))
     assert entries and cache.read(path, stamp) == fresh
     for damage in ('{"kind": "playbook", "sha256": "0", "body": "{\\"id\\": 5}"}', "{trunc", ""):
         for entry in entries:

@@ -36,7 +36,7 @@ def _entries(isolated_home, tmp_path):
     path.write_bytes(source.read_bytes())
     stamp = (path.stat().st_mtime_ns, path.stat().st_size)
     fresh = loader.load_file(path)  # parses and writes the entry
-    entries = list((isolated_home / "cache").glob("playbook-*.json"))
+    entries = list((isolated_home / "cache").glob("playbook-*.pickle"))
     assert entries and cache.read(path, stamp) == fresh
     return path, stamp, entries
 
@@ -126,3 +126,52 @@ def test_a_recorded_check_is_not_trusted_for_a_changed_catalog(isolated_home, mo
     _fresh_process(monkeypatch)
     loader.load_playbook("eight-step")
     assert calls == [1, 1]
+
+
+def test_an_entry_naming_anything_but_a_playbook_model_is_refused_unrun(isolated_home, tmp_path):
+    """An entry is pickled models; one whose pickle names a function (here `os.system`) is not
+    unpickled at all, even with a good checksum: the YAML is parsed again."""
+    import pickle
+
+    path, stamp, entries = _entries(isolated_home, tmp_path)
+    witness = tmp_path / "ran"
+
+    class Hostile:
+        def __reduce__(self):
+            return os.system, (f"touch {witness}",)
+
+    body = pickle.dumps(Hostile())
+    for entry in entries:
+        entry.write_bytes(cache._FORMAT + cache._checksum(body).encode() + body)
+    assert cache.read(path, stamp) is None and not witness.exists()
+    loader._load_file.cache_clear()
+    assert loader.load_file(path) is not None and not witness.exists()
+
+
+def test_a_variant_is_made_once_per_file_and_read_back_as_made(isolated_home, tmp_path, monkeypatch):
+    """The playbook as an industry has it is kept beside its general playbook: a new process reads
+    it instead of making it again, and it equals the one made."""
+    from dealcoach.playbook import variants
+    from dealcoach.playbook.schema import industries
+
+    path, stamp, entries = _entries(isolated_home, tmp_path)
+    general = loader.load_file(path)
+    made = variants.for_industry(general, "工业润滑油")
+    assert made is not general and made.industry == "industrial-oil"
+
+    applied = []
+    real = industries.apply_variant
+    monkeypatch.setattr(variants, "apply_variant", lambda *a: applied.append(1) or real(*a))
+    loader._load_file.cache_clear()
+    variants._MADE.clear()
+    again = loader.load_file(path)  # a new process: the general playbook from its entry
+    assert again is not general
+    read_back = variants.for_industry(again, "工业润滑油")
+    assert applied == [] and read_back is not made
+    assert read_back == made and read_back.model_dump() == made.model_dump()
+    # a changed file is a new key: its variant is made again
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    loader._load_file.cache_clear()
+    variants._MADE.clear()
+    variants.for_industry(loader.load_file(path), "工业润滑油")
+    assert applied == [1]

@@ -89,3 +89,26 @@ def test_a_call_script_without_a_saved_profile_does_not_import_yaml(tmp_path):
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     assert "dealcoach.coaching.callscript" in imported or any(m.startswith("dealcoach.coaching.callscript") for m in imported)
     assert "yaml" not in imported and "dealcoach.yamlfile" not in imported
+
+
+def test_a_run_converts_only_the_options_given(run, monkeypatch):
+    """Typer would build a Pydantic adapter for each of a command's parameters; only those given get
+    one, and a given value is converted (and refused) exactly as Typer does it."""
+    import json
+
+    from typer import core
+
+    from dealcoach import cli
+
+    monkeypatch.setattr(cli, "_LOADED", {})  # commands built afresh, with nothing converted yet
+    built = []
+    real = core.build_runtime_param
+    monkeypatch.setattr(core, "build_runtime_param", lambda descriptor: built.append(descriptor) or real(descriptor))
+    result = run("stage", "--example", "ningxia-industrial-oil", "--json", "--done", "prospect-assessed")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(d.parameter_info.param_decls[0] if d.parameter_info.param_decls else str(d.parameter_info.default)
+                  for d in built) == ["--done", "--example"]
+    without = run("stage", "--example", "ningxia-industrial-oil", "--json")
+    assert json.loads(result.stdout) != json.loads(without.stdout)  # the list given reached the command
+    refused = run("deal", "list", "--limit", "many")
+    assert refused.exit_code == 2 and "Invalid value for '--limit'" in refused.stderr

@@ -1,22 +1,33 @@
-"""The cache of validated playbooks: JSON written after a full validation, read back without one.
+"""The cache of validated playbooks: the models written after a full validation, read back without one.
 
-Parsing YAML costs ~50 ms per playbook; rebuilding the models from a cached JSON of the validated
-file costs a few. The cache holds only what the YAML already said (no code). An entry is used only
-if it is a regular file of bounded size, its checksum matches and it was written by this version of
-the models for this exact file (path, mtime, size); anything else is ignored and the YAML is parsed
-again.
+Parsing YAML costs ~50 ms per playbook; reading the validated models back costs a few. An entry is
+used only if it is a regular file of bounded size, its checksum matches and it was written by this
+version of the models for this exact file (path, mtime, size); anything else is ignored and the YAML
+is parsed again.
 
-Validation builds every nested validator on first use (~60 ms for a playbook); `construct` rebuilds
-the models from already-validated JSON and skips that. Only ever use it on data this program itself
-wrote after a full validation, behind a checksum; anything else goes through `model_validate`. How to
-convert each field is worked out once per model class.
+An entry is the models pickled, because unpickling is the fastest way back to them (~4 ms for the
+biggest playbook; JSON and `construct` ~10 ms): validation builds every nested validator on first use
+(~60 ms), and neither path validates again. The cache holds only what the YAML already said, no code:
+the reader takes no global but the playbook models themselves (`_PlaybookModels.find_class`), so an
+entry can at worst make models out of field values, as `construct` does from JSON. Nothing but this
+module's `write` makes an entry, behind a checksum, in the private cache folder.
+
+A playbook as a deal's industry has it (`variants.py`) is kept beside its general playbook's entry
+(`read_variant`/`write_variant`): making it costs ~25 ms (dump, apply, rebuild).
+
+`construct` rebuilds models from data this program validated (variants, from the dumped general
+playbook); anything else goes through `model_validate`. How to convert each field is worked out once
+per model class.
 """
 
 from __future__ import annotations
 
-import json
+import copyreg
+import io
 import os
+import pickle
 import stat
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -29,36 +40,112 @@ from pydantic import BaseModel
 from dealcoach import __version__, settings
 from dealcoach.playbook.models import Playbook, RoleCatalog
 
-# The biggest bundled playbook caches to ~200 KB; an entry far bigger than any playbook is not ours.
+# The biggest bundled playbook caches to ~400 KB; an entry far bigger than any playbook is not ours.
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 _NONE = type(None)
+_FORMAT = b"dealcoach playbook cache 2\n"
 Convert = Callable[[Any], Any]
 
 
 def read(path: Path, stamp: tuple[int, int]) -> Playbook | RoleCatalog | None:
     """The cached models of this playbook file, or None when there is no usable entry."""
-    try:
-        wrapper = json.loads(_read_regular_file(_entry(path, stamp)))
-        body = wrapper["body"]
-        if not isinstance(body, str) or wrapper.get("sha256") != _checksum(body):
-            return None
-        model = {"catalog": RoleCatalog, "playbook": Playbook}[wrapper["kind"]]
-        return construct(model, json.loads(body))  # type: ignore[return-value]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    loaded = _read_entry(_entry(path, stamp))
+    if not isinstance(loaded, (Playbook, RoleCatalog)):
         return None
+    _remember_origin(loaded, path, stamp)
+    return loaded
 
 
 def write(path: Path, stamp: tuple[int, int], loaded: Playbook | RoleCatalog) -> None:
+    _remember_origin(loaded, path, stamp)
+    _write_entry(_entry(path, stamp), loaded)
+
+
+# --- a playbook as an industry has it ------------------------------------------------------------
+#
+# A variant's entry is keyed by its general playbook's file (path, mtime, size) and the variant's
+# id; the schema modules (which apply a variant: schema/industries.py) are part of every key.
+
+# id of a loaded playbook -> (that playbook, kept so its id is never reused while here; its file, stamp)
+_ORIGINS: dict[int, tuple[BaseModel, Path, tuple[int, int]]] = {}
+
+
+def _remember_origin(loaded: BaseModel, path: Path, stamp: tuple[int, int]) -> None:
+    if len(_ORIGINS) > 64:  # playbook files edited over and over in one long run (tests)
+        _ORIGINS.clear()
+    _ORIGINS[id(loaded)] = (loaded, path, stamp)
+
+
+def read_variant(general: Playbook, variant_id: str) -> Playbook | None:
+    """The cached playbook made from `general` (as loaded from its file) with this variant applied."""
+    entry = _variant_entry(general, variant_id)
+    loaded = _read_entry(entry) if entry is not None else None
+    return loaded if isinstance(loaded, Playbook) else None
+
+
+def write_variant(general: Playbook, variant_id: str, made: Playbook) -> None:
+    entry = _variant_entry(general, variant_id)
+    if entry is not None:  # a playbook not loaded from a file (a test's) is not cached
+        _write_entry(entry, made)
+
+
+def _variant_entry(general: Playbook, variant_id: str) -> Path | None:
+    origin = _ORIGINS.get(id(general))
+    if origin is None or origin[0] is not general:
+        return None
+    return _entry(origin[1], origin[2], f"industry={variant_id}")
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+def _read_entry(entry: Path) -> BaseModel | None:
+    try:
+        content = _read_regular_file(entry)
+        header, checksum, body = content[:len(_FORMAT)], content[len(_FORMAT):len(_FORMAT) + 64], content[len(_FORMAT) + 64:]
+        if header != _FORMAT or checksum != _checksum(body).encode():
+            return None
+        return _PlaybookModels(io.BytesIO(body)).load()
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, IndexError, pickle.UnpicklingError):
+        return None
+
+
+def _write_entry(entry: Path, loaded: BaseModel) -> None:
     from dealcoach.errors import DealcoachError
     from dealcoach.files import write_atomic
 
-    body = loaded.model_dump_json(by_alias=True)
-    wrapper = json.dumps({"kind": "catalog" if isinstance(loaded, RoleCatalog) else "playbook",
-                          "sha256": _checksum(body), "body": body}, ensure_ascii=False)
+    buffer = io.BytesIO()
+    _FieldsOnly(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(loaded)
+    body = buffer.getvalue()
     try:
-        write_atomic(_entry(path, stamp), wrapper, private_parents=True)
+        write_atomic(entry, _FORMAT + _checksum(body).encode() + body, private_parents=True)
     except DealcoachError:
         pass  # a cache that cannot be written only costs speed
+
+
+class _PlaybookModels(pickle.Unpickler):
+    """Unpickles the playbook models and plain values, and nothing else: no function, no other class."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith("dealcoach.playbook.schema."):
+            found = getattr(sys.modules.get(module), name, None)  # only the schema already imported
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a playbook model")
+
+
+class _FieldsOnly(pickle.Pickler):
+    """Pickles a model's fields only: what a `cached_property` computed from them is left out."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if not isinstance(obj, BaseModel):
+            return NotImplemented
+        fields = type(obj).model_fields
+        state = {"__dict__": {name: value for name, value in obj.__dict__.items() if name in fields},
+                 "__pydantic_extra__": obj.__pydantic_extra__,
+                 "__pydantic_fields_set__": obj.__pydantic_fields_set__,
+                 "__pydantic_private__": None}
+        return copyreg.__newobj__, (type(obj),), state  # written as NEWOBJ: no global but the class
 
 
 # --- what passed the cross-reference checks ---------------------------------------------------
@@ -133,11 +220,11 @@ def _read_regular_file(path: Path) -> bytes:
         os.close(handle)
 
 
-def _entry(path: Path, stamp: tuple[int, int]) -> Path:
+def _entry(path: Path, stamp: tuple[int, int], part: str = "") -> Path:
     import hashlib
 
-    key = f"{__version__}|{_models_stamp()}|{path.resolve()}|{stamp[0]}|{stamp[1]}"
-    return settings.cache_dir() / f"playbook-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
+    key = f"{__version__}|{_models_stamp()}|{path.resolve()}|{stamp[0]}|{stamp[1]}|{part}"
+    return settings.cache_dir() / f"playbook-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
 
 
 @lru_cache(maxsize=1)
@@ -148,10 +235,10 @@ def _models_stamp() -> int:
     return max(module.stat().st_mtime_ns for module in Path(schema.__file__).parent.glob("*.py"))
 
 
-def _checksum(body: str) -> str:
+def _checksum(body: bytes) -> str:
     import hashlib
 
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return hashlib.sha256(body).hexdigest()
 
 
 # --- rebuilding models from validated data -------------------------------------------------------
