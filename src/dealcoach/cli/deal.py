@@ -108,7 +108,9 @@ def list_deals(
     with open_store() as store:
         rows, records, empty = deal_list(store, lang_, dt.date.today(), filters)
     if json:
-        emit_json(records)
+        from dealcoach.cli.options import emit_json_encoded
+
+        emit_json_encoded(records)
         return
     from dealcoach.render.console import console
     from dealcoach.render.pipeline import deal_list_table

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, emit_json_items, language
+from dealcoach.cli.options import JsonOption, LangOption, NoColorOption, emit_json, emit_json_encoded, language
 
 Owner = Annotated[str | None, typer.Option("--owner", help="Only this rep's deals.")]
 
@@ -54,7 +54,7 @@ def followup(
         write_atomic(ics, to_ics(plan, lang_))
         typer.echo(message("followup.ics_written", lang_, count=len(plan), path=str(ics)), err=True)
     if json:
-        emit_json_items(plan)
+        emit_json_encoded(plan.json_rows())
         return
     if ics is not None:
         return

@@ -18,6 +18,7 @@ from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadenc
                                         timed_due, touch_of, touches_with)
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
+from dealcoach.jsonout import EncodedRows
 from dealcoach.playbook.models import FollowUpGuide, Playbook, RoleCatalog
 from dealcoach.playbook.variants import for_industry
 from dealcoach.textfill import fill
@@ -86,20 +87,24 @@ PLAN_FIELDS = {"account": ..., "manual_grade": ..., "computed_grade": ..., "stat
 
 
 def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], today: dt.date, days: int,
-                    lang: Lang) -> list[FollowUp]:
+                    lang: Lang) -> EncodedRows[FollowUp]:
     """Open deals due within `days` (overdue first, most overdue first). `deals` is read once, so a
     stream from the store works; `playbooks` by id (a mapping that loads on demand works). Whom to
     borrow strength from is left out (a per-deal reading of its people): usecases/followup.py adds
-    it to the rows a rep acts on."""
-    plan = []
+    it to the rows a rep acts on. The rows are kept as their JSON (100,000 FollowUp models would hold
+    about 500 MB)."""
+    keyed: list[tuple] = []
     for deal in deals:
         if deal.status != "open":
             continue
         item = follow_up_for(deal, playbooks[deal.playbook], today, lang, borrow=False)
-        if (item.due - today).days <= days:
-            plan.append(item)
-        plan += [a for a in appointments_of(deal, today, lang) if (a.due - today).days <= days]
-    return sorted(plan, key=lambda f: (f.due, "ABCD-".index(f.grade) if f.grade in "ABCD-" else 9, f.deal))
+        due = [item] if (item.due - today).days <= days else []
+        due += [a for a in appointments_of(deal, today, lang) if (a.due - today).days <= days]
+        for item in due:  # kept as its JSON, with what it sorts by (and the order it came in)
+            keyed.append((item.due, "ABCD-".index(item.grade) if item.grade in "ABCD-" else 9, item.deal, len(keyed),
+                          EncodedRows.encoded(item)))
+    keyed.sort()
+    return EncodedRows(FollowUp, (row[-1] for row in keyed))
 
 
 def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
@@ -214,7 +219,7 @@ def appointments_of(deal: Deal, today: dt.date, lang: Lang) -> list[FollowUp]:
     return found
 
 
-def to_ics(plan: list[FollowUp], lang: Lang, now: dt.datetime | None = None) -> bytes:
+def to_ics(plan: Iterable[FollowUp], lang: Lang, now: dt.datetime | None = None) -> bytes:
     """The plan as an iCalendar file: one all-day event per follow-up, stable UIDs."""
     from icalendar import Calendar, Event
 

@@ -107,7 +107,7 @@ def group_activities(deals: Iterable[tuple[int, Deal]], since: dt.date | None = 
     return [ActivityCount(*group, count) for group, count in counts.items()]
 
 
-def _tally(groups: list[ActivityCount]) -> tuple[dict[str, int], set[int]]:
+def _tally(groups: Iterable[ActivityCount]) -> tuple[dict[str, int], set[int]]:
     """Calls, connected, booked and matched-held counts, and the deals with a meeting held."""
     calls = connected = booked = matched = 0
     booked_by_deal: Counter = Counter()
@@ -168,11 +168,12 @@ def stored_funnel_facts(values: tuple) -> FunnelFacts:
 
 def compute_funnel(deals: list[Deal] | list[FunnelFacts], playbook: Playbook, lang: Lang,
                    since: dt.date | None = None, until: dt.date | None = None, owner: str | None = None,
-                   activity_counts: list[tuple] | None = None) -> Funnel:
+                   activity_counts: Iterable[tuple] | None = None) -> Funnel:
     """The funnel of `deals` (those of `owner` when given): whole deals, or their `FunnelFacts`.
     `activity_counts` are the store's GROUP BY of the same deals and window, (deal id, status,
-    kind, outcome, count) rows of `activity_counts(per_deal=True)`; without it the activities of
-    `deals` (whole deals then) are grouped here."""
+    kind, outcome, count) rows of `activity_counts(per_deal=True)`, read once as they come (a
+    stream: `activity_groups`); without it the activities of `deals` (whole deals then) are grouped
+    here."""
     chosen = [d for d in deals if owner is None or d.owner == owner]
     if activity_counts is None:
         if not all(isinstance(d, Deal) for d in chosen):
@@ -180,13 +181,12 @@ def compute_funnel(deals: list[Deal] | list[FunnelFacts], playbook: Playbook, la
         activity_counts = group_activities(
             [(deal.id if deal.id is not None else -1 - index, deal) for index, deal in enumerate(chosen)],  # type: ignore[union-attr]
             since, until)
-    else:
-        activity_counts = [ActivityCount(row[0], row[2], row[3], row[4]) for row in activity_counts]
     facts = [d if isinstance(d, FunnelFacts) else funnel_facts(d, -1 - index) for index, d in enumerate(chosen)]
     keyed = [(fact.key, fact) for fact in facts]
     wanted = {key for key, _ in keyed}
-    activity_counts = [group for group in activity_counts if group.deal in wanted]
-    tally, with_meeting = _tally(activity_counts)
+    groups = (ActivityCount(row[0], row[2], row[3], row[4]) if not isinstance(row, ActivityCount) else row
+              for row in activity_counts)
+    tally, with_meeting = _tally(group for group in groups if group.deal in wanted)
     windowed = since is not None or until is not None
     won = {key for key, d in keyed if d.status == "won" and (not windowed or _in_window(d.closed_on, since, until))}
     reached_meeting = with_meeting | won

@@ -39,10 +39,11 @@ from dealcoach.coaching.diagnosis import (
     customer_position,
     diagnose_brief,
 )
-from dealcoach.coaching.followup import follow_up_for
+from dealcoach.coaching.followup import PLAN_FIELDS, follow_up_for
 from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts, group_activities
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
+from dealcoach.jsonout import EncodedRows
 from dealcoach.playbook.models import Playbook, RoleCatalog
 
 SEVERITY_POINTS = {"high": 30, "medium": 15, "low": 5}
@@ -227,19 +228,27 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
     )
 
 
+# What a light line (`pipeline_row(light=True)`, `deal list` without --at-risk) reads of a deal:
+# bulk callers read only these (`store.deal_views(LINE_FIELDS)`); tests/test_bulk_reads.py compares
+# the lines with those of whole deals.
+LINE_FIELDS = {**PLAN_FIELDS, "done": {"id"}, "customer_step": ..., "signals": ..., "amount": ..., "currency": ...,
+               "probability": ...}
+
+
 def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,
-               lang: Lang, filters: PipelineFilters) -> tuple[list[PipelineRow], str | None]:
+               lang: Lang, filters: PipelineFilters) -> tuple[EncodedRows[PipelineRow], str | None]:
     """`deal list`: the light lines of the deals the filters keep (warnings only run for --at-risk),
     in id order unless a sort is asked; with the sentence to show when none is kept. `deals` is read
-    once and no deal is kept (a stream from the store works)."""
-    rows, statuses = [], []
+    once and no deal is kept (a stream from the store works); the lines are kept as their JSON
+    (100,000 PipelineRow models would hold about 500 MB)."""
+    rows, statuses = EncodedRows(PipelineRow), []
     for deal in deals:
         statuses.append(deal.status)
         row = pipeline_row(deal, playbooks[deal.playbook], catalog, today, lang, light=not filters.at_risk)
         if keep(row, filters):
             rows.append(row)
-    if filters.sort != "id":
-        rows = rank_rows(rows, filters.sort)
+    if filters.sort != "id":  # the risk is scored against every line: ranked whole
+        rows = EncodedRows(PipelineRow, map(EncodedRows.encoded, rank_rows(list(rows), filters.sort)))
     return rows, None if rows else _empty_sentence(filters, statuses, lang)
 
 

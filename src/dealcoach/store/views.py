@@ -17,6 +17,7 @@ ignored. A view is frozen and `save()` refuses it.
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from collections.abc import Mapping
@@ -36,13 +37,19 @@ class DealView(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+# columns of a deal's row that are no field of the Deal model, which a view may ask for
+ROW_TIMES = ("updated_at",)
+
+
 def deal_view_class(spec: ViewSpec) -> type[DealView]:
     """The view of a Deal with the fields of `spec` (always id, version, owner, name, playbook and
-    status: the row's columns). Made once per spec."""
+    status: the row's columns), and `updated_at` (when it was last saved) if asked. Made once per spec."""
     from dealcoach.deals.models import Deal
 
-    return _view(Deal, _frozen({**spec, **{name: ... for name in ("id", "version", "owner", "name", "playbook",
-                                                                   "status")}}))
+    times = tuple(name for name in ROW_TIMES if name in spec)
+    fields = {name: part for name, part in spec.items() if name not in times}
+    return _view(Deal, _frozen({**fields, **{name: ... for name in ("id", "version", "owner", "name", "playbook",
+                                                                     "status")}}), times)
 
 
 def _frozen(spec: ViewSpec) -> tuple:
@@ -52,7 +59,7 @@ def _frozen(spec: ViewSpec) -> tuple:
 
 
 @lru_cache(maxsize=None)
-def _view(model: type[BaseModel], spec: tuple) -> type[DealView]:
+def _view(model: type[BaseModel], spec: tuple, times: tuple[str, ...] = ()) -> type[DealView]:
     wanted = dict(spec)
     unknown = sorted(set(wanted) - set(model.model_fields))
     if unknown:
@@ -69,6 +76,7 @@ def _view(model: type[BaseModel], spec: tuple) -> type[DealView]:
         default = Field(default_factory=info.default_factory) if info.default_factory is not None else \
             Field() if info.is_required() else Field(default=info.default)
         fields[name] = (annotation, default)
+    fields.update({name: (dt.datetime, Field()) for name in times})
     decorators = model.__pydantic_decorators__
     validators = {}
     for key, decorator in decorators.field_validators.items():

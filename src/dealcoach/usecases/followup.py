@@ -12,25 +12,26 @@ from collections.abc import Mapping
 
 from dealcoach.coaching.followup import FollowUp, borrow_strength
 from dealcoach.i18n import Lang
+from dealcoach.jsonout import EncodedRows
 from dealcoach.playbook.models import Playbook
 
 
-def add_borrow_strength(store, plan: list[FollowUp], rows: int, playbooks: Mapping[str, Playbook],
-                        lang: Lang) -> list[FollowUp]:
+def add_borrow_strength(store, plan: EncodedRows[FollowUp], rows: int, playbooks: Mapping[str, Playbook],
+                        lang: Lang) -> EncodedRows[FollowUp]:
     """The plan with `borrow` filled for its first `rows` rhythm rows (a deal's booked meetings and
     next steps are its own rows, with nothing to borrow)."""
     from dealcoach.playbook.loader import load_catalog
 
     catalog = load_catalog()
     found: dict[int, list] = {}
-    result = []
-    for index, item in enumerate(plan):
-        if index < rows and item.kind == "rhythm" and item.deal_id is not None:
+    for index in range(min(rows, len(plan))):
+        item = plan[index]
+        if item.kind == "rhythm" and item.deal_id is not None:
             if item.deal_id not in found:
                 deal = store.get(item.deal_id)
                 playbook = playbooks[deal.playbook]
                 found[item.deal_id] = borrow_strength(deal, playbook, catalog, lang) \
                     if playbook.follow_up and playbook.follow_up.borrow else []
-            item = item.model_copy(update={"borrow": found[item.deal_id]})
-        result.append(item)
-    return result
+            if found[item.deal_id]:
+                plan[index] = item.model_copy(update={"borrow": found[item.deal_id]})
+    return plan

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
-from dealcoach.coaching.pipeline import PastChange, PipelineFilters, PipelineReview, build_review
+from dealcoach.coaching.pipeline import PastChange, PipelineFilters, PipelineReview, PipelineRow, build_review
 from dealcoach.i18n import Lang
+from dealcoach.jsonout import EncodedRows
 from dealcoach.store import DealStore
 from dealcoach.usecases.reading import PlaybooksById, read_deals
 
@@ -50,24 +52,45 @@ def stage_ids(playbook_ids: set[str] | None = None) -> set[str]:
     return ids
 
 
-def deal_list(store: DealStore, lang: Lang, today: dt.date, filters: PipelineFilters) -> tuple[list, list[dict], str | None]:
+def deal_list(store: DealStore, lang: Lang, today: dt.date,
+              filters: PipelineFilters) -> tuple[EncodedRows[PipelineRow], Iterator[bytes], str | None]:
     """`deal list`: (lines, the same as JSON records, the sentence when there is none). The JSON
-    keeps every field `deal list --json` always had and adds status, stage, grade and next follow-up."""
-    from dealcoach.coaching.pipeline import deal_lines
+    keeps every field `deal list --json` always had and adds status, stage, grade and next follow-up.
+
+    One streamed read: of the fields a light line reads (`LINE_FIELDS`; with --at-risk the warnings
+    read every field) and when each deal was saved. The lines are kept as their JSON; each record is
+    made as it is written (encoded: `--json`'s text of it)."""
+    from dealcoach.coaching.pipeline import LINE_FIELDS, deal_lines
+    from dealcoach.deals.models import Deal
     from dealcoach.playbook.loader import load_catalog
     from dealcoach.store.base import bulk_collection
 
+    fields = {name: ... for name in Deal.model_fields} if filters.at_risk else LINE_FIELDS
+    saved: dict[int, tuple[str, dt.datetime]] = {}  # what a record has that a line has not: playbook, updated_at
+
+    def remembered(views):
+        for view in views:
+            saved[view.id] = (view.playbook, view.updated_at)
+            yield view
+
     with bulk_collection():
-        rows, empty = deal_lines(read_deals(store, owner=filters.owner), PlaybooksById(), load_catalog(), today, lang,
-                                 filters)
-        summaries = {s.id: s for s in store.list_deals(owner=filters.owner)}
-    records = []
+        views = store.deal_views({**fields, "updated_at": ...}, owner=filters.owner)
+        rows, empty = deal_lines(remembered(views), PlaybooksById(), load_catalog(), today, lang, filters)
+    return rows, _records(rows, saved), empty
+
+
+def _records(rows: EncodedRows[PipelineRow], saved: dict[int, tuple[str, dt.datetime]]) -> Iterator[bytes]:
+    from dealcoach.deals.models import DealSummary
+    from dealcoach.jsonout import indented_json
+
     for row in rows:
-        summary = summaries.get(row.deal_id)  # type: ignore[arg-type]
-        record = summary.model_dump(mode="json") if summary else {}
+        playbook, updated_at = saved[row.deal_id]  # type: ignore[index]
+        record = DealSummary(id=row.deal_id, name=row.name, account=row.account, playbook=playbook,  # type: ignore[arg-type]
+                             owner=row.owner, amount=row.amount, currency=row.currency,
+                             expected_close=row.expected_close, probability=row.probability,
+                             updated_at=updated_at).model_dump(mode="json")
         record.update(status=row.status, stage=row.stage, stage_name=row.stage_name,
                       customer_step=row.customer_step, grade=row.grade, grade_source=row.grade_source,
                       last_touch=row.last_touch.isoformat() if row.last_touch else None,
                       next_follow_up=row.next_follow_up.isoformat() if row.next_follow_up else None)
-        records.append(record)
-    return rows, records, empty
+        yield indented_json(record).encode()

@@ -35,7 +35,7 @@ def funnel_report(store: DealStore, playbook, lang, since=None, until=None, owne
 
     with bulk_collection():
         facts = [stored_funnel_facts(values) for values in store.deal_values(FUNNEL_VALUES, owner=owner)]
-        counts = store.activity_counts(owner=owner, since=since, until=until, per_deal=True)
+        counts = store.activity_groups(owner=owner, since=since, until=until, per_deal=True)  # summed as they come
         return compute_funnel(facts, playbook, lang, since=since, until=until, owner=owner, activity_counts=counts)
 
 
