@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Literal, NamedTuple
 
@@ -216,19 +216,20 @@ def _standing(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, 
 
 def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> DiagnosisBrief:
     """`diagnose` for many deals at once (the pipeline review): only what a review line reads, so
-    no process rows, evidenced items, competitive position or advice are built."""
+    no process rows, evidenced items, competitive position or advice are built, and of the next
+    actions only the first is looked for (the insider ladder is climbed only when its rung could
+    be that first action)."""
     _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
         _standing(deal, playbook, catalog, lang, facts=False)
     playbook = situation.playbook  # as the deal's industry has it
     stage = playbook.stages[stage_index]
-    # the next actions read the current stage's missing items only (a brief shows no missing list)
-    missing = _missing_in(playbook, stage, done, lang) if not completed else []
     warnings = _warnings(situation, lang)
-    ladder = insider_ladder(situation, lambda names: _fields(situation, names, lang), lang)
-    actions = _next_actions(situation, stage, missing, warnings, completed, lang, ladder, first_only=True)
+    actions = _next_actions(situation, stage, warnings, completed, lang,
+                            lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang),
+                            first_only=True)
     return DiagnosisBrief(
-        sales_stage=SalesStageRef(**_ref(stage, stage_index, lang).model_dump(), completed=completed),
-        customer_step=CustomerStepRef(**_ref(playbook.customer_steps[customer_index], customer_index, lang).model_dump(),
+        sales_stage=SalesStageRef(**_ref_fields(playbook, "stages", stage_index, lang), completed=completed),
+        customer_step=CustomerStepRef(**_ref_fields(playbook, "customer_steps", customer_index, lang),
                                       source=customer_source, signals=signals_seen),
         warnings=warnings,
         next_actions=actions,
@@ -261,7 +262,7 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
     missing = _missing(playbook, done, stage_index, customer_index, lang) if not completed else []
     warnings = _warnings(situation, lang)
     ladder = insider_ladder(situation, lambda names: _fields(situation, names, lang), lang)
-    actions = _next_actions(situation, stage, missing, warnings, completed, lang, ladder)
+    actions = _next_actions(situation, stage, warnings, completed, lang, lambda: ladder)
     owner = playbook.checkable_ids()
     evidenced = [EvidencedItem(id=item_id, kind=_item_kind(playbook, item_id), stage=owner[item_id],
                                text=_item_text(playbook, item_id, lang), facts=facts,
@@ -318,6 +319,23 @@ def _ref(item, index: int, lang: Lang) -> StepRef:
     return StepRef(id=item.id, name=item.name.get(lang), index=index, confidence=item.confidence)
 
 
+_REFS: dict[tuple, tuple[Playbook, dict]] = {}
+
+
+def _ref_fields(playbook: Playbook, kind: str, index: int, lang: Lang) -> dict:
+    """The fields of `_ref` of a stage or customer step, worked out once per playbook (every deal of
+    a pipeline review names one of a few stages). A copy: the caller may add to it."""
+    key = (id(playbook), kind, index, lang)
+    found = _REFS.get(key)
+    if found is None or found[0] is not playbook:
+        if len(_REFS) > 4096:  # playbooks built and dropped (tests)
+            _REFS.clear()
+        item = getattr(playbook, kind)[index]
+        found = _REFS[key] = (playbook, {"id": item.id, "name": item.name.get(lang), "index": index,
+                                         "confidence": item.confidence})
+    return dict(found[1])
+
+
 def _missing(playbook: Playbook, done: set[str], stage_index: int, customer_index: int, lang: Lang) -> list[MissingItem]:
     """Unmet gates of the current stage, and of every later stage the customer has already passed,
     or that later work skipped over."""
@@ -329,19 +347,18 @@ def _missing(playbook: Playbook, done: set[str], stage_index: int, customer_inde
 
 def _missing_in(playbook: Playbook, stage: Stage, done: set[str], lang: Lang) -> list[MissingItem]:
     """The unmet gate items of one stage."""
-    missing = []
-    if stage.key_milestone.id not in done:
-        missing.append(MissingItem(id=stage.key_milestone.id, kind="key_milestone", stage=stage.id,
-                                   stage_name=stage.name.get(lang), text=stage.key_milestone.text.get(lang),
-                                   verify=stage.key_milestone.verify.get(lang),
-                                   confidence=playbook.item_confidence(stage.key_milestone.id)))
-    for criterion in stage.exit_criteria:
-        if criterion.id not in done:
-            missing.append(MissingItem(id=criterion.id, kind="exit_criterion", stage=stage.id,
-                                       stage_name=stage.name.get(lang), text=criterion.text.get(lang),
-                                       verify=criterion.verify.get(lang) if criterion.verify else None,
-                                       confidence=playbook.item_confidence(criterion.id)))
-    return missing
+    return [_missing_item(playbook, stage, item, kind, lang) for item, kind in _gate_items(stage) if item.id not in done]
+
+
+def _gate_items(stage: Stage) -> list[tuple]:
+    """The stage's gate in order, each item with its kind: the key milestone, then the exit criteria."""
+    return [(stage.key_milestone, "key_milestone"), *((criterion, "exit_criterion") for criterion in stage.exit_criteria)]
+
+
+def _missing_item(playbook: Playbook, stage: Stage, item, kind: str, lang: Lang) -> MissingItem:
+    return MissingItem(id=item.id, kind=kind, stage=stage.id, stage_name=stage.name.get(lang),  # type: ignore[arg-type]
+                       text=item.text.get(lang), verify=item.verify.get(lang) if item.verify else None,
+                       confidence=playbook.item_confidence(item.id))
 
 
 def _item_kind(playbook: Playbook, item_id: str) -> Literal["work_item", "key_milestone", "exit_criterion"]:
@@ -446,10 +463,45 @@ class _Pending(NamedTuple):
     role: str = ""  # the role a people action is about (a rule's `covers` may replace it)
 
 
-def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem], warnings: list[Warning],
-                  completed: bool, lang: Lang, ladder: InsiderLadderView | None = None,
-                  first_only: bool = False) -> list[NextAction]:
-    """The ranked next actions; `first_only`: the first of them alone, the others never filled in."""
+def _next_actions(situation: Situation, stage: Stage, warnings: list[Warning], completed: bool, lang: Lang,
+                  ladder: Callable[[], InsiderLadderView | None], first_only: bool = False) -> list[NextAction]:
+    """The ranked next actions: what the warnings' rules say, then (in a stage not completed) the
+    stage's missing gate items, its work items and the people its roles need, then the next rung of
+    the insider ladder. `ladder()` gives the ladder (worked out only when needed).
+
+    `first_only`: the first of them alone, the others never filled in. rank_actions orders by (rank,
+    naming nobody, place) and always keeps its first, so the candidates are looked at in order and a
+    kind of candidate whose best possible (rank, naming nobody) cannot come before the best so far
+    is never worked out (on a tie the earlier one comes first)."""
+    rule_actions, covered = _rule_pendings(situation, warnings, lang)
+    groups: list[tuple[tuple[int, bool], Callable[[], Iterable[_Pending]]]] = [((0, False), lambda: rule_actions)]
+    if not completed:
+        groups += [((0, True), lambda: _gate_pendings(situation, stage, covered, lang)),
+                   ((2, True), lambda: _work_pendings(situation, stage, covered, lang)),
+                   ((1, False), lambda: (p for p in _people_actions(situation, stage, lang) if p.role not in covered))]
+    groups.append(((1, False), lambda: _ladder_pendings(situation, ladder, lang)))
+    if not first_only:
+        own = {f"rule:{r.id}" for r in situation.playbook.rules if r.own_advice}
+        if situation.playbook.insider_ladder is not None:
+            own |= {f"ladder:{r.id}" for r in situation.playbook.insider_ladder.rungs if r.own_advice}
+        return rank_actions([p.build() for _, group in groups for p in group()], own_advice=own)
+    best_key: tuple[int, bool] | None = None
+    best: _Pending | None = None
+    for bound, group in groups:
+        if best_key is not None and bound >= best_key:
+            continue  # none of this kind can come before the best so far
+        for candidate in group():
+            key = (candidate.rank, not candidate.who)
+            if best_key is None or key < best_key:
+                best_key, best = key, candidate
+                if key == (0, False):
+                    break
+    return [best.build()] if best is not None else []
+
+
+def _rule_pendings(situation: Situation, warnings: list[Warning], lang: Lang) -> tuple[list[_Pending], set[str]]:
+    """The actions of the rules that fired, and what they cover (a rule's `covers`; the open
+    milestones a catch-up names)."""
     rules = {r.id: r for r in situation.playbook.rules}
     pending: list[_Pending] = []
     covered: set[str] = set()
@@ -465,30 +517,33 @@ def _next_actions(situation: Situation, stage: Stage, missing: list[MissingItem]
                                 and name not in warning.people]
         pending.append(_Pending({"high": 0, "medium": 1, "low": 2}[rule.severity], who,
                                 partial(_rule_action, situation, rule, template, warning.people, who, lang)))
-    if not completed:
-        for item in missing:
-            if item.stage != stage.id or item.id in covered:
-                continue
-            pending.append(_Pending(0 if item.kind == "key_milestone" else 1, [],
-                                    partial(_gate_action, item, stage, lang)))
-        for work in stage.work_items:
-            if work.id not in situation.done and work.id not in covered:
-                pending.append(_Pending(2, [], partial(_work_action, work, stage, lang,
-                                                       situation.playbook.item_confidence(work.id))))
-        pending += [p for p in _people_actions(situation, stage, lang) if p.role not in covered]
-    if ladder is not None and ladder.next is not None and ladder.standing > 0 and customer_process_started(situation):
-        # the next rung of the five steps, once the first holds (below it the catch-up work speaks)
-        pending.append(_Pending(1, ladder.next.who, partial(_ladder_action, ladder, lang)))
-    if first_only:
-        if not pending:
-            return []
-        # rank_actions orders by (rank, naming nobody, place) and always keeps its first
-        best = min(range(len(pending)), key=lambda n: (pending[n].rank, not pending[n].who, n))
-        return [pending[best].build()]
-    own = {f"rule:{r.id}" for r in situation.playbook.rules if r.own_advice}
-    if situation.playbook.insider_ladder is not None:
-        own |= {f"ladder:{r.id}" for r in situation.playbook.insider_ladder.rungs if r.own_advice}
-    return rank_actions([p.build() for p in pending], own_advice=own)
+    return pending, covered
+
+
+def _gate_pendings(situation: Situation, stage: Stage, covered: set[str], lang: Lang) -> Iterator[_Pending]:
+    """The stage's missing gate items (the key milestone first) that no rule's action covers."""
+    for item, kind in _gate_items(stage):
+        if item.id in situation.done or item.id in covered:
+            continue
+        build = partial(_missing_item, situation.playbook, stage, item, kind, lang)
+        yield _Pending(0 if kind == "key_milestone" else 1, [],
+                       lambda build=build: _gate_action(build(), stage, lang))
+
+
+def _work_pendings(situation: Situation, stage: Stage, covered: set[str], lang: Lang) -> Iterator[_Pending]:
+    for work in stage.work_items:
+        if work.id not in situation.done and work.id not in covered:
+            yield _Pending(2, [], partial(_work_action, work, stage, lang, situation.playbook.item_confidence(work.id)))
+
+
+def _ladder_pendings(situation: Situation, ladder: Callable[[], InsiderLadderView | None],
+                     lang: Lang) -> Iterator[_Pending]:
+    """The next rung of the five steps, once the first holds (below it the catch-up work speaks)."""
+    if situation.playbook.insider_ladder is None or not customer_process_started(situation):
+        return
+    view = ladder()
+    if view is not None and view.next is not None and view.standing > 0:
+        yield _Pending(1, view.next.who, partial(_ladder_action, view, lang))
 
 
 def _ladder_action(ladder: InsiderLadderView, lang: Lang) -> NextAction:
