@@ -533,7 +533,7 @@ def _gate_pendings(situation: Situation, stage: Stage, covered: set[str], lang: 
 def _work_pendings(situation: Situation, stage: Stage, covered: set[str], lang: Lang) -> Iterator[_Pending]:
     for work in stage.work_items:
         if work.id not in situation.done and work.id not in covered:
-            yield _Pending(2, [], partial(_work_action, work, stage, lang, situation.playbook.item_confidence(work.id)))
+            yield _Pending(2, [], partial(_work_action, work, stage, lang, situation.playbook))
 
 
 def _ladder_pendings(situation: Situation, ladder: Callable[[], InsiderLadderView | None],
@@ -569,10 +569,10 @@ def _gate_action(item: MissingItem, stage: Stage, lang: Lang) -> NextAction:
                       confidence=item.confidence)
 
 
-def _work_action(work, stage: Stage, lang: Lang, confidence: str) -> NextAction:
+def _work_action(work, stage: Stage, lang: Lang, playbook: Playbook) -> NextAction:
     return NextAction(text=work.text.get(lang), how=work.how_to.get(lang), rank=2,
                       why=message("why.work_item", lang, stage=stage.name.get(lang)), source=f"work_item:{work.id}",
-                      confidence=confidence)
+                      confidence=playbook.item_confidence(work.id))
 
 
 def rank_actions(actions: list[NextAction], own_advice: set[str] = frozenset()) -> list[NextAction]:

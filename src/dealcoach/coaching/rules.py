@@ -47,6 +47,13 @@ class Situation:
             found = table[id(person)] = (person, self._expand(person.roles))
         return found[1]
 
+    def roles_in_order(self) -> list[frozenset[str]]:
+        """`expanded_roles` of each of the deal's people, in their order."""
+        found = self.memo.get("roles_in_order")
+        if found is None:
+            found = self.memo["roles_in_order"] = [self.expanded_roles(p) for p in self.deal.people]
+        return found
+
     def _expand(self, roles: list[str]) -> frozenset[str]:
         expanded: set[str] = set()
         for role in roles:
@@ -88,7 +95,7 @@ Test = Callable[[Situation], bool]
 
 # id(condition or filter) -> (it, its function, the key of what it says): the entry keeps the object
 # alive, so an id is never reused for another while its entry exists; playbooks are few and cached
-_COMPILED: dict[int, tuple[object, Callable, str]] = {}
+_COMPILED: dict[int, tuple[object, Callable, str, Callable | None]] = {}
 _MAX_COMPILED = 5_000  # a playbook has a few hundred; filters built on the fly (position.py) must not pile up
 
 
@@ -98,78 +105,74 @@ def compiled(node: Condition | PersonFilter) -> Callable:
     return _compiled_entry(node)[1]
 
 
-def _compiled_entry(node: Condition | PersonFilter) -> tuple[object, Callable, str]:
+def _compiled_entry(node: Condition | PersonFilter) -> tuple[object, Callable, str, Callable | None]:
     entry = _COMPILED.get(id(node))
     if entry is None or entry[0] is not node:
         if len(_COMPILED) >= _MAX_COMPILED:  # many playbooks built and dropped (tests): start afresh
             _COMPILED.clear()
         if isinstance(node, PersonFilter):
             # the same filter written in several rules is one question per deal: keyed by what it says
-            entry = (node, _compile_filter(node), node.model_dump_json())
+            test, people = _compile_filter(node)
+            entry = (node, test, node.model_dump_json(), _memoized(node.model_dump_json(), people))
         else:
-            entry = (node, _compile_condition(node), "")
+            entry = (node, _compile_condition(node), "", None)
         _COMPILED[id(node)] = entry
     return entry
 
 
-def _compile_filter(where: PersonFilter) -> PersonTest:
-    checks: list[PersonTest] = []
+def _compile_filter(where: PersonFilter) -> tuple[PersonTest, Callable[[Situation], list[Person]]]:
+    """The filter as (a test of one person, the list of the deal's people it matches).
+
+    Both are written out as Python source and compiled once per filter: a pipeline review asks each
+    filter of every person of every deal, and calling one small function per check of a person was
+    most of the rules' time. The source holds only fixed field names (the filter's own keys); every
+    value the playbook gives (the allowed values, the role ids) is passed by name in the namespace,
+    never written into the source."""
+    namespace: dict[str, object] = {}
+
+    def const(value: object) -> str:
+        name = f"c{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    prelude = ""  # worked out once per call of `people`, once per person by `test`
+    terms: list[str] = []
     # the cheap checks first: most people fail one of them before their roles are looked at
     for name, allowed in where.value_checks:
-        checks.append(lambda p, s, name=name, allowed=allowed: getattr(p, name) in allowed)
+        assert name.isidentifier()  # a field name of PersonFilter.value_checks, never data
+        terms.append(f"p.{name} in {const(allowed)}")
     if where.roles:
-        roles = tuple(where.roles)
-        wanted_by_catalog: dict[int, tuple[RoleCatalog, frozenset[str]]] = {}
-
-        def holds_a_role(p: Person, s: Situation) -> bool:
-            wanted = wanted_by_catalog.get(id(s.catalog))
-            if wanted is None or wanted[0] is not s.catalog:
-                wanted = wanted_by_catalog[id(s.catalog)] = (s.catalog, s.expanded_wanted(roles))
-            return not s.expanded_roles(p).isdisjoint(wanted[1])
-
-        checks.append(holds_a_role)
+        prelude = f"    wanted = s.expanded_wanted({const(tuple(where.roles))})\n"
+        terms.append("not ROLES.isdisjoint(wanted)")
     if where.level_recorded is not None:
-        recorded = where.level_recorded
-        checks.append(lambda p, s: (p.level is not None) == recorded)
+        terms.append(f"(p.level is not None) == {const(where.level_recorded)}")
     if where.roles_recorded is not None:
-        has_roles = where.roles_recorded
-        checks.append(lambda p, s: bool(p.roles) == has_roles)
+        terms.append(f"bool(p.roles) == {const(where.roles_recorded)}")
     if where.reports_to is not None:
-        boss_filter = where.reports_to
-
-        def boss_matches(p: Person, s: Situation) -> bool:
-            boss = s.deal.person(p.reports_to) if p.reports_to else None
-            return boss is not None and compiled(boss_filter)(boss, s)
-
-        checks.append(boss_matches)
+        terms.append(f"{const(_boss_matches)}(p, s, {const(where.reports_to)})")
     if where.new is not None:
-        new = where.new
-        checks.append(lambda p, s: p.new == new)
+        terms.append(f"p.new == {const(where.new)}")
     if where.has_plan is not None:
-        has_plan = where.has_plan
-        checks.append(lambda p, s: bool(p.plan) == has_plan)
+        terms.append(f"bool(p.plan) == {const(where.has_plan)}")
     if where.linked_to is not None:
-        linked_to = where.linked_to
-        checks.append(lambda p, s: _linked(p, linked_to, s))
+        terms.append(f"{const(_linked)}(p, {const(where.linked_to)}, s)")
     if where.not_linked_to is not None:
-        not_linked_to = where.not_linked_to
-        checks.append(lambda p, s: not _linked(p, not_linked_to, s))
+        terms.append(f"not {const(_linked)}(p, {const(where.not_linked_to)}, s)")
     if where.asks_qualification:
-        checks.append(lambda p, s: _qualification_matches(p, where))
+        terms.append(f"{const(_qualification_matches)}(p, {const(where)})")
     if where.asks_politics:
-        checks.append(lambda p, s: _matches_politics(p, where, s))
-    if not checks:
-        return lambda p, s: True
-    if len(checks) == 1:
-        return checks[0]
+        terms.append(f"{const(_matches_politics)}(p, {const(where)}, s)")
+    test = " and ".join(f"({term})" for term in terms) or "True"
+    source = (f"def test(p, s):\n{prelude}    return {test.replace('ROLES', 's.expanded_roles(p)')}\n"
+              f"def people(s):\n{prelude}    return [p for p, roles in zip(s.deal.people, s.roles_in_order())"
+              f" if {test.replace('ROLES', 'roles')}]\n")
+    exec(compile(source, "<person filter>", "exec"), namespace)  # noqa: S102 (see the docstring)
+    return namespace["test"], namespace["people"]  # type: ignore[return-value]
 
-    def every(p: Person, s: Situation) -> bool:
-        for check in checks:
-            if not check(p, s):
-                return False
-        return True
 
-    return every
+def _boss_matches(p: Person, s: Situation, boss_filter: PersonFilter) -> bool:
+    boss = s.deal.person(p.reports_to) if p.reports_to else None
+    return boss is not None and compiled(boss_filter)(boss, s)
 
 
 def _matches_politics(person: Person, where: PersonFilter, situation: Situation) -> bool:
@@ -248,12 +251,25 @@ def _linked(person: Person, role: str, situation: Situation) -> bool:
 
 
 def people_matching(where: PersonFilter, situation: Situation) -> list[Person]:
-    _, test, said = _compiled_entry(where)
+    return list(_matching(where)(situation))
+
+
+def _matching(where: PersonFilter) -> Callable[[Situation], list[Person]]:
+    """The deal's people the filter matches, worked out once per deal (the list is shared: not to be
+    changed)."""
+    return _compiled_entry(where)[3]  # type: ignore[return-value]
+
+
+def _memoized(said: str, people: Callable[[Situation], list[Person]]) -> Callable[[Situation], list[Person]]:
     key = ("people", said)  # equal filters of different rules share the answer
-    found = situation.memo.get(key)
-    if found is None:
-        found = situation.memo[key] = [p for p in situation.deal.people if test(p, situation)]
-    return list(found)
+
+    def matching(s: Situation) -> list[Person]:
+        found = s.memo.get(key)
+        if found is None:
+            found = s.memo[key] = people(s)
+        return found
+
+    return matching
 
 
 def people_holding(roles: list[str], situation: Situation) -> list[Person]:
@@ -340,13 +356,17 @@ def _compile_condition(condition: Condition) -> Test:
     if kind == "later_stage_work_done":
         return lambda s: bool(later_stage_work(s)) == value
     if kind == "exists":
-        return lambda s: bool(people_matching(value, s))
+        matching = _matching(value)
+        return lambda s: bool(matching(s))
     if kind == "none":
-        return lambda s: not people_matching(value, s)
+        matching = _matching(value)
+        return lambda s: not matching(s)
     if kind == "count_at_most":
-        return lambda s: len(people_matching(value.where, s)) <= value.n
+        matching, most = _matching(value.where), value.n
+        return lambda s: len(matching(s)) <= most
     if kind == "count_at_least":
-        return lambda s: len(people_matching(value.where, s)) >= value.n
+        matching, least = _matching(value.where), value.n
+        return lambda s: len(matching(s)) >= least
     if kind == "customer_process_started":
         return lambda s: customer_process_started(s) == value
     if kind == "activity":

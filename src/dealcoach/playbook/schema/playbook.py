@@ -62,18 +62,37 @@ class Playbook(Strict):
     def item_confidence(self, item_id: str) -> str:
         """How far the source states a work item, key milestone or exit criterion: its own mark,
         never surer than its stage and customer step."""
-        stage = self.stage(self._checkable[item_id])
-        item = next(i for i in stage.items() if i.id == item_id)
-        return min(item.confidence or stage.confidence, self.pair_confidence(stage), key=CONFIDENCE_ORDER.index)
+        found = self._confidences.get(item_id)
+        if found is None:
+            stage = self.stage(self._checkable[item_id])
+            item = next(i for i in stage.items() if i.id == item_id)
+            found = self._confidences[item_id] = min(item.confidence or stage.confidence, self.pair_confidence(stage),
+                                                     key=CONFIDENCE_ORDER.index)
+        return found
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in self.stages if s.id == stage_id)
 
     def stage_index(self, stage_id: str) -> int:
-        return next(i for i, s in enumerate(self.stages) if s.id == stage_id)
+        found = self._stage_indexes.get(stage_id)
+        return found if found is not None else next(i for i, s in enumerate(self.stages) if s.id == stage_id)
 
     def step_index(self, step_id: str) -> int:
-        return next(i for i, s in enumerate(self.customer_steps) if s.id == step_id)
+        found = self._step_indexes.get(step_id)
+        return found if found is not None else next(i for i, s in enumerate(self.customer_steps) if s.id == step_id)
+
+    # the playbook is frozen: these are worked out once, not once per rule per deal of a pipeline
+    @cached_property
+    def _stage_indexes(self) -> dict[str, int]:
+        return {stage.id: index for index, stage in reversed(list(enumerate(self.stages)))}
+
+    @cached_property
+    def _step_indexes(self) -> dict[str, int]:
+        return {step.id: index for index, step in reversed(list(enumerate(self.customer_steps)))}
+
+    @cached_property
+    def _confidences(self) -> dict[str, str]:
+        return {}
 
     def checkable_ids(self) -> dict[str, str]:
         """Every id a rep can mark done (work items, key milestones, exit criteria) -> its stage."""
