@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def _imports(*args: str) -> set[str]:
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dealcoach", *args], env={**os.environ},
@@ -45,6 +47,43 @@ def test_main_freezes_the_collector(monkeypatch):
     assert gc.get_freeze_count() > 0 and gc.isenabled()
     assert raised[0] >= cli.START_UP_GC_THRESHOLD and raised[1:] == threshold[1:]
     gc.unfreeze()
+
+
+def test_the_command_freezes_what_is_alive_at_exit_and_keeps_its_exit_code(tmp_path, monkeypatch):
+    """`dealcoach` (dealcoach.__main__.run): the collector is on while the command runs, and at
+    exit what is alive is frozen, so the collections of Python's shutdown walk none of it; the exit
+    code is the command's."""
+    import gc
+
+    from dealcoach import __main__ as entry
+
+    monkeypatch.setattr(sys, "argv", ["dealcoach", "path", "--json"])
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")
+    threshold = gc.get_threshold()
+    gc.unfreeze()
+    seen = {}
+    real_main = __import__("dealcoach.cli", fromlist=["main"]).main
+
+    def main():
+        seen["enabled"] = gc.isenabled()
+        try:
+            real_main()
+        finally:
+            gc.unfreeze()  # what cli.main froze: only run's own freeze at exit is left to see
+
+    monkeypatch.setattr("dealcoach.cli.main", main)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            entry.run()
+        assert exited.value.code in (0, None) and seen == {"enabled": True}
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    env = {**os.environ, "DEALCOACH_HOME": str(tmp_path)}
+    missing = subprocess.run([sys.executable, "-m", "dealcoach", "stage", "999", "--json"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "999" in missing.stderr and missing.stdout == ""
 
 
 def test_a_command_s_help_builds_nothing_a_run_needs():
@@ -93,7 +132,7 @@ def test_a_call_script_without_a_saved_profile_does_not_import_yaml(tmp_path):
 
 def test_a_run_converts_only_the_options_given(run, monkeypatch):
     """Typer would build a Pydantic adapter for each of a command's parameters; only those given get
-    one, and a given value is converted (and refused) exactly as Typer does it."""
+    one (text needs none), and a given value is converted (and refused) exactly as Typer does it."""
     import json
 
     from typer import core
@@ -106,9 +145,12 @@ def test_a_run_converts_only_the_options_given(run, monkeypatch):
     monkeypatch.setattr(core, "build_runtime_param", lambda descriptor: built.append(descriptor) or real(descriptor))
     result = run("stage", "--example", "ningxia-industrial-oil", "--json", "--done", "prospect-assessed")
     assert result.exit_code == 0, result.stderr
-    assert sorted(d.parameter_info.param_decls[0] if d.parameter_info.param_decls else str(d.parameter_info.default)
-                  for d in built) == ["--done", "--example"]
     without = run("stage", "--example", "ningxia-industrial-oil", "--json")
     assert json.loads(result.stdout) != json.loads(without.stdout)  # the list given reached the command
+    assert built == []  # text and lists of text are taken as they are
+    assert run("deal", "list", "--limit", "5", "--json").exit_code == 0
+    assert [d.annotation for d in built] == [int]  # the number given, and nothing else
     refused = run("deal", "list", "--limit", "many")
     assert refused.exit_code == 2 and "Invalid value for '--limit'" in refused.stderr
+    answers = run("stage", "--example", "ningxia-industrial-oil", "--json", "--answers", "missing.yaml")
+    assert answers.exit_code == 1 and "missing.yaml" in answers.stderr  # a Path, converted by Typer's adapter
