@@ -42,11 +42,6 @@ def emit_json_list(head: dict, key: str, items) -> None:
                 after.encode() + b"\n")
 
 
-def emit_json_items(items) -> None:
-    """`emit_json([...])` of Pydantic models, byte for byte, written as `items` come."""
-    emit_json_encoded(_encoded(item) for item in items)
-
-
 def emit_json_encoded(rows) -> None:
     """`emit_json([...])` of items each given as its `model_dump_json(indent=2)` bytes (no float
     under 1e-4 in them: see `_tiny_float`), written as they come."""

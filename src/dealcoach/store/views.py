@@ -5,13 +5,13 @@ What the store holds was validated when it was written. Reading it back through 
 still calls its Python validators for every value (the forms people type: `80万`, `明天`, `内线`;
 control characters in text), about 200 µs a deal: at 100,000 deals most of `followup`'s time.
 A view is a model derived from the Deal model, field for field, over only the fields asked for:
-the same types and constraints without the validators that read typed input, the after-validators
-that normalise (activities in time order, times with an offset) kept, the properties and plain
-methods of the model class kept (`Person.met`, `Deal.done_ids()`), other fields of the document
-ignored. A view is frozen and `save()` refuses it.
+the same types and constraints; the validators that read typed input (before, plain, wrap) left
+out, and the model validators (checks the stored deal passed when it was written); the field
+validators that run after (they normalise: activities in time order, times with an offset) kept;
+the properties and plain methods of the model class kept (`Person.met`, `Deal.done_ids()`); other
+fields of the document ignored. A view is frozen and `save()` refuses it.
 
-    view = deal_view_class({"account": ..., "activities": {"date", "contact"}, "people": {"name", "roles"}})
-    for deal in store.deal_views(view):
+    for deal in store.deal_views({"account": ..., "activities": {"date", "contact"}, "people": {"name", "roles"}}):
         ...
 """
 
@@ -23,8 +23,8 @@ import typing
 from collections.abc import Mapping
 from functools import lru_cache
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WrapValidator,
-                      create_model, field_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, WrapValidator, create_model,
+                      field_validator)
 
 # what a view reads of a model: field name -> all of it (...) or these of its fields (a nested spec)
 ViewSpec = Mapping[str, object]
@@ -70,7 +70,7 @@ def _view(model: type[BaseModel], spec: tuple, times: tuple[str, ...] = ()) -> t
             continue
         nested = wanted[name]
         annotation = _without_input_validators(info.annotation, nested if nested is not ... else None)
-        metadata = [m for m in info.metadata if not isinstance(m, _INPUT_VALIDATORS + (AfterValidator,))]
+        metadata = [m for m in info.metadata if not isinstance(m, _INPUT_VALIDATORS)]
         if metadata:
             annotation = typing.Annotated[(annotation, *metadata)]
         default = Field(default_factory=info.default_factory) if info.default_factory is not None else \
@@ -82,7 +82,8 @@ def _view(model: type[BaseModel], spec: tuple, times: tuple[str, ...] = ()) -> t
     for key, decorator in decorators.field_validators.items():
         names = [f for f in decorator.info.fields if f in fields]
         if decorator.info.mode == "after" and names:  # normalising: activities in time order, aware times
-            validators[key] = field_validator(*names, mode="after")(classmethod(getattr(decorator.func, "__func__", decorator.func)))
+            function = getattr(decorator.func, "__func__", decorator.func)  # as the model class binds it
+            validators[key] = field_validator(*names, mode="after")(classmethod(function))
     namespace = {key: value for key, value in vars(model).items()
                  if isinstance(value, property) or (isinstance(value, types.FunctionType) and not key.startswith("_")
                                                     and key not in decorators.field_validators
@@ -102,7 +103,7 @@ def _without_input_validators(annotation: object, nested: tuple | None) -> objec
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         base, *metadata = typing.get_args(annotation)
-        kept = [m for m in metadata if not isinstance(m, _INPUT_VALIDATORS + (AfterValidator,))]
+        kept = [m for m in metadata if not isinstance(m, _INPUT_VALIDATORS)]
         inner = _without_input_validators(base, nested)
         return typing.Annotated[(inner, *kept)] if kept else inner  # type: ignore[return-value]
     if origin is None or origin is typing.Literal:
