@@ -235,6 +235,23 @@ LINE_FIELDS = {**PLAN_FIELDS, "done": {"id"}, "customer_step": ..., "signals": .
                "probability": ...}
 
 
+# What the review reads of a deal (`build_review`: the diagnosis, the follow-up rhythm, the funnel
+# facts, what changed): every field but the free text nobody on a line reads (the deal's notes, the
+# reasons given for a close and for a grade, each activity's note). Bulk callers read these
+# (`store.deal_views(REVIEW_FIELDS)`); tests/test_bulk_reads.py compares the review with that of
+# whole deals.
+def _review_fields() -> dict:
+    from dealcoach.deals.models import Activity
+
+    unread = {"notes", "close_reason", "manual_grade_reason"}
+    fields: dict = {name: ... for name in Deal.model_fields if name not in unread}
+    fields["activities"] = {name for name in Activity.model_fields if name != "note"}
+    return fields
+
+
+REVIEW_FIELDS = _review_fields()
+
+
 def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,
                lang: Lang, filters: PipelineFilters) -> tuple[EncodedRows[PipelineRow], str | None]:
     """`deal list`: the light lines of the deals the filters keep (warnings only run for --at-risk),

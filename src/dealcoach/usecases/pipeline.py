@@ -9,7 +9,7 @@ from dealcoach.coaching.pipeline import PastChange, PipelineFilters, PipelineRev
 from dealcoach.i18n import Lang
 from dealcoach.jsonout import EncodedRows
 from dealcoach.store import DealStore
-from dealcoach.usecases.reading import PlaybooksById, read_deals
+from dealcoach.usecases.reading import PlaybooksById
 
 
 def past_changes(store: DealStore, since: dt.date, owner: str | None) -> dict[int, list[PastChange]]:
@@ -32,14 +32,17 @@ def past_changes(store: DealStore, since: dt.date, owner: str | None) -> dict[in
 
 def pipeline_review(store: DealStore, lang: Lang, today: dt.date, filters: PipelineFilters,
                     since: dt.date | None = None, funnel_playbook: str = "six-step") -> PipelineReview:
-    """One streamed read of every deal of the owner: each is diagnosed as it arrives and dropped,
-    only its line and its funnel facts are kept; the activities are counted from the same read."""
+    """One streamed read of every deal of the owner (read-only views of the fields the review reads,
+    `REVIEW_FIELDS`): each is diagnosed as it arrives and dropped, only its line and its funnel facts
+    are kept; the activities are counted from the same read."""
+    from dealcoach.coaching.pipeline import REVIEW_FIELDS
     from dealcoach.playbook.loader import load_catalog, load_playbook
     from dealcoach.store.base import bulk_collection
 
     history = past_changes(store, since, filters.owner) if since is not None else None
     with bulk_collection():
-        return build_review(read_deals(store, owner=filters.owner), PlaybooksById(), load_catalog(), today, lang,
+        deals = store.deal_views(REVIEW_FIELDS, owner=filters.owner)
+        return build_review(deals, PlaybooksById(), load_catalog(), today, lang,
                             filters, funnel_playbook=load_playbook(funnel_playbook), since=since, history=history)
 
 
