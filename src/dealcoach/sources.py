@@ -7,6 +7,7 @@ such reference in a `source:` text with the title of the document, in the reader
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dealcoach.language import Lang, localize
@@ -35,6 +36,7 @@ def title(source_id: str, lang: Lang) -> str:
     return localize(f"《{titles[0]}》", lang) if lang != "en" else titles[1]
 
 
+@functools.lru_cache(maxsize=1024)  # a rule's source is named for every deal of a pipeline review
 def source_title(source: str | None, lang: Lang) -> str:
     """A `source:` text with every "seed 00N" and reference file named by its title."""
     if not source:

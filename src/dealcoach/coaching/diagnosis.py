@@ -375,7 +375,16 @@ def _item_text(playbook: Playbook, item_id: str, lang: Lang) -> str:
 
 
 def skipped_stages(situation: Situation) -> list[tuple[Stage, list[str]]]:
-    """From our stage to the customer's, each stage with the gate items still open, in order."""
+    """From our stage to the customer's, each stage with the gate items still open, in order
+    (worked out once per diagnosis: a catch-up rule's action and its text both ask)."""
+    key = ("skipped", situation.stage_index, situation.customer_index)  # the memo outlives no position
+    found = situation.memo.get(key)
+    if found is None:
+        found = situation.memo[key] = _skipped_stages(situation)
+    return found
+
+
+def _skipped_stages(situation: Situation) -> list[tuple[Stage, list[str]]]:
     playbook = situation.playbook
     last = min(situation.customer_index, len(playbook.stages) - 1)
     found = []
@@ -399,29 +408,45 @@ def _skipped_text(situation: Situation, lang: Lang) -> str:
 
 def _fields(situation: Situation, people: list[str], lang: Lang, template: str | None = None) -> dict[str, str]:
     """The placeholders' values; with a template, only those it uses (a pipeline fills thousands)."""
-    from dealcoach.textfill import placeholders
+    wanted = _FIELD_MAKERS if template is None else _placeholders_of(template)
+    return {key: make(situation, people, lang) for key, make in _FIELD_MAKERS.items() if key in wanted}
 
-    playbook = situation.playbook
-    stage = playbook.stages[situation.stage_index]
-    separator = "、" if lang != "en" else ", "
-    wanted = placeholders(template) if template is not None else None
 
-    def insiders() -> str:
-        found = sorted(people_holding(["insider"], situation), key=lambda p: not p.met)
-        return separator.join(p.name for p in found) if found else message("insider.fallback", lang)
+def _insiders_text(situation: Situation, lang: Lang) -> str:
+    found = sorted(people_holding(["insider"], situation), key=lambda p: not p.met)
+    return _separator(lang).join(p.name for p in found) if found else message("insider.fallback", lang)
 
-    makers = {
-        "people": lambda: separator.join(people) if people else message("people.nobody_known", lang),
-        "stage": lambda: stage.name.get(lang),
-        "customer_step": lambda: playbook.customer_steps[situation.customer_index].name.get(lang),
-        "later_work": lambda: separator.join(later_stage_work(situation)) or message("people.nobody_known", lang),
-        "insiders": insiders,
-        "skipped": lambda: _skipped_text(situation, lang) or stage.name.get(lang),
-        "criteria_state": lambda: criteria_fields(situation, lang)["criteria_state"],
-        "criteria_how": lambda: criteria_fields(situation, lang)["criteria_how"],
-        "decision_makers": lambda: criteria_fields(situation, lang)["decision_makers"],
-    }
-    return {key: make() for key, make in makers.items() if wanted is None or key in wanted}
+
+def _separator(lang: Lang) -> str:
+    return "、" if lang != "en" else ", "
+
+
+_FIELD_MAKERS: dict[str, Callable[[Situation, list[str], Lang], str]] = {
+    "people": lambda s, people, lang: _separator(lang).join(people) if people else message("people.nobody_known", lang),
+    "stage": lambda s, people, lang: s.playbook.stages[s.stage_index].name.get(lang),
+    "customer_step": lambda s, people, lang: s.playbook.customer_steps[s.customer_index].name.get(lang),
+    "later_work": lambda s, people, lang: _separator(lang).join(later_stage_work(s))
+    or message("people.nobody_known", lang),
+    "insiders": lambda s, people, lang: _insiders_text(s, lang),
+    "skipped": lambda s, people, lang: _skipped_text(s, lang) or s.playbook.stages[s.stage_index].name.get(lang),
+    "criteria_state": lambda s, people, lang: criteria_fields(s, lang)["criteria_state"],
+    "criteria_how": lambda s, people, lang: criteria_fields(s, lang)["criteria_how"],
+    "decision_makers": lambda s, people, lang: criteria_fields(s, lang)["decision_makers"],
+}
+
+_PLACEHOLDERS: dict[str, frozenset[str]] = {}
+
+
+def _placeholders_of(template: str) -> frozenset[str]:
+    """The placeholders a template uses, read once per template (a rule's message fills for every deal)."""
+    found = _PLACEHOLDERS.get(template)
+    if found is None:
+        from dealcoach.textfill import placeholders
+
+        if len(_PLACEHOLDERS) > 4096:  # playbooks loaded and dropped (tests)
+            _PLACEHOLDERS.clear()
+        found = _PLACEHOLDERS[template] = frozenset(placeholders(template))
+    return found
 
 
 def criteria_fields(situation: Situation, lang: Lang) -> dict[str, str]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
 from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadence_days, local_date, milestone_phase,
-                                        timed_due, touch_of, touches_with)
+                                        Touch, timed_due, touch_of, touches_with)
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.jsonout import EncodedRows
@@ -107,19 +107,40 @@ def plan_follow_ups(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], to
     return EncodedRows(FollowUp, (row[-1] for row in keyed))
 
 
-def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
-                  catalog: RoleCatalog | None = None, borrow: bool = True) -> FollowUp:
-    """When one deal is due next, by its grade's rhythm (timed around its next key milestone) and its
-    last touch, with whom and why; how persistent we have been with them; whom to borrow strength from."""
-    playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
+class Rhythm(NamedTuple):
+    """Where a deal stands in its grade's rhythm: what `follow_up_for` says in words, as values."""
+
+    grade: str | None
+    grade_source: str  # manual, computed or ungraded
+    cadence_grade: str  # the grade whose cadence applies (ungraded deals have one too)
+    cadence: int  # days, timed around the next key milestone
+    phase: str | None  # before or after the key milestone, or None
+    milestone: dt.date | None
+    touch: Touch
+    due: dt.date
+
+
+def rhythm_of(deal: Deal, playbook: Playbook, today: dt.date) -> Rhythm:
+    """The rhythm alone (no sentence, no pretext text, no persistence): the pipeline review's line
+    reads it for every deal. `playbook`: as the deal's industry has it (`for_industry`)."""
     grade, source = effective_grade(deal)
     cadence_grade = grade or UNGRADED_CADENCE_GRADE
     cadence = cadence_days(playbook.grading, cadence_grade)
     guide = playbook.follow_up
     phase, milestone = milestone_phase(deal, today, guide.milestone) if guide else (None, None)
     touch = touch_of(deal, playbook.grading)
+    cadence, due = timed_due(cadence, today, touch.last_touch, phase, milestone, guide.milestone if guide else None)
+    return Rhythm(grade, source, cadence_grade, cadence, phase, milestone, touch, due)
+
+
+def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
+                  catalog: RoleCatalog | None = None, borrow: bool = True) -> FollowUp:
+    """When one deal is due next, by its grade's rhythm (timed around its next key milestone) and its
+    last touch, with whom and why; how persistent we have been with them; whom to borrow strength from."""
+    playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
+    grade, source, cadence_grade, cadence, phase, milestone, touch, due = rhythm_of(deal, playbook, today)
+    guide = playbook.follow_up
     last_touch, contact, pretext_id = touch.last_touch, touch.contact, touch.pretext_id
-    cadence, due = timed_due(cadence, today, last_touch, phase, milestone, guide.milestone if guide else None)
     pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
         if playbook.grading else None
     overdue = (today - due).days

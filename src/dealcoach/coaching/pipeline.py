@@ -3,8 +3,8 @@ a forecast, a table per rep and what changed since a date. Pure: no store, no te
 
 Each line reuses the one place of each rule: the stage, the customer's step, the warnings and the
 next actions come from `coaching.diagnosis.diagnose`; the grade, the last touch and the next
-follow-up from `coaching.followup.follow_up_for`; the per-rep weakest step from
-`coaching.funnel.compute_funnel`.
+follow-up from `coaching.followup.rhythm_of` (the rhythm `follow_up_for` puts in words); the per-rep
+weakest step from `coaching.funnel.compute_funnel`.
 
 Risk score of an open deal (0..155; closed deals score 0):
 - warnings: 30 per high, 15 per medium, 5 per low warning, at most 60;
@@ -39,12 +39,13 @@ from dealcoach.coaching.diagnosis import (
     customer_position,
     diagnose_brief,
 )
-from dealcoach.coaching.followup import PLAN_FIELDS, follow_up_for
+from dealcoach.coaching.followup import PLAN_FIELDS, rhythm_of
 from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts, group_activities
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.jsonout import EncodedRows
 from dealcoach.playbook.models import Playbook, RoleCatalog
+from dealcoach.playbook.variants import for_industry
 
 SEVERITY_POINTS = {"high": 30, "medium": 15, "low": 5}
 MAX_WARNING_POINTS = 60
@@ -192,8 +193,9 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
 
     `light`: only the positions (our stage, the customer's step), the grade and the follow-up, for
     `deal list`: the warning rules and next actions are not run (no warnings, no next action)."""
-    # a line shows the rhythm, not whom to borrow strength from (that reads each deal's people again)
-    follow = follow_up_for(deal, playbook, today, lang, catalog, borrow=False)
+    # a line shows the rhythm alone (not the sentences, pretexts, whom to borrow strength from)
+    rhythm = rhythm_of(deal, for_industry(playbook, deal.industry), today)
+    last_touch = rhythm.touch.last_touch
     is_open = deal.status == "open"
     if light and diagnosis is None:
         stage_index, _ = current_stage_index(playbook, deal.done_ids())
@@ -215,13 +217,13 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
         deal_id=deal.id, name=deal.name, account=deal.account, owner=deal.owner, status=deal.status,
         amount=deal.amount, currency=deal.currency, expected_close=deal.expected_close,
         probability=deal.probability, weighted=weighted_amount(deal),
-        grade=None if follow.grade == "-" else follow.grade, grade_source=follow.grade_source,
+        grade=rhythm.grade, grade_source=rhythm.grade_source,
         stage=position[0], stage_name=position[1], stage_index=position[2], customer_step=position[3],
         customer_step_name=position[4], customer_step_index=position[5], customer_step_source=position[6],
-        gap=gap, warnings=warnings, top_warning=warnings[0] if warnings else None, last_touch=follow.last_touch,
-        days_since_touch=(today - follow.last_touch).days if follow.last_touch else None,
-        next_follow_up=follow.due if is_open else None,
-        follow_up_overdue=follow.days_overdue if is_open else 0,
+        gap=gap, warnings=warnings, top_warning=warnings[0] if warnings else None, last_touch=last_touch,
+        days_since_touch=(today - last_touch).days if last_touch else None,
+        next_follow_up=rhythm.due if is_open else None,
+        follow_up_overdue=max((today - rhythm.due).days, 0) if is_open else 0,
         next_action=action,
         risk=Risk(score=0, warnings=0, gap=0, staleness=0, size=0),
         at_risk=is_open and (gap > 0 or any(w.severity == "high" for w in warnings)),
