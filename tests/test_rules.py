@@ -157,3 +157,41 @@ def test_describe_shows_the_rule_that_fired():
                                                   {"count_at_least": {"where": {"roles": ["insider"]}, "n": 2}}]})
     assert describe(condition) == ("all(stage_before: proposal, not(done: find-leads), "
                                    "count_at_least(2, people [roles=insider]))")
+
+
+def test_a_filter_is_described_by_the_fields_the_playbook_set():
+    """`describe` names each field a filter sets as `model_dump(exclude_defaults=True, by_alias=True)`
+    has it, without building the filter's serializer: the same text for every filter of the bundled
+    playbooks and the role catalog."""
+    from pydantic import BaseModel
+
+    from dealcoach.coaching import rules
+    from dealcoach.playbook.loader import load_catalog, load_playbook, playbook_ids
+    from dealcoach.playbook.models import ActivityFilter, CriteriaFilter, PersonFilter
+
+    def dumped(where) -> str:
+        parts = []
+        for key, item in where.model_dump(exclude_defaults=True, by_alias=True).items():
+            if isinstance(item, dict):
+                item = dumped(getattr(where, "with_" if key == "with" else key))
+            parts.append(f"{key}={'|'.join(item) if isinstance(item, list) else item}")
+        return "[" + " ".join(parts) + "]" if parts else "[any]"
+
+    found = []
+
+    def walk(node) -> None:
+        if isinstance(node, (PersonFilter, ActivityFilter, CriteriaFilter)):
+            found.append(node)
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                walk(item)
+
+    for playbook_id in playbook_ids():
+        walk(load_playbook(playbook_id))
+    walk(load_catalog())
+    assert len(found) > 300 and {type(f) for f in found} == {PersonFilter, ActivityFilter, CriteriaFilter}
+    assert [rules._describe_filter(f) for f in found] == [dumped(f) for f in found]
+    assert any(" " in rules._describe_filter(f) for f in found)  # filters of several fields among them

@@ -71,7 +71,7 @@ class PersonCoaching(BaseModel):
     objection: ObjectionAhead | None = None
     touches: int = Field(default=0, description="touches logged with them (coaching/cadence.py touches_with)")
     persistence: str | None = Field(default=None, description="what the playbook says about the next touch with them")
-    shaping: PersonShaping = PersonShaping()
+    shaping: PersonShaping = Field(default_factory=PersonShaping)  # not an instance: built at import
 
 
 class MapNode(BaseModel):

@@ -10,6 +10,7 @@ against the whole field is `analyse_opportunity` in coaching/grading/). Pure: no
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -137,12 +138,20 @@ def profit_room(budget: float | None, our_cost: float | None, currency: str | No
                                    share=f"{room / budget:.0%}"), known=True)
 
 
+@cache
+def _influential() -> PersonFilter:
+    """The people of high influence: one filter for every deal (compiled once, kept by identity),
+    its value written here, so built without validation (validating would build PersonFilter's
+    validator, ~2 ms of `stage`)."""
+    return PersonFilter.model_construct(influence=["high"])
+
+
 def breakthrough_points(situation: Situation, lang: Lang) -> list[BreakthroughPoint]:
     """The people of the decision process not yet won, and who can take us to them."""
     deal = situation.deal
     separator = "、" if lang != "en" else ", "
     deciding = people_holding(DECISION_ROLES, situation)
-    heavy = people_matching(PersonFilter(influence=["high"]), situation)
+    heavy = people_matching(_influential(), situation)
     points = []
     for person in [*deciding, *(p for p in heavy if p not in deciding)]:
         if person.attitude == "supporter" and person.contact in ("regular", "deep"):

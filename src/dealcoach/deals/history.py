@@ -12,6 +12,7 @@ and is shown as written.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -113,37 +114,42 @@ def _short(value: object) -> str:
 
 # --- reading ------------------------------------------------------------------------------------
 
-_LEVEL = "|".join(CONTACT_LEVELS)
-_CLAUSES: list[tuple[str, re.Pattern]] = [
-    ("activity_corrected", re.compile(r"^activity: corrected (?P<kind>\S+) (?P<outcome>\S+) of (?P<date>\S+) "
-                                      r"\((?P<changes>.*)\)$", re.S)),
-    ("activity_removed", re.compile(r"^activity: removed (?P<kind>\S+) (?P<outcome>\S+) of (?P<date>\S+)"
-                                    r"(?: with (?P<contact>.+))?$", re.S)),
-    ("activity", re.compile(r"^activity: (?P<kind>\S+) (?P<outcome>\S+)$")),
-    ("contact", re.compile(rf"^(?P<name>.+) contact (?P<before>{_LEVEL}) -> (?P<after>{_LEVEL})$", re.S)),
-    ("call", re.compile(r"^call (?P<outcome>[a-z-]+)(?: with (?P<contact>.+))?$", re.S)),
-    ("pains", re.compile(r"^pains confirmed: (?P<count>\d+)$")),
-    ("meeting", re.compile(r"^meeting: (?P<when>.+)$", re.S)),
-    ("grade", re.compile(r"^computed grade: (?P<grade>\S+) \((?P<rule>[^()]*)\)$")),
-    ("imported", re.compile(r"^imported(?: (?P<source>.+?))?(?:: (?=[a-z_]+: )|$)", re.S)),
-    ("created", re.compile(r"^created$")),
-    ("field", re.compile(r"^(?P<field>[a-z_]+): (?P<value>.*)$", re.S)),
-]
-# where a clause may begin, to tell "; " between clauses from "; " inside a value (a reason, a note)
-_STARTS = re.compile(r"^(?:activity: |call [a-z-]+(?: with |$)|pains confirmed: \d|meeting: |computed grade: |"
-                     r"imported|created$|[a-z_]+: )")
-_CONTACT = _CLAUSES[3][1]
-_CHANGES = re.compile(rf"(?:^|, )(?P<field>{'|'.join(ACTIVITY_FIELDS)}) (?P<before>.*?) -> (?P<after>.*?)"
-                      rf"(?=, (?:{'|'.join(ACTIVITY_FIELDS)}) |$)", re.S)
+@functools.cache
+def _patterns() -> tuple[list[tuple[str, re.Pattern]], re.Pattern, re.Pattern, re.Pattern]:
+    """The clauses a line is read by, where a clause may begin, the contact clause, the changes of a
+    corrected activity: compiled when a line is first read (a command that only saves reads none)."""
+    level = "|".join(CONTACT_LEVELS)
+    clauses: list[tuple[str, re.Pattern]] = [
+        ("activity_corrected", re.compile(r"^activity: corrected (?P<kind>\S+) (?P<outcome>\S+) of (?P<date>\S+) "
+                                          r"\((?P<changes>.*)\)$", re.S)),
+        ("activity_removed", re.compile(r"^activity: removed (?P<kind>\S+) (?P<outcome>\S+) of (?P<date>\S+)"
+                                        r"(?: with (?P<contact>.+))?$", re.S)),
+        ("activity", re.compile(r"^activity: (?P<kind>\S+) (?P<outcome>\S+)$")),
+        ("contact", re.compile(rf"^(?P<name>.+) contact (?P<before>{level}) -> (?P<after>{level})$", re.S)),
+        ("call", re.compile(r"^call (?P<outcome>[a-z-]+)(?: with (?P<contact>.+))?$", re.S)),
+        ("pains", re.compile(r"^pains confirmed: (?P<count>\d+)$")),
+        ("meeting", re.compile(r"^meeting: (?P<when>.+)$", re.S)),
+        ("grade", re.compile(r"^computed grade: (?P<grade>\S+) \((?P<rule>[^()]*)\)$")),
+        ("imported", re.compile(r"^imported(?: (?P<source>.+?))?(?:: (?=[a-z_]+: )|$)", re.S)),
+        ("created", re.compile(r"^created$")),
+        ("field", re.compile(r"^(?P<field>[a-z_]+): (?P<value>.*)$", re.S)),
+    ]
+    # where a clause may begin, to tell "; " between clauses from "; " inside a value (a reason, a note)
+    starts = re.compile(r"^(?:activity: |call [a-z-]+(?: with |$)|pains confirmed: \d|meeting: |computed grade: |"
+                        r"imported|created$|[a-z_]+: )")
+    changes = re.compile(rf"(?:^|, )(?P<field>{'|'.join(ACTIVITY_FIELDS)}) (?P<before>.*?) -> (?P<after>.*?)"
+                         rf"(?=, (?:{'|'.join(ACTIVITY_FIELDS)}) |$)", re.S)
+    return clauses, starts, clauses[3][1], changes
 
 
 def read_line(what: str) -> list[Clause]:
     """The clauses of a history line, in order."""
     merged = what.endswith(MERGED)
     text = what.removesuffix(MERGED)
+    _, starts, contact, _ = _patterns()
     pieces: list[str] = []
     for piece in text.split("; "):
-        if pieces and not (_STARTS.match(piece) or _CONTACT.match(piece)):
+        if pieces and not (starts.match(piece) or contact.match(piece)):
             pieces[-1] += "; " + piece  # a value that holds "; " itself
         else:
             pieces.append(piece)
@@ -154,7 +160,8 @@ def read_line(what: str) -> list[Clause]:
 
 
 def _read_clause(piece: str) -> list[Clause]:
-    for kind, pattern in _CLAUSES:
+    clauses, _, _, changes = _patterns()
+    for kind, pattern in clauses:
         match = pattern.match(piece)
         if not match:
             continue
@@ -165,7 +172,7 @@ def _read_clause(piece: str) -> list[Clause]:
         if kind == "field":
             return [_field_clause(values["field"], values["value"])]
         if kind == "activity_corrected":
-            values["changes"] = [(m["field"], m["before"], m["after"]) for m in _CHANGES.finditer(values["changes"])]
+            values["changes"] = [(m["field"], m["before"], m["after"]) for m in changes.finditer(values["changes"])]
         if kind == "pains":
             values["count"] = int(values["count"])
         return [Clause(kind, values)]

@@ -52,7 +52,7 @@ class StageObjection(Strict):
     id: Id
     cause: ObjectionCauseId
     stages: list[Id] = Field(min_length=1)
-    who: WhoFilter = WhoFilter()
+    who: WhoFilter = Field(default_factory=WhoFilter)  # a default instance would build its validator at import
     says: Text
     evidence: Text
     risk: PerceivedRiskId
@@ -62,7 +62,7 @@ class StageObjection(Strict):
 class Blocker(Strict):
     id: BlockerId
     name: Text
-    who: WhoFilter = WhoFilter()
+    who: WhoFilter = Field(default_factory=WhoFilter)  # a default instance would build its validator at import
     sign: Text
     advice: Text
     confidence: Confidence
