@@ -175,3 +175,49 @@ def test_a_variant_is_made_once_per_file_and_read_back_as_made(isolated_home, tm
     variants._MADE.clear()
     variants.for_industry(loader.load_file(path), "工业润滑油")
     assert applied == [1]
+
+
+def test_a_deal_s_industry_playbook_is_read_without_the_general_one(isolated_home, monkeypatch):
+    """`load_playbook(id, industry)` is the general playbook as that industry has it; once these files
+    passed the checks and the industry's playbook was made, a new process reads that one alone."""
+    from dealcoach.playbook import variants
+
+    _fresh_process(monkeypatch)
+    general = loader.load_playbook("six-step")
+    expected = variants.for_industry(general, "工业润滑油")
+    assert loader.load_playbook("six-step", "工业润滑油") is expected  # the index of industries written
+    assert loader.load_playbook("six-step", "汽车零部件") is general  # no variant: the general playbook
+
+    _fresh_process(monkeypatch)
+    variants._MADE.clear()
+    read = []
+    real = loader._load_file.__wrapped__
+    monkeypatch.setattr(loader, "_load_file", lambda path, stamp: read.append(path.stem) or real(path, stamp))
+    alone = loader.load_playbook("six-step", "工业润滑油")
+    assert read == ["roles"]  # the catalog only: not the general playbook
+    assert alone == expected and alone.industry == "industrial-oil"
+    assert loader.load_playbook("six-step", "汽车零部件") == general and "six-step" in read
+
+
+def test_an_industry_playbook_is_not_read_alone_for_files_not_checked(isolated_home, monkeypatch):
+    """A playbook file changed since it was checked: the industry's playbook is made from the general
+    one again, and the file checked again, never read from an entry made before."""
+    from dealcoach.playbook import checks, variants
+
+    user = isolated_home / "playbooks"
+    user.mkdir(parents=True, exist_ok=True)
+    path = user / "six-step.yaml"
+    path.write_bytes(loader.sources()["six-step"].path.read_bytes())
+    _fresh_process(monkeypatch)
+    loader.load_playbook("six-step", "工业润滑油")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("within-1-month: [", "within-one-month: [", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    _fresh_process(monkeypatch)
+    variants._MADE.clear()
+    calls = []
+    real = checks.check_playbook
+    monkeypatch.setattr(checks, "check_playbook", lambda *a: calls.append(1) or real(*a))
+    with pytest.raises(Exception, match="within-1-month|within-one-month"):
+        loader.load_playbook("six-step", "工业润滑油")
+    assert calls == [1]

@@ -74,7 +74,7 @@ def stage(
     with open_store() as store:
         if deal_ref is not None and not walk:
             deal = store.find(deal_ref)
-            playbook = load_playbook(deal.playbook)
+            playbook = load_playbook(deal.playbook, deal.industry)  # as the deal's industry has it
             if not given.is_empty():
                 updated = apply_answers(deal, given, playbook, catalog)
                 deal = store.save(updated, settings.current_user())

@@ -38,7 +38,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from dealcoach import __version__, settings
-from dealcoach.playbook.models import Playbook, RoleCatalog
+from dealcoach.playbook.models import IndustryWords, Playbook, RoleCatalog
 
 # The biggest bundled playbook caches to ~400 KB; an entry far bigger than any playbook is not ours.
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
@@ -85,8 +85,32 @@ def read_variant(general: Playbook, variant_id: str) -> Playbook | None:
 
 def write_variant(general: Playbook, variant_id: str, made: Playbook) -> None:
     entry = _variant_entry(general, variant_id)
-    if entry is not None:  # a playbook not loaded from a file (a test's) is not cached
-        _write_entry(entry, made)
+    if entry is None:  # a playbook not loaded from a file (a test's) is not cached
+        return
+    _write_entry(entry, made)
+
+
+def write_industries(general: Playbook) -> None:
+    """Which variant a deal's industry picks (the words of each, in order), kept beside the general
+    playbook's entry so `read_for_industry` reads the industry's playbook without the general one."""
+    origin = _ORIGINS.get(id(general))
+    if origin is None or origin[0] is not general:
+        return
+    entry = _entry(origin[1], origin[2], "industries")
+    if not entry.exists():
+        _write_entry(entry, [(variant.id, IndustryWords.model_construct(match=list(variant.match)))
+                             for variant in general.industries])
+
+
+def read_for_industry(path: Path, stamp: tuple[int, int], industry: str) -> Playbook | None:
+    """The cached playbook of this file as a deal of `industry` has it, without reading the general
+    playbook: None when no variant matches (the general playbook is the deal's) or nothing is cached."""
+    index = _read_entry(_entry(path, stamp, "industries"))
+    if not isinstance(index, list):
+        return None
+    variant_id = next((variant_id for variant_id, words in index if words.matches(industry)), None)
+    made = _read_entry(_entry(path, stamp, f"industry={variant_id}")) if variant_id is not None else None
+    return made if isinstance(made, Playbook) else None
 
 
 def _variant_entry(general: Playbook, variant_id: str) -> Path | None:
@@ -99,7 +123,7 @@ def _variant_entry(general: Playbook, variant_id: str) -> Path | None:
 # --- entries -------------------------------------------------------------------------------------
 
 
-def _read_entry(entry: Path) -> BaseModel | None:
+def _read_entry(entry: Path) -> Any:
     try:
         content = _read_regular_file(entry)
         header, checksum, body = content[:len(_FORMAT)], content[len(_FORMAT):len(_FORMAT) + 64], content[len(_FORMAT) + 64:]
@@ -110,7 +134,7 @@ def _read_entry(entry: Path) -> BaseModel | None:
         return None
 
 
-def _write_entry(entry: Path, loaded: BaseModel) -> None:
+def _write_entry(entry: Path, loaded: Any) -> None:
     from dealcoach.errors import DealcoachError
     from dealcoach.files import write_atomic
 

@@ -128,13 +128,34 @@ def load_catalog() -> RoleCatalog:
     return catalog
 
 
-def load_playbook(playbook_id: str) -> Playbook:
-    """The playbook of this id, validated and cross-checked against the role catalog."""
+def load_playbook(playbook_id: str, industry: str | None = None) -> Playbook:
+    """The playbook of this id, validated and cross-checked against the role catalog; given a deal's
+    industry, as a deal of that industry has it (`variants.for_industry`): read straight from the
+    cache when these files passed the checks before and that industry's playbook was made from them
+    (the general playbook is then not read at all, ~5 ms of `stage`)."""
     source = sources().get(playbook_id)
     if source is None or playbook_id == CATALOG_ID:
         known = ", ".join(playbook_ids()) or "none"
         raise NotFoundError(f"no playbook {playbook_id!r} (known: {known})")
-    return _checked_playbook(source.path)
+    if not industry:
+        return _checked_playbook(source.path)
+    made = _cached_for_industry(source.path, industry)
+    if made is not None:
+        return made
+    from dealcoach.playbook.variants import for_industry
+
+    general = _checked_playbook(source.path)
+    cache.write_industries(general)  # the next run reads the industry's playbook alone
+    return for_industry(general, industry)
+
+
+def _cached_for_industry(path: Path, industry: str) -> Playbook | None:
+    load_catalog()  # checked as for every playbook
+    catalog_source = sources().get(CATALOG_ID)
+    both = _stamped(path, catalog_source.path) if catalog_source is not None else None
+    if both is None or not _passed_before(both):
+        return None
+    return cache.read_for_industry(path, both[0][1], industry)
 
 
 def _checked_playbook(path: Path, always: bool = False) -> Playbook:
