@@ -214,19 +214,21 @@ def _standing(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, 
     return evidence, done, stage_index, completed, customer_index, customer_source, signals_seen, situation
 
 
-def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> DiagnosisBrief:
+def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang,
+                   positions_only: bool = False) -> DiagnosisBrief:
     """`diagnose` for many deals at once (the pipeline review): only what a review line reads, so
     no process rows, evidenced items, competitive position or advice are built, and of the next
     actions only the first is looked for (the insider ladder is climbed only when its rung could
-    be that first action)."""
+    be that first action). `positions_only`: our stage and the customer's step alone, no warnings
+    and no next action (a closed deal's line)."""
     _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
         _standing(deal, playbook, catalog, lang, facts=False)
     playbook = situation.playbook  # as the deal's industry has it
     stage = playbook.stages[stage_index]
-    warnings = _warnings(situation, lang)
-    actions = _next_actions(situation, stage, warnings, completed, lang,
-                            lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang),
-                            first_only=True)
+    warnings = [] if positions_only else _warnings(situation, lang)
+    actions = [] if positions_only else _next_actions(
+        situation, stage, warnings, completed, lang,
+        lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang), first_only=True)
     return DiagnosisBrief(
         sales_stage=SalesStageRef(**_ref_fields(playbook, "stages", stage_index, lang), completed=completed),
         customer_step=CustomerStepRef(**_ref_fields(playbook, "customer_steps", customer_index, lang),

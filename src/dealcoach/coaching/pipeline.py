@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
-from typing import Literal
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Literal, NamedTuple, overload
 
-from pydantic import BaseModel
+from pydantic import BaseModel, GetCoreSchemaHandler
+from pydantic_core import core_schema
 
 from dealcoach.coaching.diagnosis import (
     Diagnosis,
@@ -157,10 +158,51 @@ class PipelineFilters(BaseModel):
     sort: str = "risk"
 
 
+class ReviewLines(Sequence[PipelineRow]):
+    """The review's rows, kept compact (`Line`: a tuple each) and made into PipelineRow models one
+    at a time as they are read: `--json` writes 100,000 of them as each is made, a table shows 50.
+    As a field of a model it validates and serialises as `list[PipelineRow]`."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines: Iterable[Line | PipelineRow] = ()) -> None:
+        self._lines = list(lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> PipelineRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PipelineRow]: ...
+
+    def __getitem__(self, index: int | slice) -> PipelineRow | list[PipelineRow]:
+        if isinstance(index, slice):
+            return [line_model(line) for line in self._lines[index]]
+        return line_model(self._lines[index])
+
+    def __iter__(self) -> Iterator[PipelineRow]:
+        return map(line_model, self._lines)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"ReviewLines({len(self)} rows)"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        rows = handler.generate_schema(list[PipelineRow])
+        return core_schema.union_schema(
+            [core_schema.is_instance_schema(cls), core_schema.chain_schema([rows, core_schema.no_info_plain_validator_function(cls)])],
+            serialization=core_schema.plain_serializer_function_ser_schema(list, return_schema=rows))
+
+
 class PipelineReview(BaseModel):
     today: dt.date
     filters: PipelineFilters
-    rows: list[PipelineRow]
+    rows: ReviewLines
     by_stage: list[Totals]
     by_grade: list[Totals]
     forecast: list[Forecast]
@@ -193,6 +235,37 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
 
     `light`: only the positions (our stage, the customer's step), the grade and the follow-up, for
     `deal list`: the warning rules and next actions are not run (no warnings, no next action)."""
+    return line_model(deal_line(deal, playbook, catalog, today, lang, diagnosis, light))
+
+
+class WarningLine(NamedTuple):
+    """A `WarningRef` as the review keeps it (`Line`)."""
+
+    id: str
+    severity: str
+    message: str
+
+
+class RiskLine(NamedTuple):
+    """A `Risk` as the review keeps it (`Line`)."""
+
+    score: float
+    warnings: float
+    gap: float
+    staleness: float
+    size: float
+
+
+# A line of the review as it is kept until it is shown or written: the fields of PipelineRow, by the
+# same names, in a tuple (warnings as WarningLine, the risk as RiskLine). 100,000 PipelineRow models
+# would hold about 500 MB; these hold a fifth of it. `line_model` makes the model of one.
+Line = NamedTuple("Line", [(name, object) for name in PipelineRow.model_fields])  # type: ignore[misc]
+_NO_RISK = RiskLine(0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def deal_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.date, lang: Lang,
+              diagnosis: Diagnosis | DiagnosisBrief | None = None, light: bool = False) -> Line:
+    """`pipeline_row`'s values, kept compact (`Line`)."""
     # a line shows the rhythm alone (not the sentences, pretexts, whom to borrow strength from)
     rhythm = rhythm_of(deal, for_industry(playbook, deal.industry), today)
     last_touch = rhythm.touch.last_touch
@@ -202,18 +275,17 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
         step_index, step_source, _ = customer_position(deal, playbook, stage_index)
         stage, step = playbook.stages[stage_index], playbook.customer_steps[step_index]
         position = (stage.id, stage.name.get(lang), stage_index, step.id, step.name.get(lang), step_index, step_source)
-        warnings: list[WarningRef] = []
+        warnings: tuple[WarningLine, ...] = ()
         action = None
     else:
         diagnosis = diagnosis or diagnose_brief(deal, playbook, catalog, lang)
         position = (diagnosis.sales_stage.id, diagnosis.sales_stage.name, diagnosis.sales_stage.index,
                     diagnosis.customer_step.id, diagnosis.customer_step.name, diagnosis.customer_step.index,
                     diagnosis.customer_step.source)
-        warnings = [WarningRef(id=w.id, severity=w.severity, message=w.message) for w in diagnosis.warnings] \
-            if is_open else []
+        warnings = tuple(WarningLine(w.id, w.severity, w.message) for w in diagnosis.warnings) if is_open else ()
         action = diagnosis.next_actions[0].text if is_open and diagnosis.next_actions else None
     gap = position[5] - position[2]
-    return PipelineRow(
+    return Line(
         deal_id=deal.id, name=deal.name, account=deal.account, owner=deal.owner, status=deal.status,
         amount=deal.amount, currency=deal.currency, expected_close=deal.expected_close,
         probability=deal.probability, weighted=weighted_amount(deal),
@@ -225,9 +297,19 @@ def pipeline_row(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt
         next_follow_up=rhythm.due if is_open else None,
         follow_up_overdue=max((today - rhythm.due).days, 0) if is_open else 0,
         next_action=action,
-        risk=Risk(score=0, warnings=0, gap=0, staleness=0, size=0),
+        risk=_NO_RISK,
         at_risk=is_open and (gap > 0 or any(w.severity == "high" for w in warnings)),
     )
+
+
+def line_model(line: Line | PipelineRow) -> PipelineRow:
+    """The PipelineRow of a kept line, validated as `PipelineRow(...)` would have it."""
+    if isinstance(line, PipelineRow):
+        return line
+    values = line._asdict()
+    warnings = [WarningRef(id=w.id, severity=w.severity, message=w.message) for w in line.warnings]
+    values.update(warnings=warnings, top_warning=warnings[0] if warnings else None, risk=Risk(**line.risk._asdict()))
+    return PipelineRow(**values)
 
 
 # What a light line (`pipeline_row(light=True)`, `deal list` without --at-risk) reads of a deal:
@@ -271,28 +353,35 @@ def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog
     return rows, None if rows else _empty_sentence(filters, statuses, lang)
 
 
-def score_risk(row: PipelineRow, largest: dict[str, float]) -> Risk:
+def score_risk(row: PipelineRow | Line, largest: dict[str, float]) -> Risk:
     """The documented risk score (module docstring); `largest` is the biggest amount per currency."""
+    return Risk(**_risk(row, largest)._asdict())
+
+
+def _risk(row: PipelineRow | Line, largest: dict[str, float]) -> RiskLine:
     if row.status != "open":
-        return Risk(score=0, warnings=0, gap=0, staleness=0, size=0)
+        return _NO_RISK
     warnings = min(MAX_WARNING_POINTS, sum(SEVERITY_POINTS[w.severity] for w in row.warnings))
     gap = min(MAX_GAP_POINTS, GAP_POINTS * max(0, row.gap))
     staleness = MAX_STALE_POINTS if row.last_touch is None else min(MAX_STALE_POINTS, row.follow_up_overdue)
     top = largest.get(row.currency)
     size = SIZE_POINTS * row.amount / top if row.amount and top else 0.0
-    return Risk(score=round(warnings + gap + staleness + size, 2), warnings=warnings, gap=gap,
-                staleness=staleness, size=round(size, 2))
+    return RiskLine(score=float(round(warnings + gap + staleness + size, 2)), warnings=float(warnings), gap=float(gap),
+                    staleness=float(staleness), size=float(round(size, 2)))
 
 
-def rank_rows(rows: list[PipelineRow], sort: str = "risk") -> list[PipelineRow]:
-    """Scores every row's risk against the others (setting `risk` on each), then orders them (risk:
-    highest first)."""
+def rank_rows(rows: list, sort: str = "risk") -> list:
+    """Scores every row's risk against the others (setting `risk` on each: PipelineRow models, or
+    kept `Line`s), then orders them (risk: highest first)."""
     largest: dict[str, float] = {}
     for row in rows:
         if row.status == "open" and row.amount:
             largest[row.currency] = max(largest.get(row.currency, 0.0), row.amount)
-    for row in rows:  # in place: a copy of 100,000 lines would hold them twice
-        row.risk = score_risk(row, largest)
+    for index, row in enumerate(rows):  # in place: a copy of 100,000 lines would hold them twice
+        if isinstance(row, PipelineRow):
+            row.risk = score_risk(row, largest)
+        else:
+            rows[index] = row._replace(risk=_risk(row, largest))
     scored = rows
     far = dt.date.max
     keys = {
@@ -497,7 +586,7 @@ def build_review(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catal
     (`activity_counts(per_deal=True)`); without it they are counted here from the deals read.
     `history`: per deal id, the parsed history lines after `since`."""
     filters = filters or PipelineFilters()
-    rows: list[PipelineRow] = []
+    rows: list[Line] = []
     facts_by_owner: dict[str | None, list[FunnelFacts]] = {}
     owners: dict[int, str | None] = {}
     counted: list[tuple] = []
@@ -513,8 +602,9 @@ def build_review(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catal
         if filters.status != "all" and deal.status != filters.status:
             continue  # kept for the funnel; never diagnosed (the rules are most of the cost)
         playbook = playbooks[deal.playbook]
-        diagnosis = diagnose_brief(deal, playbook, catalog, lang)
-        row = pipeline_row(deal, playbook, catalog, today, lang, diagnosis)
+        # a closed deal's line shows its positions only (no warnings, no next action)
+        diagnosis = diagnose_brief(deal, playbook, catalog, lang, positions_only=deal.status != "open")
+        row = deal_line(deal, playbook, catalog, today, lang, diagnosis)
         if not keep(row, filters):
             continue
         rows.append(row)
@@ -540,7 +630,7 @@ def build_review(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catal
     if since is not None and not any_history:
         history_note = message("pipeline.no_history", lang, since=since.isoformat())
     return PipelineReview(
-        today=today, filters=filters, rows=ranked, by_stage=_by_stage(ranked, lang),
+        today=today, filters=filters, rows=ReviewLines(ranked), by_stage=_by_stage(ranked, lang),
         by_grade=_by_grade(ranked, lang), forecast=forecasts, past_close=past, without_close=missing,
         reps=_reps(ranked, facts_by_owner, funnel_book, lang, counts_by_owner) if ranked and funnel_book else [],
         funnel=compute_funnel(all_facts, funnel_book, lang, activity_counts=counts)
