@@ -196,3 +196,20 @@ def test_deal_list_shows_the_first_rows_and_says_how_many_more(run, store):
     assert "more" not in every and all(f"prospect {i:02d}" in every for i in range(60))
     assert len(json.loads(run("deal", "list", "--json").stdout)) == 60
     assert "只显示前 50 个，另有 10 个" in run("deal", "list", "--lang", "zh").stdout
+
+
+def test_the_review_kept_lines_make_the_rows_validation_makes(varied):
+    """The review keeps each line as a tuple and makes its PipelineRow unvalidated when it is read
+    (`line_model`): each such row is what validating its values gives, to the byte of its JSON."""
+    from dealcoach.coaching.pipeline import PipelineFilters, PipelineRow, build_review
+
+    store, ids = varied
+    playbooks = {playbook_id: load_playbook(playbook_id) for playbook_id in ("six-step", "eight-step")}
+    review = build_review([store.get(deal_id) for deal_id in ids], playbooks, load_catalog(), TODAY, "en",
+                          PipelineFilters(status="all"), funnel_playbook=playbooks["six-step"])
+    rows = list(review.rows)
+    assert len(rows) == len(ids) and any(row.warnings for row in rows) and any(row.risk.score for row in rows)
+    for row in rows:
+        validated = PipelineRow.model_validate(row.model_dump())
+        assert validated == row
+        assert validated.model_dump_json(indent=2) == row.model_dump_json(indent=2)
