@@ -49,38 +49,58 @@ def test_main_freezes_the_collector(monkeypatch):
     gc.unfreeze()
 
 
-def test_the_command_freezes_what_is_alive_at_exit_and_keeps_its_exit_code(tmp_path, monkeypatch):
-    """`dealcoach` (dealcoach.__main__.run): the collector is on while the command runs, and at
-    exit what is alive is frozen, so the collections of Python's shutdown walk none of it; the exit
-    code is the command's."""
+def test_main_freezes_what_is_alive_at_exit(monkeypatch):
+    """At exit what is alive is frozen, so the collections of Python's shutdown walk none of it;
+    the exit code is the command's."""
+    import gc
+
+    from dealcoach import cli
+
+    def command(args, prog_name):
+        gc.unfreeze()  # what main froze before the command: only a freeze at exit is left to see
+        raise SystemExit(3)
+
+    monkeypatch.setattr(sys, "argv", ["dealcoach", "path"])
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")
+    monkeypatch.setattr(cli, "app", command)
+    threshold = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.main()
+        assert exited.value.code == 3 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+def test_the_command_imports_with_the_collector_off_and_runs_with_it_on(tmp_path, monkeypatch):
+    """`dealcoach` (dealcoach.__main__.run): no collection while dealcoach.cli is imported, the
+    collector on while the command runs; the exit code and the error are the command's."""
     import gc
 
     from dealcoach import __main__ as entry
 
-    monkeypatch.setattr(sys, "argv", ["dealcoach", "path", "--json"])
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "1")
-    threshold = gc.get_threshold()
-    gc.unfreeze()
     seen = {}
-    real_main = __import__("dealcoach.cli", fromlist=["main"]).main
-
-    def main():
-        seen["enabled"] = gc.isenabled()
-        try:
-            real_main()
-        finally:
-            gc.unfreeze()  # what cli.main froze: only run's own freeze at exit is left to see
-
-    monkeypatch.setattr("dealcoach.cli.main", main)
-    try:
-        with pytest.raises(SystemExit) as exited:
-            entry.run()
-        assert exited.value.code in (0, None) and seen == {"enabled": True}
-        assert gc.get_freeze_count() > 0 and gc.isenabled()
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*threshold)
+    monkeypatch.setattr("dealcoach.cli.main", lambda: seen.update(enabled=gc.isenabled()))
+    entry.run()
+    assert seen == {"enabled": True} and gc.isenabled()
+    gc.unfreeze()
     env = {**os.environ, "DEALCOACH_HOME": str(tmp_path)}
+    # a collection at every allocation, counted while dealcoach.cli is being imported
+    probe = ("import gc, sys\n"
+             "during = []\n"
+             "def seen(phase, info):\n"
+             "    cli = sys.modules.get('dealcoach.cli')\n"
+             "    if phase == 'start' and cli is not None and not hasattr(cli, 'main'):\n"
+             "        during.append(1)\n"
+             "gc.callbacks.append(seen)\n"
+             "gc.set_threshold(1)\n"
+             "import dealcoach.__main__ as entry\n"
+             "sys.argv = ['dealcoach', 'path', '--json']\n"
+             "try:\n    entry.run()\nexcept SystemExit:\n    pass\n"
+             "print(len(during), file=sys.stderr)\n")
+    quiet = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0 and quiet.stderr.strip() == "0", quiet.stderr  # none while importing
     missing = subprocess.run([sys.executable, "-m", "dealcoach", "stage", "999", "--json"], env=env,
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 1 and "999" in missing.stderr and missing.stdout == ""

@@ -1,12 +1,11 @@
-"""The `dealcoach` command (and `python -m dealcoach`): the collector set around start-up and exit,
-then `cli.main`.
+"""The `dealcoach` command (and `python -m dealcoach`): `cli.main`, with the collector off while
+`dealcoach.cli` is imported.
 
-Importing Typer, Pydantic and the command's modules builds hundreds of thousands of objects that live
-until exit and are never garbage: while `dealcoach.cli` is imported the collector is off (at its
-default threshold it would walk them dozens of times), and `cli.main` freezes them out of its walks.
-At exit everything alive dies with the process: frozen first, the collections Python runs while it
-shuts down walk none of it (~25 ms of `stage --json`, bench/bench_startup.py). Kept out of
-`cli.main`, which the tests call in-process.
+Importing Typer, Pydantic and dealcoach's command table builds tens of thousands of objects that
+live until exit and are never garbage: at its default threshold the collector would walk them again
+and again (~7 ms of every command, bench/bench_startup.py). They are frozen out of its walks, as
+`cli.main` freezes what it adds (and, at exit, what the command built). Kept out of `dealcoach.cli`
+itself, which the tests import.
 """
 
 from __future__ import annotations
@@ -21,10 +20,7 @@ def run() -> None:
     finally:
         gc.freeze()  # what was imported lives until exit; enabling now does not start with a walk of it
         gc.enable()
-    try:
-        main()
-    finally:
-        gc.freeze()
+    main()
 
 
 if __name__ == "__main__":

@@ -301,7 +301,12 @@ def main() -> None:
     args, debug = split_debug_flag(sys.argv[1:])
     if debug:
         os.environ["DEALCOACH_DEBUG"] = "1"
-    app(args=args, prog_name="dealcoach")
+    try:
+        app(args=args, prog_name="dealcoach")
+    finally:
+        # everything alive now dies with the process: frozen, the collections Python runs while it
+        # shuts down walk none of it (~25 ms of `stage --json`: every object the command built)
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
