@@ -168,11 +168,17 @@ class Touch:
     pretext_id: str | None
 
 
-def touch_of(deal: Deal, grading: Grading | None) -> Touch:
+def touch_of(deal: Deal, grading: Grading | None, last: tuple[Activity | None, dt.date | None] | None = None) -> Touch:
+    """`last`: `last_touch_of(deal)`, when the caller has it already."""
+    activity, day = last if last is not None else last_touch_of(deal)
+    contact = main_contact(deal, activity)
+    return Touch(last=activity, last_touch=day, contact=contact, pretext_id=next_pretext(grading, deal, contact))
+
+
+def last_touch_of(deal: Deal) -> tuple[Activity | None, dt.date | None]:
+    """The deal's latest activity and its calendar day where the rep is (the rhythm needs no more)."""
     last = max(deal.activities, key=lambda a: a.date, default=None)
-    contact = main_contact(deal, last)
-    return Touch(last=last, last_touch=local_date(last.date) if last else None, contact=contact,
-                 pretext_id=next_pretext(grading, deal, contact))
+    return last, local_date(last.date) if last else None
 
 
 def file_pretext_index(name_length, today: dt.date, cadence, count: int):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -25,6 +25,7 @@ from dealcoach.coaching.shaping import (CriteriaView, CultureView, InsiderLadder
                                        insider_ladder)
 from dealcoach.coaching.rules import (
     Situation,
+    compiled,
     customer_process_started,
     describe,
     evidence_for,
@@ -169,20 +170,40 @@ def evidenced_items(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: 
     # in them), so the position given here does not matter
     situation = Situation(deal, playbook, catalog, 0, 0, frozenset(deal.done_ids()),
                           memo if memo is not None else {})
-    ticked, overruled = deal.done_ids(), set(deal.overruled)
+    ticked, overruled = situation.done, deal.overruled
     found: dict[str, list[str]] = {}
-    for stage in playbook.stages:
-        for item in stage.items():
-            if item.evidence is None or item.id in ticked or item.id in overruled:
-                continue
-            if not facts:
-                if holds(item.evidence, situation):
-                    found[item.id] = []
-                continue
-            shown = evidence_for(item.evidence, situation, lang)
-            if shown is not None:
-                found[item.id] = shown
+    for item_id, evidence, test in _per_playbook(playbook, "evidence", _evidence_tests):
+        if item_id in ticked or item_id in overruled:
+            continue
+        if not facts:
+            if test(situation):
+                found[item_id] = []
+            continue
+        shown = evidence_for(evidence, situation, lang)
+        if shown is not None:
+            found[item_id] = shown
     return found
+
+
+def _evidence_tests(playbook: Playbook) -> list[tuple]:
+    """(item id, its evidence condition, that condition compiled) of each item with evidence, in order."""
+    return [(item.id, item.evidence, compiled(item.evidence))
+            for stage in playbook.stages for item in stage.items() if item.evidence is not None]
+
+
+_PER_PLAYBOOK: dict[tuple[int, str], tuple[Playbook, object]] = {}
+
+
+def _per_playbook(playbook: Playbook, what: str, make: Callable[[Playbook], Any]) -> Any:
+    """`make(playbook)`, worked out once per playbook (a pipeline review diagnoses 100,000 deals
+    against a few playbooks)."""
+    key = (id(playbook), what)
+    found = _PER_PLAYBOOK.get(key)
+    if found is None or found[0] is not playbook:
+        if len(_PER_PLAYBOOK) > 1024:  # playbooks loaded and dropped (tests)
+            _PER_PLAYBOOK.clear()
+        found = _PER_PLAYBOOK[key] = (playbook, make(playbook))
+    return found[1]
 
 
 def done_ids(deal: Deal, playbook: Playbook, catalog: RoleCatalog) -> set[str]:
@@ -467,8 +488,8 @@ def criteria_fields(situation: Situation, lang: Lang) -> dict[str, str]:
 
 def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
     fired = []
-    for rule in situation.playbook.rules:
-        if not holds(rule.when, situation):
+    for rule, when in _per_playbook(situation.playbook, "rules", _rule_tests):
+        if not when(situation):
             continue
         # by identity: comparing people field by field costs more than the whole rule
         named = {id(p) for where in rule.names for p in people_matching(where, situation)}
@@ -479,6 +500,11 @@ def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
             message=fill(template, _fields(situation, people, lang, template)), source=rule.source,
         ))
     return sorted(fired, key=lambda w: SEVERITY_ORDER[w.severity])
+
+
+def _rule_tests(playbook: Playbook) -> list[tuple]:
+    """Each rule with its condition compiled, in order."""
+    return [(rule, compiled(rule.when)) for rule in playbook.rules]
 
 
 class _Pending(NamedTuple):

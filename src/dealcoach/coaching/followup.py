@@ -15,8 +15,8 @@ from typing import Literal, NamedTuple
 from pydantic import BaseModel, Field
 
 from dealcoach.coaching.cadence import (UNGRADED_CADENCE_GRADE, add_days, cadence_days, local_date, milestone_phase,
-                                        Touch, timed_due, touch_of, touches_with)
-from dealcoach.deals.models import Deal
+                                        last_touch_of, timed_due, touch_of, touches_with)
+from dealcoach.deals.models import Activity, Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.jsonout import EncodedRows
 from dealcoach.playbook.models import FollowUpGuide, Playbook, RoleCatalog
@@ -116,7 +116,8 @@ class Rhythm(NamedTuple):
     cadence: int  # days, timed around the next key milestone
     phase: str | None  # before or after the key milestone, or None
     milestone: dt.date | None
-    touch: Touch
+    last: Activity | None  # the latest activity
+    last_touch: dt.date | None  # its calendar day
     due: dt.date
 
 
@@ -128,9 +129,9 @@ def rhythm_of(deal: Deal, playbook: Playbook, today: dt.date) -> Rhythm:
     cadence = cadence_days(playbook.grading, cadence_grade)
     guide = playbook.follow_up
     phase, milestone = milestone_phase(deal, today, guide.milestone) if guide else (None, None)
-    touch = touch_of(deal, playbook.grading)
-    cadence, due = timed_due(cadence, today, touch.last_touch, phase, milestone, guide.milestone if guide else None)
-    return Rhythm(grade, source, cadence_grade, cadence, phase, milestone, touch, due)
+    last, last_touch = last_touch_of(deal)
+    cadence, due = timed_due(cadence, today, last_touch, phase, milestone, guide.milestone if guide else None)
+    return Rhythm(grade, source, cadence_grade, cadence, phase, milestone, last, last_touch, due)
 
 
 def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
@@ -138,9 +139,10 @@ def follow_up_for(deal: Deal, playbook: Playbook, today: dt.date, lang: Lang,
     """When one deal is due next, by its grade's rhythm (timed around its next key milestone) and its
     last touch, with whom and why; how persistent we have been with them; whom to borrow strength from."""
     playbook = for_industry(playbook, deal.industry)  # the pretexts of the deal's industry
-    grade, source, cadence_grade, cadence, phase, milestone, touch, due = rhythm_of(deal, playbook, today)
+    grade, source, cadence_grade, cadence, phase, milestone, last, last_touch, due = rhythm_of(deal, playbook, today)
     guide = playbook.follow_up
-    last_touch, contact, pretext_id = touch.last_touch, touch.contact, touch.pretext_id
+    touch = touch_of(deal, playbook.grading, (last, last_touch))
+    contact, pretext_id = touch.contact, touch.pretext_id
     pretext = next((p for p in playbook.grading.follow_up_pretexts if p.id == pretext_id), None) \
         if playbook.grading else None
     overdue = (today - due).days

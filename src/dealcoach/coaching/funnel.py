@@ -275,5 +275,15 @@ def _gate_met(dates: dict[str, dt.date | None], gate: list[str]) -> dt.date | No
 
 
 def _first_date(deal: Deal) -> dt.date | None:
-    candidates = [mark.date for mark in deal.done if mark.date] + [local_date(a.date) for a in deal.activities]
+    candidates = [mark.date for mark in deal.done if mark.date]
+    if deal.activities:
+        # the earliest local day is that of an activity within 48 hours of the earliest one: any
+        # later one is at least 48 hours minus the widest swing of UTC offsets (26 hours) later on
+        # the wall clock too, so its day cannot be earlier (only those few are converted)
+        earliest = min(activity.date for activity in deal.activities)
+        window = earliest + _TWO_DAYS
+        candidates += [local_date(a.date) for a in deal.activities if a.date < window]
     return min(candidates) if candidates else None
+
+
+_TWO_DAYS = dt.timedelta(hours=48)

@@ -41,7 +41,7 @@ from dealcoach.coaching.diagnosis import (
     diagnose_brief,
 )
 from dealcoach.coaching.followup import PLAN_FIELDS, rhythm_of
-from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts, group_activities
+from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.jsonout import EncodedRows
@@ -271,7 +271,7 @@ def deal_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.da
     says holds the earlier one's (a rule without names says the same for thousands of deals)."""
     # a line shows the rhythm alone (not the sentences, pretexts, whom to borrow strength from)
     rhythm = rhythm_of(deal, for_industry(playbook, deal.industry), today)
-    last_touch = rhythm.touch.last_touch
+    last_touch = rhythm.last_touch
     is_open = deal.status == "open"
     if light and diagnosis is None:
         stage_index, _ = current_stage_index(playbook, deal.done_ids())
@@ -329,16 +329,20 @@ LINE_FIELDS = {**PLAN_FIELDS, "done": {"id"}, "customer_step": ..., "signals": .
 
 
 # What the review reads of a deal (`build_review`: the diagnosis, the follow-up rhythm, the funnel
-# facts, what changed): every field but the free text nobody on a line reads (the deal's notes, the
-# reasons given for a close and for a grade, each activity's note). Bulk callers read these
+# facts, what changed): every field but what nobody on a line reads (the deal's notes, the reasons
+# given for a close and for a grade, each activity's note, ...). Bulk callers read these
 # (`store.deal_views(REVIEW_FIELDS)`); tests/test_bulk_reads.py compares the review with that of
 # whole deals.
 def _review_fields() -> dict:
-    from dealcoach.deals.models import Activity
+    from dealcoach.deals.models import Activity, Person
 
     unread = {"notes", "close_reason", "manual_grade_reason"}
     fields: dict = {name: ... for name in Deal.model_fields if name not in unread}
-    fields["activities"] = {name for name in Activity.model_fields if name != "note"}
+    # no rule, evidence or rhythm reads a person's title, department, phone or own pains, nor an
+    # activity's id, author, pains or next step
+    fields["people"] = {name for name in Person.model_fields if name not in ("title", "department", "phone", "pains")}
+    fields["activities"] = {name for name in Activity.model_fields
+                            if name not in ("note", "id", "by", "pains", "next_step_at")}
     return fields
 
 
@@ -665,10 +669,12 @@ class _DealCounts:
         self._by_owner: dict[str | None, list[tuple]] = by_owner if by_owner is not None else {}
 
     def add(self, key: int, deal: Deal) -> None:
-        flat: list = []
-        for group in group_activities([(key, deal)]):
-            flat += (group.kind, group.outcome, group.count)
-        self._by_owner.setdefault(deal.owner, []).append((key, deal.status, tuple(flat)))
+        counts: dict[tuple[str, str], int] = {}  # group_activities of one deal, without its window
+        for activity in deal.activities:
+            group = (activity.kind, activity.outcome)
+            counts[group] = counts.get(group, 0) + 1
+        flat = tuple(value for (kind, outcome), count in counts.items() for value in (kind, outcome, count))
+        self._by_owner.setdefault(deal.owner, []).append((key, deal.status, flat))
 
     def of(self, owner: str | None) -> _DealCounts:
         return _DealCounts({owner: self._by_owner.get(owner, [])})
