@@ -356,7 +356,7 @@ class DealStore:
         (e.g. which deals held a meeting, and whether they were won). `since`/`until` bound the
         activity's calendar date as written, in the time zone it was logged in (inclusive).
         """
-        return list(self.activity_groups(owner=owner, since=since, until=until, per_deal=per_deal))
+        return [tuple(row) for row in self.activity_groups(owner=owner, since=since, until=until, per_deal=per_deal)]
 
     def activity_groups(self, *, owner: str | None = None, since: dt.date | None = None,
                         until: dt.date | None = None, per_deal: bool = False, batch: int = 2000) -> Iterator[tuple]:
@@ -379,8 +379,7 @@ class DealStore:
         query = (f"SELECT {', '.join(keys)}, COUNT(*) FROM deals, {self._activities_table()}"
                  + (" WHERE " + " AND ".join(where) if where else "")
                  + f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys)))} ORDER BY {', '.join(str(i + 1) for i in range(len(keys)))}")
-        for row in self._stream(query, tuple(params), batch):
-            yield tuple(row)
+        yield from self._stream(query, tuple(params), batch)
 
     def _activities_table(self) -> str:
         return "json_each(deals.data, '$.activities') AS activity"

@@ -18,8 +18,8 @@ from dealcoach.playbook.models import Playbook
 
 def add_borrow_strength(store, plan: EncodedRows[FollowUp], rows: int, playbooks: Mapping[str, Playbook],
                         lang: Lang) -> EncodedRows[FollowUp]:
-    """The plan with `borrow` filled for its first `rows` rhythm rows (a deal's booked meetings and
-    next steps are its own rows, with nothing to borrow)."""
+    """`borrow` filled in the plan itself (returned) for its first `rows` rhythm rows (a deal's booked
+    meetings and next steps are its own rows, with nothing to borrow)."""
     from dealcoach.playbook.loader import load_catalog
 
     catalog = load_catalog()

@@ -28,14 +28,14 @@ def follow_up_plan(store: DealStore, owner: str | None, today, days: int, lang, 
 
 
 def funnel_report(store: DealStore, playbook, lang, since=None, until=None, owner: str | None = None):
-    """`funnel`: the counts of activities are a GROUP BY in SQL; of each deal only the few values
-    the stage flow reads come back (`FUNNEL_VALUES`: no deal model is built)."""
-    from dealcoach.coaching.funnel import FUNNEL_VALUES, compute_funnel, stored_funnel_facts
+    """`funnel`: the counts of activities are a GROUP BY in SQL, summed as its rows come; of each
+    deal only the few fields the stage flow reads (`FUNNEL_FIELDS`, read-only views)."""
+    from dealcoach.coaching.funnel import FUNNEL_FIELDS, compute_funnel, funnel_facts
     from dealcoach.store.base import bulk_collection
 
     with bulk_collection():
-        facts = [stored_funnel_facts(values) for values in store.deal_values(FUNNEL_VALUES, owner=owner)]
-        counts = store.activity_groups(owner=owner, since=since, until=until, per_deal=True)  # summed as they come
+        facts = [funnel_facts(deal) for deal in store.deal_views(FUNNEL_FIELDS, owner=owner)]
+        counts = store.activity_groups(owner=owner, since=since, until=until, per_deal=True)
         return compute_funnel(facts, playbook, lang, since=since, until=until, owner=owner, activity_counts=counts)
 
 
