@@ -247,7 +247,11 @@ def _read_regular_file(path: Path) -> bytes:
 def _entry(path: Path, stamp: tuple[int, int], part: str = "") -> Path:
     import hashlib
 
-    key = f"{__version__}|{_models_stamp()}|{path.resolve()}|{stamp[0]}|{stamp[1]}|{part}"
+    from pydantic.version import VERSION as pydantic_version
+
+    # pickled models are read back by the same dealcoach, Pydantic and Python that wrote them
+    key = (f"{__version__}|{pydantic_version}|{sys.version_info[:2]}|{_models_stamp()}|{path.resolve()}|"
+           f"{stamp[0]}|{stamp[1]}|{part}")
     return settings.cache_dir() / f"playbook-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
 
 
