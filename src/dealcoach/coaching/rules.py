@@ -116,7 +116,9 @@ def _compiled_entry(node: Condition | PersonFilter) -> tuple[object, Callable, s
         if isinstance(node, PersonFilter):
             # the same filter written in several rules is one question per deal: keyed by what it says
             test, people = _compile_filter(node)
-            said = repr(node)  # every field's value, without building the model's serializer (~3 ms)
+            # every field's value in order (a nested filter by its repr), without building the
+            # model's serializer (~3 ms of a command's start-up)
+            said = repr([node.__dict__[name] for name in PersonFilter.model_fields])
             entry = (node, test, said, _memoized(said, people))
         else:
             entry = (node, _compile_condition(node), "", None)
