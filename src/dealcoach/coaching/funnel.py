@@ -271,8 +271,8 @@ def _first_date(deal: Deal) -> dt.date | None:
         # later one is at least 48 hours minus the widest swing of UTC offsets (26 hours) later on
         # the wall clock too, so its day cannot be earlier (only those few are converted)
         earliest = min(activity.date for activity in deal.activities)
-        window = earliest + _TWO_DAYS
-        candidates += [local_date(a.date) for a in deal.activities if a.date < window]
+        # a difference, not `earliest + 48 hours`: that overflows on a date stored as 9999-12-31
+        candidates += [local_date(a.date) for a in deal.activities if a.date - earliest < _TWO_DAYS]
     return min(candidates) if candidates else None
 
 
