@@ -141,10 +141,15 @@ class Diagnosis(BaseModel):
 
 def current_stage_index(playbook: Playbook, done: set[str]) -> tuple[int, bool]:
     """(index of the first stage whose gate is not met, whether every stage is complete)."""
-    for index, stage in enumerate(playbook.stages):
-        if not all(item in done for item in stage.gate_ids()):
+    for index, gate in enumerate(_per_playbook(playbook, "gates", _gates)):
+        if not all(item in done for item in gate):
             return index, False
     return len(playbook.stages) - 1, True
+
+
+def _gates(playbook: Playbook) -> list[list[str]]:
+    """Each stage's `gate_ids()`, in order."""
+    return [stage.gate_ids() for stage in playbook.stages]
 
 
 def customer_position(deal: Deal, playbook: Playbook, stage_index: int) -> tuple[int, str, list[str]]:
@@ -411,10 +416,11 @@ def _skipped_stages(situation: Situation) -> list[tuple[Stage, list[str]]]:
     playbook = situation.playbook
     last = min(situation.customer_index, len(playbook.stages) - 1)
     found = []
-    for stage in playbook.stages[situation.stage_index:last + 1]:
-        open_items = [item for item in stage.gate_ids() if item not in situation.done]
+    gates = _per_playbook(playbook, "gates", _gates)
+    for index in range(situation.stage_index, last + 1):
+        open_items = [item for item in gates[index] if item not in situation.done]
         if open_items:
-            found.append((stage, open_items))
+            found.append((playbook.stages[index], open_items))
     return found
 
 
@@ -495,9 +501,10 @@ def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
         named = {id(p) for where in rule.names for p in people_matching(where, situation)}
         people = [p.name for p in situation.deal.people if id(p) in named]
         template = rule.message.get(lang)
-        fired.append(Warning(
-            id=rule.id, severity=rule.severity, rule=rule.id, condition=describe(rule.when), people=people,
-            message=fill(template, _fields(situation, people, lang, template)), source=rule.source,
+        # every value of its field's type (strings, a list of names): not validated again
+        fired.append(Warning.model_construct(
+            id=rule.id, severity=rule.severity, message=fill(template, _fields(situation, people, lang, template)),
+            rule=rule.id, condition=describe(rule.when), people=people, source=rule.source,
         ))
     return sorted(fired, key=lambda w: SEVERITY_ORDER[w.severity])
 
@@ -555,7 +562,7 @@ def _next_actions(situation: Situation, stage: Stage, warnings: list[Warning], c
 def _rule_pendings(situation: Situation, warnings: list[Warning], lang: Lang) -> tuple[list[_Pending], set[str]]:
     """The actions of the rules that fired, and what they cover (a rule's `covers`; the open
     milestones a catch-up names)."""
-    rules = {r.id: r for r in situation.playbook.rules}
+    rules = _per_playbook(situation.playbook, "rules by id", lambda playbook: {r.id: r for r in playbook.rules})
     pending: list[_Pending] = []
     covered: set[str] = set()
     for warning in warnings:

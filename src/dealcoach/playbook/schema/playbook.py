@@ -52,7 +52,13 @@ class Playbook(Strict):
 
     def industry_variant(self, industry: str | None) -> IndustryVariant | None:
         """The first variant whose words are found in the deal's industry, if any."""
-        return next((variant for variant in self.industries if variant.matches(industry)), None)
+        known = self._variants
+        if industry in known:  # a pipeline review asks for every deal; a team writes few industries
+            return known[industry]
+        found = next((variant for variant in self.industries if variant.matches(industry)), None)
+        if len(known) < 4096:
+            known[industry] = found
+        return found
 
     def pair_confidence(self, stage: Stage) -> str:
         """The weaker confidence of a stage and the customer step it maps to."""
@@ -92,6 +98,10 @@ class Playbook(Strict):
 
     @cached_property
     def _confidences(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def _variants(self) -> dict[str | None, IndustryVariant | None]:
         return {}
 
     def checkable_ids(self) -> dict[str, str]:
