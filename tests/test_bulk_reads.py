@@ -198,18 +198,22 @@ def test_deal_list_shows_the_first_rows_and_says_how_many_more(run, store):
     assert "只显示前 50 个，另有 10 个" in run("deal", "list", "--lang", "zh").stdout
 
 
-def test_the_review_kept_lines_make_the_rows_validation_makes(varied):
-    """The review keeps each line as a tuple and makes its PipelineRow unvalidated when it is read
-    (`line_model`): each such row is what validating its values gives, to the byte of its JSON."""
-    from dealcoach.coaching.pipeline import PipelineFilters, PipelineRow, build_review
+def test_the_review_keeps_its_lines_compact_and_reads_them_as_rows(varied):
+    """The review keeps each line as a tuple (`ReviewLines`) and makes its PipelineRow when it is
+    read: by index, by slice and in order they are the same rows, and the review serialises and
+    validates back as a list of rows, to the byte of its JSON."""
+    from dealcoach.coaching.pipeline import PipelineFilters, PipelineReview, PipelineRow, ReviewLines, build_review
 
     store, ids = varied
     playbooks = {playbook_id: load_playbook(playbook_id) for playbook_id in ("six-step", "eight-step")}
     review = build_review([store.get(deal_id) for deal_id in ids], playbooks, load_catalog(), TODAY, "en",
                           PipelineFilters(status="all"), funnel_playbook=playbooks["six-step"])
     rows = list(review.rows)
-    assert len(rows) == len(ids) and any(row.warnings for row in rows) and any(row.risk.score for row in rows)
-    for row in rows:
-        validated = PipelineRow.model_validate(row.model_dump())
-        assert validated == row
-        assert validated.model_dump_json(indent=2) == row.model_dump_json(indent=2)
+    assert isinstance(review.rows, ReviewLines) and all(isinstance(row, PipelineRow) for row in rows)
+    assert len(rows) == len(review.rows) == len(ids)
+    assert any(row.warnings for row in rows) and any(row.risk.score for row in rows)
+    assert review.rows[:7] == rows[:7] and review.rows[-1] == rows[-1] and review.rows == rows
+    data = review.model_dump(mode="json")
+    assert data["rows"] == [row.model_dump(mode="json") for row in rows]
+    again = PipelineReview.model_validate(data)
+    assert isinstance(again.rows, ReviewLines) and again.model_dump_json() == review.model_dump_json()

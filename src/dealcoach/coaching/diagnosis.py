@@ -501,10 +501,9 @@ def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
         named = {id(p) for where in rule.names for p in people_matching(where, situation)}
         people = [p.name for p in situation.deal.people if id(p) in named]
         template = rule.message.get(lang)
-        # every value of its field's type (strings, a list of names): not validated again
-        fired.append(Warning.model_construct(
-            id=rule.id, severity=rule.severity, message=fill(template, _fields(situation, people, lang, template)),
-            rule=rule.id, condition=describe(rule.when), people=people, source=rule.source,
+        fired.append(Warning(
+            id=rule.id, severity=rule.severity, rule=rule.id, condition=describe(rule.when), people=people,
+            message=fill(template, _fields(situation, people, lang, template)), source=rule.source,
         ))
     return sorted(fired, key=lambda w: SEVERITY_ORDER[w.severity])
 

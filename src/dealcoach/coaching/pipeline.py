@@ -309,16 +309,14 @@ def deal_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.da
 
 
 def line_model(line: Line | PipelineRow) -> PipelineRow:
-    """The PipelineRow of a kept line. Not validated again: `deal_line` made every value of its
-    field's type from a validated deal (floats for the money and the risk, dates, ints), so the
-    model is the one `PipelineRow(...)` makes, and writes the same JSON."""
+    """The PipelineRow of a kept line (validated from its values in Rust: faster than
+    `model_construct`, which sets each field in Python)."""
     if isinstance(line, PipelineRow):
         return line
     values = line._asdict()
-    warnings = [WarningRef.model_construct(id=w.id, severity=w.severity, message=w.message) for w in line.warnings]
-    values.update(warnings=warnings, top_warning=warnings[0] if warnings else None,
-                  risk=Risk.model_construct(**line.risk._asdict()))
-    return PipelineRow.model_construct(**values)
+    warnings = [warning._asdict() for warning in line.warnings]
+    values.update(warnings=warnings, top_warning=warnings[0] if warnings else None, risk=line.risk._asdict())
+    return PipelineRow.model_validate(values)
 
 
 # What a light line (`pipeline_row(light=True)`, `deal list` without --at-risk) reads of a deal:
