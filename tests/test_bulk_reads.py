@@ -217,3 +217,5 @@ def test_the_review_keeps_its_lines_compact_and_reads_them_as_rows(varied):
     assert data["rows"] == [row.model_dump(mode="json") for row in rows]
     again = PipelineReview.model_validate(data)
     assert isinstance(again.rows, ReviewLines) and again.model_dump_json() == review.model_dump_json()
+    # --json writes each row encoded from the kept values, without the model: the model's bytes
+    assert list(review.rows.json_rows()) == [row.model_dump_json(indent=2).encode() for row in rows]

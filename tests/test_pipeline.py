@@ -365,3 +365,13 @@ def test_a_png_without_a_chinese_font_says_what_to_install(run, tmp_path, monkey
     if shutil.which("fc-list") and subprocess.run(["fc-list", ":lang=zh"], capture_output=True).stdout.strip():
         clean = run("map", "1", "--format", "png", "-o", str(tmp_path / "map2.png"))
         assert "no Chinese font" not in clean.stderr
+
+
+def test_json_writes_tiny_floats_as_python_does(store, run):
+    """A row is encoded in Rust, which writes 0.00003 where json.dumps writes 3e-05: such a row
+    is written as json.dumps writes it, like every other --json."""
+    store.add(Deal(name="Tiny", amount=1.0, probability=0.00003, owner="amy"), "amy")
+    result = run("pipeline", "--today", TODAY, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert '"weighted": 3e-05,' in result.stdout and "0.00003" not in result.stdout
+    assert json.loads(result.stdout)["rows"][0]["weighted"] == 3e-05

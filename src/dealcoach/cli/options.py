@@ -32,7 +32,8 @@ def emit_json(data: object) -> None:
 
 def emit_json_list(head: dict, key: str, items) -> None:
     """`emit_json({**head, key: [...]})`, byte for byte, written as `items` come (Pydantic models,
-    e.g. a generator of results) so a list of 100,000 is never held or encoded at once."""
+    e.g. a generator of results, or their `model_dump_json(indent=2)` bytes) so a list of 100,000
+    is never held or encoded at once."""
     import json
 
     text = json.dumps({**head, key: []}, ensure_ascii=False, indent=2, default=str)
@@ -49,13 +50,17 @@ def emit_json_encoded(rows) -> None:
 
 
 def _encoded(item) -> bytes:
-    """A Pydantic model as json.dumps(indent=2) writes its model_dump(mode="json")."""
+    """A Pydantic model (or its `model_dump_json(indent=2)` bytes) as json.dumps(indent=2) writes
+    its model_dump(mode="json")."""
     import json
 
     # encoded in Rust (~20x faster than json.dumps(indent=2))
-    encoded = item.model_dump_json(indent=2).encode()
+    encoded = item if isinstance(item, bytes) else item.model_dump_json(indent=2).encode()
     if _tiny_float(encoded):
-        encoded = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, indent=2, default=str).encode()
+        # Rust writes the shortest text that reads back as the same float: read back, the values
+        # are those of model_dump(mode="json")
+        data = json.loads(encoded) if isinstance(item, bytes) else item.model_dump(mode="json")
+        encoded = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
     return encoded
 
 

@@ -61,7 +61,8 @@ def pipeline(
         from dealcoach.cli.options import emit_json_list
 
         rest = review.model_dump(mode="json", exclude={"rows"})
-        emit_json_list({name: rest.get(name, []) for name in type(review).model_fields}, "rows", review.rows)
+        emit_json_list({name: rest.get(name, []) for name in type(review).model_fields}, "rows",
+                       review.rows.json_rows())
         return
     if output is not None:
         return

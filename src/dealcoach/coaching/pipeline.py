@@ -185,6 +185,17 @@ class ReviewLines(Sequence[PipelineRow]):
     def __iter__(self) -> Iterator[PipelineRow]:
         return map(line_model, self._lines)
 
+    def json_rows(self) -> Iterator[bytes]:
+        """Each row as `model_dump_json(indent=2)` writes it, encoded in Rust from the kept values
+        without making the model (the same bytes: the same serializer for every value type a row
+        holds; tests/test_bulk_reads.py compares them)."""
+        from pydantic import TypeAdapter
+
+        encode = TypeAdapter(object).dump_json
+        for line in self._lines:
+            yield encode(_line_values(line), indent=2) if not isinstance(line, PipelineRow) else \
+                line.model_dump_json(indent=2).encode()
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
@@ -313,10 +324,15 @@ def line_model(line: Line | PipelineRow) -> PipelineRow:
     `model_construct`, which sets each field in Python)."""
     if isinstance(line, PipelineRow):
         return line
+    return PipelineRow.model_validate(_line_values(line))
+
+
+def _line_values(line: Line) -> dict:
+    """A line's values as `PipelineRow.model_dump()` has them (the warnings and risk as dicts)."""
     values = line._asdict()
     warnings = [warning._asdict() for warning in line.warnings]
     values.update(warnings=warnings, top_warning=warnings[0] if warnings else None, risk=line.risk._asdict())
-    return PipelineRow.model_validate(values)
+    return values
 
 
 # What a light line (`pipeline_row(light=True)`, `deal list` without --at-risk) reads of a deal:
