@@ -361,6 +361,10 @@ def _review_fields() -> dict:
 
 
 REVIEW_FIELDS = _review_fields()
+# ... and of a deal whose status the review does not show, what the funnel reads (`funnel_facts`,
+# the activity counts)
+FUNNEL_VIEW = {"closed_on": ..., "vip": ..., "loyal": ..., "done": {"id", "date"},
+               "activities": {"date", "kind", "outcome"}}
 
 
 def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,

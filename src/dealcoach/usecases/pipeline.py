@@ -34,14 +34,24 @@ def pipeline_review(store: DealStore, lang: Lang, today: dt.date, filters: Pipel
                     since: dt.date | None = None, funnel_playbook: str = "six-step") -> PipelineReview:
     """One streamed read of every deal of the owner (read-only views of the fields the review reads,
     `REVIEW_FIELDS`): each is diagnosed as it arrives and dropped, only its line and its funnel facts
-    are kept; the activities are counted from the same read."""
-    from dealcoach.coaching.pipeline import REVIEW_FIELDS
+    are kept; the activities are counted from the same read. The deals of other statuses than the
+    review shows count in the funnel alone: of them only what the funnel reads (`FUNNEL_VIEW`), in
+    a second stream merged in id order."""
+    import heapq
+
+    from dealcoach.coaching.pipeline import FUNNEL_VIEW, REVIEW_FIELDS
     from dealcoach.playbook.loader import load_catalog, load_playbook
     from dealcoach.store.base import bulk_collection
 
     history = past_changes(store, since, filters.owner) if since is not None else None
     with bulk_collection():
-        deals = store.deal_views(REVIEW_FIELDS, owner=filters.owner)
+        if filters.status == "all":
+            deals = store.deal_views(REVIEW_FIELDS, owner=filters.owner)
+        else:
+            others = tuple(status for status in ("open", "won", "lost") if status != filters.status)
+            deals = heapq.merge(store.deal_views(REVIEW_FIELDS, owner=filters.owner, status=filters.status),
+                                store.deal_views(FUNNEL_VIEW, owner=filters.owner, status=others),
+                                key=lambda deal: deal.id)
         return build_review(deals, PlaybooksById(), load_catalog(), today, lang,
                             filters, funnel_playbook=load_playbook(funnel_playbook), since=since, history=history)
 
