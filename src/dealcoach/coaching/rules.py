@@ -165,9 +165,9 @@ def _compile_filter(where: PersonFilter) -> tuple[PersonTest, Callable[[Situatio
     if where.not_linked_to is not None:
         terms.append(f"not {const(_linked)}(p, {const(where.not_linked_to)}, s)")
     if where.asks_qualification:
-        terms.append(f"{const(_qualification_matches)}(p, {const(where)})")
+        terms += _qualification_terms(where, const)
     if where.asks_politics:
-        terms.append(f"{const(_matches_politics)}(p, {const(where)}, s)")
+        terms += _politics_terms(where, const)
     test = " and ".join(f"({term})" for term in terms) or "True"
     source = (f"def test(p, s):\n{prelude}    return {test.replace('ROLES', 's.expanded_roles(p)')}\n"
               f"def people(s):\n{prelude}    return [p for p, roles in zip(s.deal.people, s.roles_in_order())"
@@ -188,47 +188,55 @@ def _boss_matches(p: Person, s: Situation, boss_filter: PersonFilter) -> bool:
     return boss is not None and compiled(boss_filter)(boss, s)
 
 
-def _matches_politics(person: Person, where: PersonFilter, situation: Situation) -> bool:
-    """The politics and needs part of a filter (circle, boss relations and the other enum fields are
-    in `value_checks`): factions, KPI, personal needs, the increment."""
-    if where.circle_recorded is not None and (person.circle is not None) != where.circle_recorded:
-        return False
-    if where.faction_recorded is not None and bool(person.faction) != where.faction_recorded:
-        return False
-    if where.kpi is not None and bool(person.kpi) != where.kpi:
-        return False
-    if where.needs and not set(where.needs) & set(person.needs):
-        return False
-    if where.needs_recorded is not None and bool(person.needs) != where.needs_recorded:
-        return False
+def _politics_terms(where: PersonFilter, const: Callable[[object], str]) -> list[str]:
+    """The politics and needs part of a filter, as terms of `_compile_filter` (circle, boss relations
+    and the other enum fields are `value_checks`): factions, KPI, personal needs, the increment."""
+    terms = []
+    if where.circle_recorded is not None:
+        terms.append(f"(p.circle is not None) == {const(where.circle_recorded)}")
+    if where.faction_recorded is not None:
+        terms.append(f"bool(p.faction) == {const(where.faction_recorded)}")
+    if where.kpi is not None:
+        terms.append(f"bool(p.kpi) == {const(where.kpi)}")
+    if where.needs:
+        terms.append(f"not {const(frozenset(where.needs))}.isdisjoint(p.needs)")
+    if where.needs_recorded is not None:
+        terms.append(f"bool(p.needs) == {const(where.needs_recorded)}")
     if where.same_faction_as is not None:
-        if not person.faction or person.faction not in _factions_of(where.same_faction_as, person, situation):
-            return False
+        terms.append(f"{const(_same_faction)}(p, {const(where.same_faction_as)}, s)")
     if where.other_faction_than is not None:
-        theirs = _factions_of(where.other_faction_than, person, situation)
-        if not person.faction or not theirs or person.faction in theirs:
-            return False
-    if where.increment_open is not None and bool(increment_open(person, situation.playbook)) != where.increment_open:
-        return False
-    return True
+        terms.append(f"{const(_other_faction)}(p, {const(where.other_faction_than)}, s)")
+    if where.increment_open is not None:
+        terms.append(f"bool({const(increment_open)}(p, s.playbook)) == {const(where.increment_open)}")
+    return terms
 
 
-def _qualification_matches(person: Person, where: PersonFilter) -> bool:
-    """The insider's qualification and the leader's style; will and ability not assessed count
-    as `unknown`."""
+def _same_faction(person: Person, role: str, situation: Situation) -> bool:
+    return bool(person.faction) and person.faction in _factions_of(role, person, situation)
+
+
+def _other_faction(person: Person, role: str, situation: Situation) -> bool:
+    theirs = _factions_of(role, person, situation)
+    return bool(person.faction) and bool(theirs) and person.faction not in theirs
+
+
+def _qualification_terms(where: PersonFilter, const: Callable[[object], str]) -> list[str]:
+    """The insider's qualification and the leader's style, as terms of `_compile_filter`; will and
+    ability not assessed count as `unknown`."""
+    terms = []
     for field in ("motive", "style"):
-        allowed = getattr(where, field)
-        if allowed and getattr(person, field) not in allowed:
-            return False
+        if getattr(where, field):
+            terms.append(f"p.{field} in {const(frozenset(getattr(where, field)))}")
     for field in ("will", "ability"):
-        allowed = getattr(where, field)
-        if allowed and (getattr(person, field) or "unknown") not in allowed:
-            return False
-    if where.motive_recorded is not None and (person.motive is not None) != where.motive_recorded:
-        return False
-    if where.support_shown is not None and bool(person.support) != where.support_shown:
-        return False
-    return where.delegate is None or person.delegate == where.delegate
+        if getattr(where, field):
+            terms.append(f"(p.{field} or 'unknown') in {const(frozenset(getattr(where, field)))}")
+    if where.motive_recorded is not None:
+        terms.append(f"(p.motive is not None) == {const(where.motive_recorded)}")
+    if where.support_shown is not None:
+        terms.append(f"bool(p.support) == {const(where.support_shown)}")
+    if where.delegate is not None:
+        terms.append(f"p.delegate == {const(where.delegate)}")
+    return terms
 
 
 def criteria_match(where: CriteriaFilter, deal: Deal) -> bool:
@@ -398,9 +406,22 @@ def _compile_condition(condition: Condition) -> Test:
 def later_stage_work(situation: Situation) -> list[str]:
     """Ids the rep ticked that belong to a stage after the one we are really in. Facts that evidence
     a later item (people met early, say) are not work done out of order."""
-    owner = situation.playbook.checkable_ids()
-    return sorted(item for item in situation.deal.done_ids()
-                  if item in owner and situation.playbook.stage_index(owner[item]) > situation.stage_index)
+    stages = _item_stages(situation.playbook)
+    return sorted(item for item in situation.deal.done_ids() if stages.get(item, -1) > situation.stage_index)
+
+
+_ITEM_STAGES: dict[int, tuple[Playbook, dict[str, int]]] = {}
+
+
+def _item_stages(playbook: Playbook) -> dict[str, int]:
+    """Every item a rep can mark done -> the index of its stage, worked out once per playbook."""
+    found = _ITEM_STAGES.get(id(playbook))
+    if found is None or found[0] is not playbook:
+        if len(_ITEM_STAGES) > 256:  # playbooks loaded and dropped (tests)
+            _ITEM_STAGES.clear()
+        stages = {item: playbook.stage_index(stage) for item, stage in playbook.checkable_ids().items()}
+        found = _ITEM_STAGES[id(playbook)] = (playbook, stages)
+    return found[1]
 
 
 _DESCRIBED: dict[int, tuple[Condition, str]] = {}
