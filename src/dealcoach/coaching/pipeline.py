@@ -44,7 +44,6 @@ from dealcoach.coaching.followup import PLAN_FIELDS, rhythm_of
 from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.jsonout import EncodedRows
 from dealcoach.playbook.models import Playbook, RoleCatalog
 from dealcoach.playbook.variants import for_industry
 
@@ -184,6 +183,11 @@ class ReviewLines(Sequence[PipelineRow]):
 
     def __iter__(self) -> Iterator[PipelineRow]:
         return map(line_model, self._lines)
+
+    def lines(self) -> Iterator[Line | PipelineRow]:
+        """The kept lines as they are (their fields by name), for a caller reading a few values of
+        each (`deal list --json`'s records): no model made."""
+        return iter(self._lines)
 
     def json_rows(self) -> Iterator[bytes]:
         """Each row as `model_dump_json(indent=2)` writes it, encoded in Rust from the kept values
@@ -368,20 +372,20 @@ FUNNEL_VIEW = {"closed_on": ..., "vip": ..., "loyal": ..., "done": {"id", "date"
 
 
 def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,
-               lang: Lang, filters: PipelineFilters) -> tuple[EncodedRows[PipelineRow], str | None]:
+               lang: Lang, filters: PipelineFilters) -> tuple[ReviewLines, str | None]:
     """`deal list`: the light lines of the deals the filters keep (warnings only run for --at-risk),
     in id order unless a sort is asked; with the sentence to show when none is kept. `deals` is read
-    once and no deal is kept (a stream from the store works); the lines are kept as their JSON
-    (100,000 PipelineRow models would hold about 500 MB)."""
-    rows, statuses = EncodedRows(PipelineRow), []
+    once and no deal is kept (a stream from the store works); the lines are kept compact (`Line`)."""
+    lines, statuses, shared = [], [], {}
     for deal in deals:
         statuses.append(deal.status)
-        row = pipeline_row(deal, playbooks[deal.playbook], catalog, today, lang, light=not filters.at_risk)
-        if keep(row, filters):
-            rows.append(row)
-    if filters.sort != "id":  # the risk is scored against every line: ranked whole
-        rows = EncodedRows(PipelineRow, map(EncodedRows.encoded, rank_rows(list(rows), filters.sort)))
-    return rows, None if rows else _empty_sentence(filters, statuses, lang)
+        line = deal_line(deal, playbooks[deal.playbook], catalog, today, lang, light=not filters.at_risk,
+                         shared=shared)
+        if keep(line, filters):
+            lines.append(line)
+    if filters.sort != "id":  # the risk is scored against every line
+        lines = rank_rows(lines, filters.sort)
+    return ReviewLines(lines), None if lines else _empty_sentence(filters, statuses, lang)
 
 
 def score_risk(row: PipelineRow | Line, largest: dict[str, float]) -> Risk:

@@ -215,8 +215,9 @@ class DealStore:
               fields: Collection[str] | None = None, for_update: bool = False, batch: int = 500) -> Iterator[Deal]:
         """Every deal matching the filters, in id order: ONE query, each row validated as it arrives.
 
-        This is the read for bulk commands (followup, funnel, pipeline, grade --deals): never list ids
-        and then `get()` each one.
+        This is the read for bulk commands that build or save whole deals (grade --deals): never list
+        ids and then `get()` each one. A command that only reads a few fields reads views instead
+        (`deal_views`: followup, funnel, deal list, pipeline).
 
         - `owner`: only this rep's deals. `status`: "open", "won", "lost" or a collection of them
           (a column: filtered in SQL).
@@ -231,7 +232,7 @@ class DealStore:
         - Rows arrive in batches of `batch` (a server-side cursor on PostgreSQL): memory stays flat
           as long as the caller does not keep every deal.
 
-        Example (the funnel's and pipeline's reads):
+        Example:
             for deal in store.deals(owner="amy", fields={"activities", "status", "vip", "loyal"}):
                 ...
         """

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from dealcoach.coaching.pipeline import PastChange, PipelineFilters, PipelineReview, PipelineRow, build_review
+from dealcoach.coaching.pipeline import PastChange, PipelineFilters, PipelineReview, ReviewLines, build_review
 from dealcoach.i18n import Lang
-from dealcoach.jsonout import EncodedRows
 from dealcoach.store import DealStore
 from dealcoach.usecases.reading import PlaybooksById
 
@@ -66,13 +65,13 @@ def stage_ids(playbook_ids: set[str] | None = None) -> set[str]:
 
 
 def deal_list(store: DealStore, lang: Lang, today: dt.date,
-              filters: PipelineFilters) -> tuple[EncodedRows[PipelineRow], Iterator[bytes], str | None]:
+              filters: PipelineFilters) -> tuple[ReviewLines, Iterator[bytes], str | None]:
     """`deal list`: (lines, the same as JSON records, the sentence when there is none). The JSON
     keeps every field `deal list --json` always had and adds status, stage, grade and next follow-up.
 
     One streamed read: of the fields a light line reads (`LINE_FIELDS`; with --at-risk the warnings
-    read every field) and when each deal was saved. The lines are kept as their JSON; each record is
-    made as it is written (encoded: `--json`'s text of it)."""
+    read every field) and when each deal was saved. The lines are kept compact (`Line`); each record
+    is made as it is written (encoded: `--json`'s text of it)."""
     from dealcoach.coaching.pipeline import LINE_FIELDS, deal_lines
     from dealcoach.deals.models import Deal
     from dealcoach.playbook.loader import load_catalog
@@ -92,11 +91,11 @@ def deal_list(store: DealStore, lang: Lang, today: dt.date,
     return rows, _records(rows, saved), empty
 
 
-def _records(rows: EncodedRows[PipelineRow], saved: dict[int, tuple[str, dt.datetime]]) -> Iterator[bytes]:
+def _records(rows: ReviewLines, saved: dict[int, tuple[str, dt.datetime]]) -> Iterator[bytes]:
     from dealcoach.deals.models import DealSummary
     from dealcoach.jsonout import indented_json
 
-    for row in rows:
+    for row in rows.lines():  # the kept values, no model made
         playbook, updated_at = saved[row.deal_id]  # type: ignore[index]
         record = DealSummary(id=row.deal_id, name=row.name, account=row.account, playbook=playbook,  # type: ignore[arg-type]
                              owner=row.owner, amount=row.amount, currency=row.currency,
