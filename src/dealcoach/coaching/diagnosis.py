@@ -437,8 +437,9 @@ def _skipped_text(situation: Situation, lang: Lang) -> str:
 
 def _fields(situation: Situation, people: list[str], lang: Lang, template: str | None = None) -> dict[str, str]:
     """The placeholders' values; with a template, only those it uses (a pipeline fills thousands)."""
-    wanted = _FIELD_MAKERS if template is None else _placeholders_of(template)
-    return {key: make(situation, people, lang) for key, make in _FIELD_MAKERS.items() if key in wanted}
+    if template is None:
+        return {key: make(situation, people, lang) for key, make in _FIELD_MAKERS.items()}
+    return {key: _FIELD_MAKERS[key](situation, people, lang) for key in _placeholders_of(template)}
 
 
 def _insiders_text(situation: Situation, lang: Lang) -> str:
@@ -474,7 +475,8 @@ def _placeholders_of(template: str) -> frozenset[str]:
 
         if len(_PLACEHOLDERS) > 4096:  # playbooks loaded and dropped (tests)
             _PLACEHOLDERS.clear()
-        found = _PLACEHOLDERS[template] = frozenset(placeholders(template))
+        # only the ones `_fields` knows (fill leaves the others as written)
+        found = _PLACEHOLDERS[template] = frozenset(placeholders(template) & set(_FIELD_MAKERS))
     return found
 
 

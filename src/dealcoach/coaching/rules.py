@@ -320,15 +320,21 @@ def activities_matching(where: ActivityFilter, situation: Situation) -> list[Act
 
 def fact_recorded(fact: str, deal: Deal) -> bool:
     """Whether a deal fact named by an evidence condition (`known: [...]`) is on record."""
-    value = {
-        "amount": deal.amount, "budget": deal.budget, "our-cost": deal.our_cost,
-        "expected-close": deal.expected_close, "industry": deal.industry, "pains": deal.pains,
-        "confirmed-pains": [p for p in deal.pains if p.confirmed], "competitors": deal.competitors,
-        "competitor-comparison": [c for c in (deal.opportunity.comparisons if deal.opportunity else []) if c.scores],
-        "assessment": deal.assessment, "grade": deal.manual_grade or deal.computed_grade,
-        "opportunity-information": deal.opportunity.information if deal.opportunity else None,
-    }[fact]
+    value = _FACTS[fact](deal)
     return value is not None and value != [] and value != {} and value != ""
+
+
+# each fact an evidence condition may name (`known: [...]`), read from the deal only when asked
+_FACTS: dict[str, Callable[[Deal], object]] = {
+    "amount": lambda deal: deal.amount, "budget": lambda deal: deal.budget, "our-cost": lambda deal: deal.our_cost,
+    "expected-close": lambda deal: deal.expected_close, "industry": lambda deal: deal.industry,
+    "pains": lambda deal: deal.pains, "confirmed-pains": lambda deal: [p for p in deal.pains if p.confirmed],
+    "competitors": lambda deal: deal.competitors,
+    "competitor-comparison": lambda deal: [c for c in (deal.opportunity.comparisons if deal.opportunity else [])
+                                           if c.scores],
+    "assessment": lambda deal: deal.assessment, "grade": lambda deal: deal.manual_grade or deal.computed_grade,
+    "opportunity-information": lambda deal: deal.opportunity.information if deal.opportunity else None,
+}
 
 
 def customer_process_started(situation: Situation) -> bool:
