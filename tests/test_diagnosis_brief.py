@@ -1,6 +1,6 @@
-"""The pipeline review's bulk diagnosis (`diagnose_brief`) says exactly what the full `diagnose` says
-about the positions, the warnings and the first next action: on the bundled examples and on a few
-hundred generated deals, in every language."""
+"""The pipeline review's bulk diagnosis (`diagnose_brief`, and `brief_line`: its values without the
+models) says exactly what the full `diagnose` says about the positions, the warnings and the first
+next action: on the bundled examples and on a few hundred generated deals, in every language."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import get_args
 
 import pytest
 
-from dealcoach.coaching.diagnosis import diagnose, diagnose_brief
+from dealcoach.coaching.diagnosis import brief_line, diagnose, diagnose_brief
 from dealcoach.deals.models import Activity, Competitor, Deal, Person
 from dealcoach.examples import list_examples
 from dealcoach.playbook.loader import load_catalog, load_playbook
@@ -29,6 +29,12 @@ def _assert_same(deal: Deal, lang: str) -> None:
     assert brief.customer_step == full.customer_step
     assert brief.warnings == full.warnings
     assert brief.next_actions == full.next_actions[:1]
+    # the values a pipeline line keeps, without the models
+    assert brief_line(deal, playbook, catalog, lang) == (
+        full.sales_stage.id, full.sales_stage.name, full.sales_stage.index, full.customer_step.id,
+        full.customer_step.name, full.customer_step.index, full.customer_step.source,
+        tuple((w.id, w.severity, w.message) for w in full.warnings),
+        full.next_actions[0].text if full.next_actions else None)
 
 
 def test_bundled_examples_give_the_same_lines():

@@ -37,7 +37,7 @@ from dealcoach.coaching.rules import (
 )
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
-from dealcoach.playbook.models import Playbook, RoleCatalog, Stage
+from dealcoach.playbook.models import Playbook, RoleCatalog, Rule, Stage
 from dealcoach.playbook.variants import for_industry
 from dealcoach.sources import source_title
 from dealcoach.textfill import fill
@@ -247,21 +247,52 @@ def diagnose_brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: L
     actions only the first is looked for (the insider ladder is climbed only when its rung could
     be that first action). `positions_only`: our stage and the customer's step alone, no warnings
     and no next action (a closed deal's line)."""
-    _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
-        _standing(deal, playbook, catalog, lang, facts=False)
-    playbook = situation.playbook  # as the deal's industry has it
-    stage = playbook.stages[stage_index]
-    warnings = [] if positions_only else _warnings(situation, lang)
-    actions = [] if positions_only else _next_actions(
-        situation, stage, warnings, completed, lang,
-        lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang), first_only=True)
+    playbook, stage_index, completed, customer_index, customer_source, signals_seen, fired, actions = \
+        _brief(deal, playbook, catalog, lang, positions_only)
     return DiagnosisBrief(
         sales_stage=SalesStageRef(**_ref_fields(playbook, "stages", stage_index, lang), completed=completed),
         customer_step=CustomerStepRef(**_ref_fields(playbook, "customer_steps", customer_index, lang),
                                       source=customer_source, signals=signals_seen),
-        warnings=warnings,
+        warnings=[_warning(found) for found in fired],
         next_actions=actions,
     )
+
+
+class BriefLine(NamedTuple):
+    """`diagnose_brief` as the values a pipeline line keeps, without its models (the same values)."""
+
+    stage: str
+    stage_name: str
+    stage_index: int
+    customer_step: str
+    customer_step_name: str
+    customer_step_index: int
+    customer_step_source: str
+    warnings: tuple[tuple[str, str, str], ...]  # (id, severity, message), in the order of `warnings`
+    next_action: str | None  # the text of the first next action
+
+
+def brief_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang,
+               positions_only: bool = False) -> BriefLine:
+    playbook, stage_index, _, customer_index, customer_source, _, fired, actions = \
+        _brief(deal, playbook, catalog, lang, positions_only)
+    stage, step = playbook.stages[stage_index], playbook.customer_steps[customer_index]
+    return BriefLine(stage.id, _ref_fields(playbook, "stages", stage_index, lang)["name"], stage_index, step.id,
+                     _ref_fields(playbook, "customer_steps", customer_index, lang)["name"], customer_index,
+                     customer_source, tuple((found.rule.id, found.rule.severity, found.message) for found in fired),
+                     actions[0].text if actions else None)
+
+
+def _brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, positions_only: bool) -> tuple:
+    _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
+        _standing(deal, playbook, catalog, lang, facts=False)
+    playbook = situation.playbook  # as the deal's industry has it
+    stage = playbook.stages[stage_index]
+    fired = [] if positions_only else _fired(situation, lang)
+    actions = [] if positions_only else _next_actions(
+        situation, stage, fired, completed, lang,
+        lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang), first_only=True)
+    return playbook, stage_index, completed, customer_index, customer_source, signals_seen, fired, actions
 
 
 def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -> Diagnosis:
@@ -288,9 +319,10 @@ def diagnose(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang) -
         ))
 
     missing = _missing(playbook, done, stage_index, customer_index, lang) if not completed else []
-    warnings = _warnings(situation, lang)
+    fired = _fired(situation, lang)
+    warnings = [_warning(found) for found in fired]
     ladder = insider_ladder(situation, lambda names: _fields(situation, names, lang), lang)
-    actions = _next_actions(situation, stage, warnings, completed, lang, lambda: ladder)
+    actions = _next_actions(situation, stage, fired, completed, lang, lambda: ladder)
     owner = playbook.checkable_ids()
     evidenced = [EvidencedItem(id=item_id, kind=_item_kind(playbook, item_id), stage=owner[item_id],
                                text=_item_text(playbook, item_id, lang), facts=facts,
@@ -494,7 +526,16 @@ def criteria_fields(situation: Situation, lang: Lang) -> dict[str, str]:
     }
 
 
-def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
+class _Fired(NamedTuple):
+    """A rule whose condition holds: the people it names and its message, filled in."""
+
+    rule: Rule
+    people: list[str]
+    message: str
+
+
+def _fired(situation: Situation, lang: Lang) -> list[_Fired]:
+    """The rules that fire, the most severe first (in playbook order within a severity)."""
     fired = []
     for rule, when in _per_playbook(situation.playbook, "rules", _rule_tests):
         if not when(situation):
@@ -503,11 +544,14 @@ def _warnings(situation: Situation, lang: Lang) -> list[Warning]:
         named = {id(p) for where in rule.names for p in people_matching(where, situation)}
         people = [p.name for p in situation.deal.people if id(p) in named]
         template = rule.message.get(lang)
-        fired.append(Warning(
-            id=rule.id, severity=rule.severity, rule=rule.id, condition=describe(rule.when), people=people,
-            message=fill(template, _fields(situation, people, lang, template)), source=rule.source,
-        ))
-    return sorted(fired, key=lambda w: SEVERITY_ORDER[w.severity])
+        fired.append(_Fired(rule, people, fill(template, _fields(situation, people, lang, template))))
+    return sorted(fired, key=lambda found: SEVERITY_ORDER[found.rule.severity])
+
+
+def _warning(found: _Fired) -> Warning:
+    rule = found.rule
+    return Warning(id=rule.id, severity=rule.severity, rule=rule.id, condition=describe(rule.when),
+                   people=found.people, message=found.message, source=rule.source)
 
 
 def _rule_tests(playbook: Playbook) -> list[tuple]:
@@ -524,7 +568,7 @@ class _Pending(NamedTuple):
     role: str = ""  # the role a people action is about (a rule's `covers` may replace it)
 
 
-def _next_actions(situation: Situation, stage: Stage, warnings: list[Warning], completed: bool, lang: Lang,
+def _next_actions(situation: Situation, stage: Stage, fired: list[_Fired], completed: bool, lang: Lang,
                   ladder: Callable[[], InsiderLadderView | None], first_only: bool = False) -> list[NextAction]:
     """The ranked next actions: what the warnings' rules say, then (in a stage not completed) the
     stage's missing gate items, its work items and the people its roles need, then the next rung of
@@ -534,7 +578,7 @@ def _next_actions(situation: Situation, stage: Stage, warnings: list[Warning], c
     naming nobody, place) and always keeps its first, so the candidates are looked at in order and a
     kind of candidate whose best possible (rank, naming nobody) cannot come before the best so far
     is never worked out (on a tie the earlier one comes first)."""
-    rule_actions, covered = _rule_pendings(situation, warnings, lang)
+    rule_actions, covered = _rule_pendings(situation, fired, lang)
     groups: list[tuple[tuple[int, bool], Callable[[], Iterable[_Pending]]]] = [((0, False), lambda: rule_actions)]
     if not completed:
         groups += [((0, True), lambda: _gate_pendings(situation, stage, covered, lang)),
@@ -560,14 +604,13 @@ def _next_actions(situation: Situation, stage: Stage, warnings: list[Warning], c
     return [best.build()] if best is not None else []
 
 
-def _rule_pendings(situation: Situation, warnings: list[Warning], lang: Lang) -> tuple[list[_Pending], set[str]]:
+def _rule_pendings(situation: Situation, fired: list[_Fired], lang: Lang) -> tuple[list[_Pending], set[str]]:
     """The actions of the rules that fired, and what they cover (a rule's `covers`; the open
     milestones a catch-up names)."""
-    rules = _per_playbook(situation.playbook, "rules by id", lambda playbook: {r.id: r for r in playbook.rules})
     pending: list[_Pending] = []
     covered: set[str] = set()
-    for warning in warnings:
-        rule = rules[warning.rule]
+    for warning in fired:
+        rule = warning.rule
         if not rule.action:
             continue
         template = rule.action.get(lang)

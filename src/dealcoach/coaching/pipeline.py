@@ -34,8 +34,10 @@ from pydantic import BaseModel, GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from dealcoach.coaching.diagnosis import (
+    BriefLine,
     Diagnosis,
     DiagnosisBrief,
+    brief_line,
     current_stage_index,
     customer_position,
     diagnose_brief,
@@ -279,7 +281,7 @@ _NO_RISK = RiskLine(0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def deal_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.date, lang: Lang,
-              diagnosis: Diagnosis | DiagnosisBrief | None = None, light: bool = False,
+              diagnosis: Diagnosis | DiagnosisBrief | BriefLine | None = None, light: bool = False,
               shared: dict | None = None) -> Line:
     """`pipeline_row`'s values, kept compact (`Line`). `shared`: the warnings and next actions of
     the lines made before, by value: a line whose warnings or next action say what an earlier one
@@ -295,16 +297,20 @@ def deal_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, today: dt.da
         position = (stage.id, stage.name.get(lang), stage_index, step.id, step.name.get(lang), step_index, step_source)
         warnings: tuple[WarningLine, ...] = ()
         action = None
+    elif isinstance(diagnosis, BriefLine) or diagnosis is None:
+        brief = diagnosis or brief_line(deal, playbook, catalog, lang)
+        position = brief[:7]
+        warnings = tuple(WarningLine(*warning) for warning in brief.warnings) if is_open else ()
+        action = brief.next_action if is_open else None
     else:
-        diagnosis = diagnosis or diagnose_brief(deal, playbook, catalog, lang)
         position = (diagnosis.sales_stage.id, diagnosis.sales_stage.name, diagnosis.sales_stage.index,
                     diagnosis.customer_step.id, diagnosis.customer_step.name, diagnosis.customer_step.index,
                     diagnosis.customer_step.source)
         warnings = tuple(WarningLine(w.id, w.severity, w.message) for w in diagnosis.warnings) if is_open else ()
         action = diagnosis.next_actions[0].text if is_open and diagnosis.next_actions else None
-        if shared is not None:
-            warnings = shared.setdefault(warnings, warnings)
-            action = shared.setdefault(action, action)
+    if shared is not None:
+        warnings = shared.setdefault(warnings, warnings)
+        action = shared.setdefault(action, action)
     gap = position[5] - position[2]
     return Line(
         deal_id=deal.id, name=deal.name, account=deal.account, owner=deal.owner, status=deal.status,
@@ -639,8 +645,9 @@ def build_review(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catal
             continue  # kept for the funnel; never diagnosed (the rules are most of the cost)
         playbook = playbooks[deal.playbook]
         # a closed deal's line shows its positions only (no warnings, no next action)
-        diagnosis = diagnose_brief(deal, playbook, catalog, lang, positions_only=deal.status != "open")
-        row = deal_line(deal, playbook, catalog, today, lang, diagnosis, shared=shared)
+        closed = deal.status != "open"
+        row = deal_line(deal, playbook, catalog, today, lang, brief_line(deal, playbook, catalog, lang, closed),
+                        shared=shared)
         if not keep(row, filters):
             continue
         rows.append(row)
@@ -648,7 +655,8 @@ def build_review(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catal
             later = history.get(deal.id, [])  # type: ignore[arg-type]
             if later:
                 any_history = True
-                found = compare(deal_as_of(deal, later), deal, playbook, catalog, lang, diagnosis)
+                current = diagnose_brief(deal, playbook, catalog, lang, positions_only=closed)
+                found = compare(deal_as_of(deal, later), deal, playbook, catalog, lang, current)
                 if found:
                     changes.append(DealChanges(deal_id=deal.id, name=deal.name, owner=deal.owner, changes=found))
     del shared
