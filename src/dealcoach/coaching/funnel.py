@@ -131,7 +131,7 @@ def _tally(groups: Iterable[tuple[int, str, str, int]]) -> tuple[dict[str, int],
 # What the funnel and the stage flow read of a deal (besides the counts of its activities, which
 # the store counts in SQL): `funnel` reads only these (`store.deal_views(FUNNEL_FIELDS)`). A test
 # computes the funnel from whole deals and from these alone: add here what the funnel starts to read.
-FUNNEL_FIELDS = {"status": ..., "closed_on": ..., "vip": ..., "loyal": ..., "done": ..., "playbook": ...,
+FUNNEL_FIELDS = {"status": ..., "closed_on": ..., "vip": ..., "loyal": ..., "done": {"id", "date"}, "playbook": ...,
                  "activities": {"date"}}
 
 

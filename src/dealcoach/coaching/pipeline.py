@@ -43,7 +43,7 @@ from dealcoach.coaching.diagnosis import (
     diagnose_brief,
 )
 from dealcoach.coaching.followup import PLAN_FIELDS, rhythm_of
-from dealcoach.coaching.funnel import Funnel, FunnelFacts, compute_funnel, funnel_facts
+from dealcoach.coaching.funnel import FUNNEL_FIELDS, Funnel, FunnelFacts, compute_funnel, funnel_facts
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
 from dealcoach.playbook.models import Playbook, RoleCatalog
@@ -373,8 +373,7 @@ def _review_fields() -> dict:
 REVIEW_FIELDS = _review_fields()
 # ... and of a deal whose status the review does not show, what the funnel reads (`funnel_facts`,
 # the activity counts)
-FUNNEL_VIEW = {"closed_on": ..., "vip": ..., "loyal": ..., "done": {"id", "date"},
-               "activities": {"date", "kind", "outcome"}}
+FUNNEL_VIEW = {**FUNNEL_FIELDS, "activities": {"date", "kind", "outcome"}}
 
 
 def deal_lines(deals: Iterable[Deal], playbooks: Mapping[str, Playbook], catalog: RoleCatalog, today: dt.date,
