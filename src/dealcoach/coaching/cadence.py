@@ -30,6 +30,7 @@ Seed 003: follow up on a rhythm set by the prospect's grade (the playbook's
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from dataclasses import dataclass
 
 from dealcoach.deals.models import Activity, Deal
@@ -177,8 +178,11 @@ def touch_of(deal: Deal, grading: Grading | None, last: tuple[Activity | None, d
 
 def last_touch_of(deal: Deal) -> tuple[Activity | None, dt.date | None]:
     """The deal's latest activity and its calendar day where the rep is (the rhythm needs no more)."""
-    last = max(deal.activities, key=lambda a: a.date, default=None)
+    last = max(deal.activities, key=_DATE, default=None)
     return last, local_date(last.date) if last else None
+
+
+_DATE = attrgetter("date")
 
 
 def file_pretext_index(name_length, today: dt.date, cadence, count: int):

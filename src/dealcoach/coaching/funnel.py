@@ -28,6 +28,7 @@ import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -270,10 +271,11 @@ def _first_date(deal: Deal) -> dt.date | None:
         # the earliest local day is that of an activity within 48 hours of the earliest one: any
         # later one is at least 48 hours minus the widest swing of UTC offsets (26 hours) later on
         # the wall clock too, so its day cannot be earlier (only those few are converted)
-        earliest = min(activity.date for activity in deal.activities)
+        earliest = min(map(_DATE, deal.activities))
         # a difference, not `earliest + 48 hours`: that overflows on a date stored as 9999-12-31
         candidates += [local_date(a.date) for a in deal.activities if a.date - earliest < _TWO_DAYS]
     return min(candidates) if candidates else None
 
 
 _TWO_DAYS = dt.timedelta(hours=48)
+_DATE = attrgetter("date")

@@ -7,6 +7,7 @@ contact and level are the stable ids of shared/reference/stable-ids.md.
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import Annotated, Literal, get_args
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo,
@@ -286,6 +287,9 @@ class Activity(DealModel):
         return self
 
 
+_ACTIVITY_DATE = attrgetter("date")
+
+
 class Pain(DealModel):
     """A problem the customer has or probably has: seed 000's 痛苦体验, the heart of the call."""
 
@@ -401,7 +405,7 @@ class Deal(DealModel):
     @field_validator("activities", mode="after")
     @classmethod
     def _in_time_order(cls, value: list[Activity]) -> list[Activity]:
-        return sorted(value, key=lambda activity: activity.date)
+        return sorted(value, key=_ACTIVITY_DATE)  # attrgetter: no Python call per activity (bulk reads)
 
     @field_validator("competitors", mode="before")
     @classmethod
