@@ -275,15 +275,16 @@ class BriefLine(NamedTuple):
 def brief_line(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang,
                positions_only: bool = False) -> BriefLine:
     playbook, stage_index, _, customer_index, customer_source, _, fired, actions = \
-        _brief(deal, playbook, catalog, lang, positions_only)
+        _brief(deal, playbook, catalog, lang, positions_only, text_only=True)
     stage, step = playbook.stages[stage_index], playbook.customer_steps[customer_index]
     return BriefLine(stage.id, _ref_fields(playbook, "stages", stage_index, lang)["name"], stage_index, step.id,
                      _ref_fields(playbook, "customer_steps", customer_index, lang)["name"], customer_index,
                      customer_source, tuple((found.rule.id, found.rule.severity, found.message) for found in fired),
-                     actions[0].text if actions else None)
+                     actions[0] if actions else None)
 
 
-def _brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, positions_only: bool) -> tuple:
+def _brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, positions_only: bool,
+           text_only: bool = False) -> tuple:
     _, done, stage_index, completed, customer_index, customer_source, signals_seen, situation = \
         _standing(deal, playbook, catalog, lang, facts=False)
     playbook = situation.playbook  # as the deal's industry has it
@@ -291,7 +292,8 @@ def _brief(deal: Deal, playbook: Playbook, catalog: RoleCatalog, lang: Lang, pos
     fired = [] if positions_only else _fired(situation, lang)
     actions = [] if positions_only else _next_actions(
         situation, stage, fired, completed, lang,
-        lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang), first_only=True)
+        lambda: insider_ladder(situation, lambda names: _fields(situation, names, lang), lang), first_only=True,
+        text_only=text_only)
     return playbook, stage_index, completed, customer_index, customer_source, signals_seen, fired, actions
 
 
@@ -566,10 +568,15 @@ class _Pending(NamedTuple):
     who: list[str]
     build: Callable[[], NextAction]
     role: str = ""  # the role a people action is about (a rule's `covers` may replace it)
+    text: Callable[[], str] | None = None  # its text alone, when cheaper than `build().text`
+
+    def text_alone(self) -> str:
+        return self.text() if self.text is not None else self.build().text
 
 
 def _next_actions(situation: Situation, stage: Stage, fired: list[_Fired], completed: bool, lang: Lang,
-                  ladder: Callable[[], InsiderLadderView | None], first_only: bool = False) -> list[NextAction]:
+                  ladder: Callable[[], InsiderLadderView | None], first_only: bool = False,
+                  text_only: bool = False) -> list:
     """The ranked next actions: what the warnings' rules say, then (in a stage not completed) the
     stage's missing gate items, its work items and the people its roles need, then the next rung of
     the insider ladder. `ladder()` gives the ladder (worked out only when needed).
@@ -577,7 +584,8 @@ def _next_actions(situation: Situation, stage: Stage, fired: list[_Fired], compl
     `first_only`: the first of them alone, the others never filled in. rank_actions orders by (rank,
     naming nobody, place) and always keeps its first, so the candidates are looked at in order and a
     kind of candidate whose best possible (rank, naming nobody) cannot come before the best so far
-    is never worked out (on a tie the earlier one comes first)."""
+    is never worked out (on a tie the earlier one comes first). `text_only` (with `first_only`): the
+    first one's text alone."""
     rule_actions, covered = _rule_pendings(situation, fired, lang)
     groups: list[tuple[tuple[int, bool], Callable[[], Iterable[_Pending]]]] = [((0, False), lambda: rule_actions)]
     if not completed:
@@ -590,6 +598,14 @@ def _next_actions(situation: Situation, stage: Stage, fired: list[_Fired], compl
         if situation.playbook.insider_ladder is not None:
             own |= {f"ladder:{r.id}" for r in situation.playbook.insider_ladder.rungs if r.own_advice}
         return rank_actions([p.build() for _, group in groups for p in group()], own_advice=own)
+    best = _first(groups)
+    if best is None:
+        return []
+    return [best.text_alone() if text_only else best.build()]
+
+
+def _first(groups: list[tuple[tuple[int, bool], Callable[[], Iterable[_Pending]]]]) -> _Pending | None:
+    """The candidate `rank_actions` puts first (see `_next_actions`)."""
     best_key: tuple[int, bool] | None = None
     best: _Pending | None = None
     for bound, group in groups:
@@ -601,7 +617,7 @@ def _next_actions(situation: Situation, stage: Stage, fired: list[_Fired], compl
                 best_key, best = key, candidate
                 if key == (0, False):
                     break
-    return [best.build()] if best is not None else []
+    return best
 
 
 def _rule_pendings(situation: Situation, fired: list[_Fired], lang: Lang) -> tuple[list[_Pending], set[str]]:
@@ -620,7 +636,8 @@ def _rule_pendings(situation: Situation, fired: list[_Fired], lang: Lang) -> tup
         who = warning.people + [name for name in _insider_names(situation) if "{insiders}" in template
                                 and name not in warning.people]
         pending.append(_Pending({"high": 0, "medium": 1, "low": 2}[rule.severity], who,
-                                partial(_rule_action, situation, rule, template, warning.people, who, lang)))
+                                partial(_rule_action, situation, rule, template, warning.people, who, lang),
+                                text=partial(_rule_text, situation, template, warning.people, lang)))
     return pending, covered
 
 
@@ -630,8 +647,8 @@ def _gate_pendings(situation: Situation, stage: Stage, covered: set[str], lang: 
         if item.id in situation.done or item.id in covered:
             continue
         build = partial(_missing_item, situation.playbook, stage, item, kind, lang)
-        yield _Pending(0 if kind == "key_milestone" else 1, [],
-                       lambda build=build: _gate_action(build(), stage, lang))
+        yield _Pending(0 if kind == "key_milestone" else 1, [], lambda build=build: _gate_action(build(), stage, lang),
+                       text=partial(_gate_text, kind, item.text.get(lang), lang))
 
 
 def _work_pendings(situation: Situation, stage: Stage, covered: set[str], lang: Lang) -> Iterator[_Pending]:
@@ -656,19 +673,26 @@ def _ladder_action(ladder: InsiderLadderView, lang: Lang) -> NextAction:
                       who=ladder.next.who, rank=1, why=message("why.ladder", lang), source=f"ladder:{ladder.next.id}")
 
 
+def _rule_text(situation: Situation, template: str, people: list[str], lang: Lang) -> str:
+    return fill(template, _fields(situation, people, lang, template))
+
+
 def _rule_action(situation: Situation, rule, template: str, people: list[str], who: list[str],
                  lang: Lang) -> NextAction:
     named = [situation.deal.person(name) for name in people]
-    return NextAction(text=fill(template, _fields(situation, people, lang, template)), how=_how_for(named, lang),
+    return NextAction(text=_rule_text(situation, template, people, lang), how=_how_for(named, lang),
                       who=who, why=message("why.rule", lang, source=source_title(rule.source, lang)),
                       rank={"high": 0, "medium": 1, "low": 2}[rule.severity], source=f"rule:{rule.id}")
 
 
+def _gate_text(kind: str, text: str, lang: Lang) -> str:
+    return message("action.reach_milestone" if kind == "key_milestone" else "action.meet_criterion", lang, text=text)
+
+
 def _gate_action(item: MissingItem, stage: Stage, lang: Lang) -> NextAction:
     milestone = item.kind == "key_milestone"
-    label = "action.reach_milestone" if milestone else "action.meet_criterion"
     why = "why.milestone_gates" if milestone else "why.criterion_gates"
-    return NextAction(text=message(label, lang, text=item.text), how=item.verify, rank=0 if milestone else 1,
+    return NextAction(text=_gate_text(item.kind, item.text, lang), how=item.verify, rank=0 if milestone else 1,
                       why=message(why, lang, stage=stage.name.get(lang)), source=f"{item.kind}:{item.id}",
                       confidence=item.confidence)
 
