@@ -167,24 +167,6 @@ def test_deal_list_streamed_equals_the_lines_of_deals_read_one_by_one(varied, ru
         assert len(expected) > 5
 
 
-def test_deal_values_are_the_stored_values(varied):
-    store, ids = varied
-    rows = list(store.deal_values(["done", "vip", "closed_on", "activities.date", "activities.meeting"], owner="amy",
-                                  batch=7))
-    expected = [store.get(deal_id) for deal_id in ids]
-    expected = [d for d in expected if d.owner == "amy"]
-    assert [row[:4] for row in rows] == [(d.id, d.owner, d.status, d.playbook) for d in expected]
-    for row, deal in zip(rows, expected, strict=True):
-        stored = json.loads(deal.model_dump_json())
-        assert row[4:7] == (stored["done"], stored["vip"], stored["closed_on"])
-        assert row[7] == [a["date"] for a in stored["activities"]]
-        assert row[8] == [a["meeting"] for a in stored["activities"]]
-    with pytest.raises(ValueError, match="no deal value activities.nope"):
-        next(store.deal_values(["activities.nope"]))
-    with pytest.raises(ValueError, match="no deal value id"):
-        next(store.deal_values(["id"]))
-
-
 def test_deal_list_shows_the_first_rows_and_says_how_many_more(run, store):
     for i in range(60):
         store.add(Deal(name=f"prospect {i:02d}"), "setup")

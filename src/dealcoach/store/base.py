@@ -297,46 +297,9 @@ class DealStore:
                               if value is not None]
                     yield "{" + ",".join(parts) + "}"
 
-    def deal_values(self, fields: Sequence[str], *, owner: str | None = None,
-                    status: str | Collection[str] | None = None, batch: int = 500) -> Iterator[tuple]:
-        """(id, owner, status, playbook, *values) of every deal matching the filters, in id order: ONE
-        streamed query, no model built. Each of `fields` is a Deal field, read as its JSON value
-        (None when absent), or `activities.FIELD`: the list of that field of every activity.
-
-        For bulk commands that read a few facts of each deal (the funnel: `status`, `done`,
-        `activities.date`...): SQL picks them out of the documents, Python parses only those.
-        The values are as stored (validated when they were written): dates are ISO text.
-
-        Example:
-            for deal_id, owner, status, playbook, done, dates in store.deal_values(["done", "activities.date"]):
-                ...
-        """
-        from dealcoach.deals.models import Activity
-
-        columns = []
-        for name in fields:
-            head, _, item = name.partition(".")
-            if (head not in Deal.model_fields or head in _ROW_FIELDS) if not item else \
-                    (head != "activities" or item not in Activity.model_fields):
-                raise ValueError(f"store.deal_values(): no deal value {name}")
-            columns.append(self._activities_values(item) if item else self._json_field(name))
-        where, params = _filters(owner, status)
-        query = f"SELECT id, owner, status, playbook, {', '.join(columns)} FROM {self._deals_source(parsed=True)}"
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        loads = json.loads
-        with bulk_collection():
-            for row in self._stream(query + " ORDER BY id", params, batch):
-                yield (*row[:4], *(None if value is None else loads(value) for value in row[4:]))
-
     def _json_field(self, name: str) -> str:
         """SQL giving one top-level field of the deal document as JSON text (NULL when absent)."""
         return f"data -> '$.{name}'"
-
-    def _activities_values(self, name: str) -> str:
-        """SQL giving one field of every activity of the deal, as a JSON array."""
-        return (f"(SELECT json_group_array(activity.value -> '$.{name}') "
-                "FROM json_each(deals.data, '$.activities') AS activity)")
 
     def _deals_source(self, parsed: bool) -> str:
         return "deals"

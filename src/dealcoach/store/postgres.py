@@ -77,10 +77,6 @@ class PostgresStore(DealStore):
     def _json_field(self, name: str) -> str:
         return f"(document -> '{name}')::text"
 
-    def _activities_values(self, name: str) -> str:
-        return (f"(SELECT COALESCE(json_agg(activity -> '{name}'), '[]'::json) "
-                "FROM json_array_elements(document -> 'activities') AS activity)::text")
-
     def _deals_source(self, parsed: bool) -> str:
         return "deals CROSS JOIN LATERAL (SELECT deals.data::json AS document) AS parsed" if parsed else "deals"
 
