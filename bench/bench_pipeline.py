@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _timing import entry_point  # noqa: E402
+from bench_bulk import run_once  # noqa: E402  (peak RSS of the command alone, not inherited at fork)
 from bench_store import fill_store  # noqa: E402
 
 BARE_READ = """
@@ -28,17 +28,6 @@ connection = sqlite3.connect(sys.argv[1])
 deals = [json.loads(data) for (data,) in connection.execute("SELECT data FROM deals ORDER BY id")]
 print(len(deals))
 """
-
-
-def run_once(argv: list[str], env: dict) -> tuple[float, int]:
-    """(wall seconds, max RSS in KiB) of one run of `argv` (its own rusage, not the children's sum)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if status != 0:
-        sys.exit(f"{' '.join(argv)} failed ({status})")
-    return elapsed, usage.ru_maxrss
 
 
 def main() -> None:
@@ -64,7 +53,7 @@ def main() -> None:
                                                            str(Path(home) / "review.html")],
         }
         times: dict[str, list[float]] = {label: [] for label in commands}
-        memory: dict[str, int] = dict.fromkeys(commands, 0)
+        memory: dict[str, float] = dict.fromkeys(commands, 0.0)
         for _ in range(args.runs):  # interleaved, so machine load hits every command alike
             for label, argv in commands.items():
                 seconds, rss = run_once(argv, env)
@@ -74,7 +63,7 @@ def main() -> None:
     print(f"\npipeline review on {args.deals} deals, median of {args.runs} runs (interleaved)")
     for label in commands:
         median = statistics.median(times[label])
-        print(f"  {label:<44} {median:8.2f} s  {memory[label] / 1024:7.0f} MiB  {median / base:6.1f}x bare read")
+        print(f"  {label:<44} {median:8.2f} s  {memory[label]:7.0f} MiB  {median / base:6.1f}x bare read")
 
 
 if __name__ == "__main__":
