@@ -280,29 +280,26 @@ class DealStore:
             if unknown:
                 raise ValueError(f"store.deals(fields=...): no Deal field {', '.join(unknown)}")
             extracted = sorted(set(fields) - set(_ROW_FIELDS))
-            selected = ", ".join([*_ROW_FIELDS, *(self._json_field(name) for name in extracted)])
-        query = f"SELECT {selected} FROM {self._deals_source(parsed=bool(extracted))}"
+            # the whole document, its fields picked in Python: picking them in SQL measured slower at
+            # 10,000 deals (SQLite 0.46 s against 0.15 s; PostgreSQL, which parses each document again
+            # for it, 3.4 s against 0.6 s)
+            selected = ", ".join([*_ROW_FIELDS, "data"])
+        query = f"SELECT {selected} FROM deals"
         if where:
             query += " WHERE " + " AND ".join(where)
         query += " ORDER BY id" + (self.lock_clause if for_update else "")
-        dumps = json.dumps
+        dumps, loads = json.dumps, json.loads
         with bulk_collection():
             for row in self._stream(query, params, batch):
                 if fields is None:
                     appended = ",".join(f'"{name}":{dumps(value)}' for name, value in zip(columns, row))
                     yield f"{row[-1][:-1]},{appended}}}"
                 else:
+                    document = loads(row[-1])
                     parts = [f'"{name}":{dumps(value)}' for name, value in zip(_ROW_FIELDS, row)]
-                    parts += [f'"{name}":{value}' for name, value in zip(extracted, row[len(_ROW_FIELDS):])
-                              if value is not None]
+                    parts += [f'"{name}":{dumps(document[name], ensure_ascii=False)}' for name in extracted
+                              if name in document]
                     yield "{" + ",".join(parts) + "}"
-
-    def _json_field(self, name: str) -> str:
-        """SQL giving one top-level field of the deal document as JSON text (NULL when absent)."""
-        return f"data -> '$.{name}'"
-
-    def _deals_source(self, parsed: bool) -> str:
-        return "deals"
 
     def _stream(self, query: str, params: tuple, batch: int) -> Iterator[tuple]:
         cursor = self._execute(query, params)

@@ -73,13 +73,7 @@ class PostgresStore(DealStore):
     def _lock_migrations(self) -> None:
         self._execute("LOCK TABLE migrations IN EXCLUSIVE MODE")
 
-    # the document is TEXT: parse it once per row (a lateral join), then take fields from it
-    def _json_field(self, name: str) -> str:
-        return f"(document -> '{name}')::text"
-
-    def _deals_source(self, parsed: bool) -> str:
-        return "deals CROSS JOIN LATERAL (SELECT deals.data::json AS document) AS parsed" if parsed else "deals"
-
+    # the document is TEXT: the activities are parsed from it for the SQL counts (activity_counts)
     def _activities_table(self) -> str:
         return "json_array_elements(deals.data::json -> 'activities') AS activity"
 
