@@ -68,23 +68,15 @@ def _chunks(data: object, level: int) -> Iterator[str]:
     yield close
 
 
-class EncodedRows(Sequence[Model], Generic[Model]):
-    """Many results of one Pydantic model, in order, each kept as its JSON (`model_dump_json(indent=2)`):
-    a model of twenty-odd fields holds about 5 KB in memory, its JSON about 1 KB, so 100,000 rows of
-    a bulk command stay near 100 MB. A row read is decoded back into its model (the rows a table
-    shows); `json_rows()` gives the kept text, which is what `--json` writes of an item when the
-    model holds no float under 1e-4 (see `cli/options.py` `_tiny_float`)."""
+class KeptRows(Sequence[Model], Generic[Model]):
+    """Many results of one Pydantic model, in order, each kept compact (`_rows`) and made into its
+    model only when read (`_made`): a bulk command keeps 100,000 of them, a table reads 50. Subclasses
+    say how a row is kept and made."""
 
-    def __init__(self, model: type[Model], rows: Iterable[bytes] = ()) -> None:
-        self.model = model
-        self._rows = list(rows)
+    _rows: list
 
-    @staticmethod
-    def encoded(item: BaseModel) -> bytes:
-        return item.model_dump_json(indent=2).encode()
-
-    def append(self, item: Model) -> None:
-        self._rows.append(self.encoded(item))
+    def _made(self, kept: object) -> Model:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -97,8 +89,33 @@ class EncodedRows(Sequence[Model], Generic[Model]):
 
     def __getitem__(self, index: int | slice) -> Model | list[Model]:
         if isinstance(index, slice):
-            return [self.model.model_validate_json(row) for row in self._rows[index]]
-        return self.model.model_validate_json(self._rows[index])
+            return [self._made(kept) for kept in self._rows[index]]
+        return self._made(self._rows[index])
+
+    def __iter__(self) -> Iterator[Model]:
+        return map(self._made, self._rows)
+
+
+class EncodedRows(KeptRows[Model]):
+    """Rows kept as their JSON (`model_dump_json(indent=2)`): a model of twenty-odd fields holds about
+    5 KB in memory, its JSON about 1 KB, so 100,000 rows of a bulk command stay near 100 MB. A row
+    read is decoded back into its model (the rows a table shows); `json_rows()` gives the kept text,
+    which is what `--json` writes of an item when the model holds no float under 1e-4 (see
+    `cli/options.py` `_tiny_float`)."""
+
+    def __init__(self, model: type[Model], rows: Iterable[bytes] = ()) -> None:
+        self.model = model
+        self._rows = list(rows)
+
+    def _made(self, kept: object) -> Model:
+        return self.model.model_validate_json(kept)  # type: ignore[arg-type]
+
+    @staticmethod
+    def encoded(item: BaseModel) -> bytes:
+        return item.model_dump_json(indent=2).encode()
+
+    def append(self, item: Model) -> None:
+        self._rows.append(self.encoded(item))
 
     def __setitem__(self, index: int, item: Model) -> None:
         self._rows[index] = self.encoded(item)

@@ -30,7 +30,7 @@ import json
 from collections import Counter
 from operator import attrgetter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Literal, NamedTuple, overload
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, GetCoreSchemaHandler
 from pydantic_core import core_schema
@@ -48,6 +48,7 @@ from dealcoach.coaching.followup import PLAN_FIELDS, rhythm_of
 from dealcoach.coaching.funnel import FUNNEL_FIELDS, Funnel, FunnelFacts, compute_funnel, funnel_facts
 from dealcoach.deals.models import Deal
 from dealcoach.i18n import Lang, message
+from dealcoach.jsonout import KeptRows
 from dealcoach.playbook.models import Playbook, RoleCatalog
 from dealcoach.playbook.variants import for_industry
 
@@ -161,37 +162,23 @@ class PipelineFilters(BaseModel):
     sort: str = "risk"
 
 
-class ReviewLines(Sequence[PipelineRow]):
+class ReviewLines(KeptRows[PipelineRow]):
     """The review's rows, kept compact (`Line`: a tuple each) and made into PipelineRow models one
     at a time as they are read: `--json` writes 100,000 of them as each is made, a table shows 50.
     As a field of a model it validates and serialises as `list[PipelineRow]`."""
 
-    __slots__ = ("_lines",)
+    __slots__ = ("_rows",)
 
     def __init__(self, lines: Iterable[Line | PipelineRow] = ()) -> None:
-        self._lines = list(lines)
+        self._rows = list(lines)
 
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    @overload
-    def __getitem__(self, index: int) -> PipelineRow: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[PipelineRow]: ...
-
-    def __getitem__(self, index: int | slice) -> PipelineRow | list[PipelineRow]:
-        if isinstance(index, slice):
-            return [line_model(line) for line in self._lines[index]]
-        return line_model(self._lines[index])
-
-    def __iter__(self) -> Iterator[PipelineRow]:
-        return map(line_model, self._lines)
+    def _made(self, kept: object) -> PipelineRow:
+        return line_model(kept)  # type: ignore[arg-type]
 
     def lines(self) -> Iterator[Line | PipelineRow]:
         """The kept lines as they are (their fields by name), for a caller reading a few values of
         each (`deal list --json`'s records): no model made."""
-        return iter(self._lines)
+        return iter(self._rows)
 
     def json_rows(self) -> Iterator[bytes]:
         """Each row as `model_dump_json(indent=2)` writes it, encoded in Rust from the kept values
@@ -200,7 +187,7 @@ class ReviewLines(Sequence[PipelineRow]):
         from pydantic import TypeAdapter
 
         encode = TypeAdapter(object).dump_json
-        for line in self._lines:
+        for line in self._rows:
             yield encode(_line_values(line), indent=2) if not isinstance(line, PipelineRow) else \
                 line.model_dump_json(indent=2).encode()
 

@@ -145,7 +145,8 @@ def _compile_filter(where: PersonFilter) -> tuple[PersonTest, Callable[[Situatio
     terms: list[str] = []
     # the cheap checks first: most people fail one of them before their roles are looked at
     for name, allowed in where.value_checks:
-        assert name.isidentifier()  # a field name of PersonFilter.value_checks, never data
+        if name not in Person.model_fields:  # a field name of PersonFilter.value_checks, never data
+            raise ValueError(f"a person filter cannot check {name!r}")
         terms.append(f"p.{name} in {const(allowed)}")
     if where.roles:
         prelude = f"    wanted = s.expanded_wanted({const(tuple(where.roles))})\n"
